@@ -1,0 +1,121 @@
+//! Settings read from the environment once at start, each with a local default
+//! so the BFF runs against the embedded dev stack unconfigured. Bad values stop
+//! the process with a message naming the variable.
+
+use std::{env, net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{Context, bail};
+use url::Url;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen_addr: SocketAddr,
+    /// Origin people reach the console at (scheme://host[:port]); the OIDC
+    /// redirect URI is built from it.
+    pub public_origin: Url,
+    /// Where the console lives on that origin, e.g. `/dev/configurator`.
+    pub base_path: String,
+    pub oidc: OidcConfig,
+    /// The API: the Lambdas' local server, Kong, … (`…/api/v1/*` is appended).
+    pub upstream_url: Url,
+    pub upstream_timeout: Duration,
+    /// The built SPA (trunk's output).
+    pub spa_dir: PathBuf,
+    pub session: SessionConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub issuer: Url,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scopes: Vec<String>,
+    /// Refresh the access token when it has less than this left.
+    pub refresh_skew: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// `false` only for plain-http hosts other than localhost: drops `Secure`
+    /// and with it the `__Host-` cookie prefix.
+    pub cookie_secure: bool,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let base_path = var_or("BASE_PATH", "/dev/configurator");
+        if !base_path.starts_with('/') || base_path.ends_with('/') {
+            bail!("BASE_PATH must start with '/' and not end with one, got {base_path:?}");
+        }
+        let public_origin = url_var("PUBLIC_URL", "http://localhost:8080")?;
+        if public_origin.path() != "/" {
+            bail!("PUBLIC_URL is an origin only (scheme://host[:port]); put the path in BASE_PATH");
+        }
+        Ok(Self {
+            listen_addr: var_or("LISTEN_ADDR", "127.0.0.1:8080")
+                .parse()
+                .context("LISTEN_ADDR must be host:port, e.g. 127.0.0.1:8080")?,
+            public_origin,
+            base_path,
+            oidc: OidcConfig {
+                issuer: url_var("OIDC_ISSUER", "http://localhost:9400")?,
+                client_id: var_or("OIDC_CLIENT_ID", "configurator-bff"),
+                client_secret: var_or("OIDC_CLIENT_SECRET", "configurator-local-secret"),
+                scopes: var_or("OIDC_SCOPES", "openid profile email groups")
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                refresh_skew: secs_var("OIDC_REFRESH_SKEW_SECS", 10)?,
+            },
+            upstream_url: url_var("UPSTREAM_URL", "http://127.0.0.1:9300")?,
+            upstream_timeout: secs_var("UPSTREAM_TIMEOUT_SECS", 30)?,
+            spa_dir: var_or("SPA_DIR", "target/dist").into(),
+            session: SessionConfig {
+                idle_timeout: secs_var("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
+                absolute_timeout: secs_var("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
+                cookie_secure: bool_var("COOKIE_SECURE", true)?,
+            },
+        })
+    }
+
+    /// The full URL of a path under the base path, e.g. `/auth/callback`.
+    pub fn public_url(&self, path: &str) -> Url {
+        let mut url = self.public_origin.clone();
+        url.set_path(&format!("{}{path}", self.base_path));
+        url
+    }
+}
+
+fn var_or(name: &str, default: &str) -> String {
+    env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn url_var(name: &str, default: &str) -> anyhow::Result<Url> {
+    let value = var_or(name, default);
+    let url = Url::parse(&value).with_context(|| format!("{name} is not a URL: {value:?}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("{name} must be an http(s) URL, got {value:?}");
+    }
+    Ok(url)
+}
+
+fn secs_var(name: &str, default: u64) -> anyhow::Result<Duration> {
+    let value = var_or(name, &default.to_string());
+    let secs: u64 = value
+        .parse()
+        .with_context(|| format!("{name} must be a whole number of seconds, got {value:?}"))?;
+    Ok(Duration::from_secs(secs))
+}
+
+fn bool_var(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var_or(name, if default { "true" } else { "false" }).as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => bail!("{name} must be true or false, got {other:?}"),
+    }
+}

@@ -1,0 +1,62 @@
+//! The BFF's own errors. API callers always get the shared JSON envelope; the
+//! login callback turns errors into a page (see `routes::auth`).
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use configurator_api::{ErrorEnvelope, server::error_response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BffError {
+    /// No session, or it ended (expired, logged out, refresh refused).
+    #[error("Your session has ended; please sign in again.")]
+    Unauthenticated { login_url: String },
+    #[error("This request lacks the `X-CSRF: 1` header that the console always sends.")]
+    CsrfHeaderMissing,
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("The sign-in service is not reachable right now; try again in a moment.")]
+    IdentityProviderUnavailable,
+    #[error("The API did not answer: {0}")]
+    UpstreamUnavailable(String),
+    #[error("The API did not answer in time.")]
+    UpstreamTimeout,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl BffError {
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl IntoResponse for BffError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Self::Unauthenticated { .. } => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::CsrfHeaderMissing => (StatusCode::FORBIDDEN, "csrf_header_missing"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::IdentityProviderUnavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, "identity_provider_unavailable")
+            }
+            Self::UpstreamUnavailable(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
+            Self::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let message = match &self {
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                "Something went wrong in the console's server; the request id identifies it in the logs."
+                    .to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut envelope = ErrorEnvelope::new(code, message);
+        if let Self::Unauthenticated { login_url } = self {
+            envelope = envelope.with_login_url(login_url);
+        }
+        error_response(status, envelope)
+    }
+}

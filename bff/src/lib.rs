@@ -1,0 +1,92 @@
+//! Configurator's backend-for-frontend.
+//!
+//! Everything lives under the base path (default `/dev/configurator`):
+//! - `auth/*`: the SSO login ([`routes::auth`]); tokens stay in the server-side
+//!   session ([`session`]), the browser holds only an opaque cookie;
+//! - `api/v1/*`: forwarded to the API with the session's access token
+//!   ([`routes::proxy`]), refreshed when needed ([`refresh`]);
+//! - everything else: the SPA ([`routes::spa`]).
+
+pub mod config;
+pub mod error;
+pub mod oidc;
+mod refresh;
+mod routes;
+pub mod session;
+
+use std::sync::Arc;
+
+use axum::{Router, middleware};
+use time::Duration;
+use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer, cookie::SameSite};
+
+use crate::{
+    config::Config,
+    error::BffError,
+    oidc::ProviderHandle,
+    refresh::Refresher,
+    session::{Store, TokenVault},
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub provider: ProviderHandle,
+    pub vault: TokenVault,
+    refresher: Arc<Refresher>,
+    /// Client for the API upstream; pooled connections are reused.
+    upstream: reqwest::Client,
+    upstream_url: url::Url,
+}
+
+impl AppState {
+    /// The answer to an API call without a live session: 401 with where to
+    /// log in (the SPA adds the page to come back to).
+    pub fn unauthenticated(&self) -> BffError {
+        BffError::Unauthenticated {
+            login_url: format!("{}/auth/login", self.config.base_path),
+        }
+    }
+}
+
+/// Builds the whole application; discovery of the IdP starts in the background.
+pub fn app(config: Config) -> anyhow::Result<Router> {
+    let store = Store::Memory(MemoryStore::default());
+    let session_layer = session_layer(&config, store.clone());
+    let upstream = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(3))
+        .timeout(config.upstream_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let state = AppState {
+        provider: ProviderHandle::spawn_discovery(config.clone()),
+        vault: TokenVault::new(store),
+        refresher: Arc::default(),
+        upstream,
+        upstream_url: config.upstream_url.clone(),
+        config: Arc::new(config),
+    };
+
+    let under_base = routes::under_base(&state)?.layer(session_layer);
+    Ok(Router::new()
+        .nest(&state.config.base_path, under_base)
+        .merge(routes::outside_base())
+        .layer(middleware::from_fn(configurator_api::server::request_id_and_access_log))
+        .with_state(state))
+}
+
+fn session_layer(config: &Config, store: Store) -> SessionManagerLayer<Store> {
+    let idle = Duration::seconds(config.session.idle_timeout.as_secs() as i64);
+    // `__Host-` makes the browser insist on Secure, Path=/ and no Domain.
+    let name = if config.session.cookie_secure { "__Host-configurator" } else { "configurator" };
+    SessionManagerLayer::new(store)
+        .with_name(name)
+        .with_secure(config.session.cookie_secure)
+        .with_http_only(true)
+        // Lax, not Strict: Strict would drop the cookie on the redirect back from the IdP.
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Saved on every request so the idle timeout slides (see `session`).
+        .with_always_save(true)
+}

@@ -1,0 +1,27 @@
+use anyhow::Context;
+use configurator_bff::{app, config::Config};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    configurator_api::server::init_logging();
+    let config = Config::from_env()?;
+    let addr = config.listen_addr;
+    let app = app(config)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, "BFF listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler installs");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = term.recv() => {},
+    }
+}

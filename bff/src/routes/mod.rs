@@ -1,0 +1,46 @@
+//! The BFF's route table.
+
+mod auth;
+mod proxy;
+mod spa;
+
+use axum::{
+    Router,
+    extract::Request,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{any, get, post},
+};
+use configurator_api::CSRF_HEADER;
+
+use crate::{AppState, error::BffError};
+
+/// Everything under the base path; these routes see paths without it.
+pub fn under_base(state: &AppState) -> anyhow::Result<Router<AppState>> {
+    let csrf = middleware::from_fn(require_csrf_header);
+    let auth = Router::new()
+        .route("/auth/login", get(auth::login))
+        .route("/auth/callback", get(auth::callback))
+        .route("/auth/me", get(auth::me))
+        .route("/auth/logout", post(auth::logout).route_layer(csrf.clone()))
+        .layer(middleware::from_fn(auth::no_store));
+    let api = Router::new()
+        .route("/api/v1/{*path}", any(proxy::forward))
+        .route_layer(csrf);
+    Ok(auth.merge(api).merge(spa::router(&state.config.spa_dir)?))
+}
+
+/// Probes for load balancers, at the root so they do not depend on the base path.
+pub fn outside_base() -> Router<AppState> {
+    Router::new().route("/healthz", get(|| async { "ok" }))
+}
+
+/// CSRF defence: the console sends `X-CSRF: 1` on every call. A cross-site
+/// form, link or image cannot set a custom header, and a cross-site `fetch`
+/// that sets one needs a CORS preflight this server never approves.
+async fn require_csrf_header(request: Request, next: Next) -> Response {
+    match request.headers().get(CSRF_HEADER) {
+        Some(value) if value == "1" => next.run(request).await,
+        _ => BffError::CsrfHeaderMissing.into_response(),
+    }
+}

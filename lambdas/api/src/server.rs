@@ -1,0 +1,83 @@
+//! What both servers share: JSON logging, request ids and the access log.
+//!
+//! Handlers put an [`ErrorEnvelope`] into the response extensions when they
+//! answer with an error; the middleware stamps the request id into it, so
+//! every error a person sees can be found in the logs of every hop.
+
+use std::time::Instant;
+
+use axum::{
+    Json,
+    extract::Request,
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tracing::Instrument;
+
+use crate::{ErrorEnvelope, REQUEST_ID_HEADER};
+
+/// An error answer in the shared envelope, marked for the middleware below.
+pub fn error_response(status: StatusCode, envelope: ErrorEnvelope) -> Response {
+    let mut response = (status, Json(envelope.clone())).into_response();
+    response.extensions_mut().insert(envelope);
+    response
+}
+
+/// Takes the caller's `X-Request-Id` (the BFF and Kong set one) or makes one,
+/// passes it on in the request (so a proxy forwards it), returns it on the
+/// response, puts it into every error envelope, and logs one JSON line per
+/// request.
+pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| is_acceptable_id(v))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let id_header = HeaderValue::from_str(&request_id).expect("ids are plain ASCII");
+    request.headers_mut().insert(REQUEST_ID_HEADER, id_header.clone());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let mut response = next.run(request).instrument(span).await;
+
+    if let Some(envelope) = response.extensions_mut().remove::<ErrorEnvelope>() {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        response = (status, Json(envelope.with_request_id(&request_id))).into_response();
+        for (name, value) in headers.iter().filter(|(n, _)| *n != header::CONTENT_LENGTH) {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response.headers_mut().insert(REQUEST_ID_HEADER, id_header);
+    tracing::info!(
+        request_id = %request_id,
+        %method,
+        path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// Ids are echoed into logs and headers: keep them short and plain.
+fn is_acceptable_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// JSON logs on stdout (CloudWatch ingests them as they are); `RUST_LOG`
+/// tunes the detail, `info` by default.
+pub fn init_logging() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    fmt().json().with_env_filter(filter).with_current_span(false).with_target(false).init();
+}

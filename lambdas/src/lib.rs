@@ -1,0 +1,43 @@
+//! Configurator's Kafka-management API.
+//!
+//! One axum [`Router`] serves every route; `main.rs` runs it either inside
+//! AWS Lambda (behind Kong's aws-lambda plugin) or as a plain HTTP server for
+//! local development. Requests flow: request id and access log
+//! ([`configurator_api::server`]) →
+//! route → [`auth::Principal`] (JWT check) → handler → [`kafka::Kafka`].
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod kafka;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::{Router, middleware};
+
+use crate::{auth::JwtVerifier, config::Config, kafka::Kafka};
+
+/// What every request handler may use; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub verifier: Arc<JwtVerifier>,
+    pub kafka: Arc<Kafka>,
+}
+
+impl AppState {
+    pub fn new(config: &Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            verifier: Arc::new(JwtVerifier::new(config.oidc.clone())),
+            kafka: Arc::new(Kafka::new(&config.kafka)?),
+        })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest(configurator_api::API_PREFIX, routes::api())
+        .fallback(routes::not_found)
+        .layer(middleware::from_fn(configurator_api::server::request_id_and_access_log))
+        .with_state(state)
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs everything Configurator needs to build, run and test locally.
+# Idempotent: each step checks for what it installs and skips when present, so a
+# second run takes seconds. Tools go outside the checkout (~/.cargo/bin, apt,
+# ~/.cache) so a fresh clone reuses them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Versions: keep in step with Cargo.lock (wasm-bindgen) and Trunk.toml.
+TRUNK_VERSION=0.21.14
+NISSHI_VERSION=0.8.1
+# nisshi needs a newer rustc than the project's stable toolchain.
+NISSHI_TOOLCHAIN=1.96.1
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+
+# Debian packages: cmake/libssl/libcurl build librdkafka from source (rdkafka's
+# cmake-build feature); binaryen gives wasm-opt; chromium drives the browser
+# tests; redis-server backs the shared-session test; kafkacat gives kcat.
+APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config binaryen chromium redis-server kafkacat)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt: installing ${missing[*]}"
+  sudo_ apt-get update -q
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  step "apt packages present"
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  step "rustup: adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+for c in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$c" || rustup component add "$c"
+done
+
+if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  step "cargo: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  # No --locked: its lock file pins a webpki-roots the registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! have trunk || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  step "cargo: installing trunk $TRUNK_VERSION (about 8 minutes)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+if ! have nisshi || ! nisshi --version 2>/dev/null | grep -q "$NISSHI_VERSION"; then
+  step "cargo: installing the nisshi Kafka broker $NISSHI_VERSION (about 18 minutes, once)"
+  rustup toolchain list | grep -q "^$NISSHI_TOOLCHAIN" ||
+    rustup toolchain install "$NISSHI_TOOLCHAIN" --profile minimal
+  cargo "+$NISSHI_TOOLCHAIN" install nisshi --version "$NISSHI_VERSION" --locked --force
+fi
+
+for dir in scripts/idp end2end; do
+  if [ -f "$dir/package-lock.json" ]; then
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      step "npm: installing $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+  fi
+done
+
+step "setup complete"
