@@ -45,37 +45,44 @@ pub struct SessionConfig {
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
-        let base_path = var_or("BASE_PATH", "/dev/configurator");
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup` (the environment in production; a
+    /// map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let vars = Vars(&lookup);
+        let base_path = vars.or("BASE_PATH", "/dev/configurator");
         if !base_path.starts_with('/') || base_path.ends_with('/') {
             bail!("BASE_PATH must start with '/' and not end with one, got {base_path:?}");
         }
-        let public_origin = url_var("PUBLIC_URL", "http://localhost:8080")?;
+        let public_origin = vars.url("PUBLIC_URL", "http://localhost:8080")?;
         if public_origin.path() != "/" {
             bail!("PUBLIC_URL is an origin only (scheme://host[:port]); put the path in BASE_PATH");
         }
         Ok(Self {
-            listen_addr: var_or("LISTEN_ADDR", "127.0.0.1:8080")
+            listen_addr: vars.or("LISTEN_ADDR", "127.0.0.1:8080")
                 .parse()
                 .context("LISTEN_ADDR must be host:port, e.g. 127.0.0.1:8080")?,
             public_origin,
             base_path,
             oidc: OidcConfig {
-                issuer: url_var("OIDC_ISSUER", "http://localhost:9400")?,
-                client_id: var_or("OIDC_CLIENT_ID", "configurator-bff"),
-                client_secret: var_or("OIDC_CLIENT_SECRET", "configurator-local-secret"),
-                scopes: var_or("OIDC_SCOPES", "openid profile email groups")
+                issuer: vars.url("OIDC_ISSUER", "http://localhost:9400")?,
+                client_id: vars.or("OIDC_CLIENT_ID", "configurator-bff"),
+                client_secret: vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret"),
+                scopes: vars.or("OIDC_SCOPES", "openid profile email groups")
                     .split_whitespace()
                     .map(str::to_owned)
                     .collect(),
-                refresh_skew: secs_var("OIDC_REFRESH_SKEW_SECS", 10)?,
+                refresh_skew: vars.secs("OIDC_REFRESH_SKEW_SECS", 10)?,
             },
-            upstream_url: url_var("UPSTREAM_URL", "http://127.0.0.1:9300")?,
-            upstream_timeout: secs_var("UPSTREAM_TIMEOUT_SECS", 30)?,
-            spa_dir: var_or("SPA_DIR", "target/dist").into(),
+            upstream_url: vars.url("UPSTREAM_URL", "http://127.0.0.1:9300")?,
+            upstream_timeout: vars.secs("UPSTREAM_TIMEOUT_SECS", 30)?,
+            spa_dir: vars.or("SPA_DIR", "target/dist").into(),
             session: SessionConfig {
-                idle_timeout: secs_var("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
-                absolute_timeout: secs_var("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
-                cookie_secure: bool_var("COOKIE_SECURE", true)?,
+                idle_timeout: vars.secs("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
+                absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
+                cookie_secure: vars.boolean("COOKIE_SECURE", true)?,
             },
         })
     }
@@ -88,34 +95,68 @@ impl Config {
     }
 }
 
-fn var_or(name: &str, default: &str) -> String {
-    env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_owned())
-}
+struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
-fn url_var(name: &str, default: &str) -> anyhow::Result<Url> {
-    let value = var_or(name, default);
-    let url = Url::parse(&value).with_context(|| format!("{name} is not a URL: {value:?}"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        bail!("{name} must be an http(s) URL, got {value:?}");
+impl Vars<'_> {
+    fn or(&self, name: &str, default: &str) -> String {
+        (self.0)(name)
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| default.to_owned())
     }
-    Ok(url)
+
+    fn url(&self, name: &str, default: &str) -> anyhow::Result<Url> {
+        let value = self.or(name, default);
+        let url = Url::parse(&value).with_context(|| format!("{name} is not a URL: {value:?}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            bail!("{name} must be an http(s) URL, got {value:?}");
+        }
+        Ok(url)
+    }
+
+    fn secs(&self, name: &str, default: u64) -> anyhow::Result<Duration> {
+        let value = self.or(name, &default.to_string());
+        let secs: u64 = value
+            .parse()
+            .with_context(|| format!("{name} must be a whole number of seconds, got {value:?}"))?;
+        Ok(Duration::from_secs(secs))
+    }
+
+    fn boolean(&self, name: &str, default: bool) -> anyhow::Result<bool> {
+        match self.or(name, if default { "true" } else { "false" }).as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            other => bail!("{name} must be true or false, got {other:?}"),
+        }
+    }
 }
 
-fn secs_var(name: &str, default: u64) -> anyhow::Result<Duration> {
-    let value = var_or(name, &default.to_string());
-    let secs: u64 = value
-        .parse()
-        .with_context(|| format!("{name} must be a whole number of seconds, got {value:?}"))?;
-    Ok(Duration::from_secs(secs))
-}
+#[cfg(test)]
+mod tests {
+    use super::Config;
 
-fn bool_var(name: &str, default: bool) -> anyhow::Result<bool> {
-    match var_or(name, if default { "true" } else { "false" }).as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
-        other => bail!("{name} must be true or false, got {other:?}"),
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn runs_on_defaults() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.public_url("/auth/callback").as_str(), "http://localhost:8080/dev/configurator/auth/callback");
+        assert!(config.session.cookie_secure);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (vars, needle) in [
+            (vec![("OIDC_ISSUER", "not a url")], "OIDC_ISSUER"),
+            (vec![("PUBLIC_URL", "http://x/path")], "PUBLIC_URL"),
+            (vec![("BASE_PATH", "dev/")], "BASE_PATH"),
+            (vec![("SESSION_IDLE_TIMEOUT_SECS", "soon")], "SESSION_IDLE_TIMEOUT_SECS"),
+            (vec![("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
+            (vec![("UPSTREAM_URL", "ftp://x")], "UPSTREAM_URL"),
+        ] {
+            let error = format!("{:#}", config(&vars).unwrap_err());
+            assert!(error.contains(needle), "{error}");
+        }
     }
 }

@@ -1,0 +1,321 @@
+//! Harness for the BFF's tests: the real IdP (scripts/idp, oidc-provider on
+//! Node), the BFF served over HTTP on a free port, and a recording upstream in
+//! the place of the API, so tests see exactly what the BFF forwards.
+
+#![allow(dead_code)]
+
+use std::{
+    collections::HashMap,
+    net::{SocketAddr, TcpListener as StdListener},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    Router,
+    extract::Request,
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+};
+use configurator_bff::config::Config;
+use reqwest::{header, redirect::Policy};
+
+pub const BASE: &str = "/dev/configurator";
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The local IdP as a child process; killed when dropped.
+pub struct Idp {
+    child: Child,
+    pub issuer: String,
+}
+
+impl Idp {
+    pub async fn start(app_origin: &str, access_token_ttl: u32) -> Self {
+        let port = free_port();
+        let issuer = format!("http://localhost:{port}");
+        let child = Command::new("node")
+            .arg(repo_root().join("scripts/idp/server.js"))
+            .env("IDP_PORT", port.to_string())
+            .env("IDP_APP_ORIGINS", app_origin)
+            .env("IDP_ACCESS_TOKEN_TTL", access_token_ttl.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node runs the IdP (run scripts/setup.sh first)");
+        let idp = Self { child, issuer };
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            let url = format!("{}/.well-known/openid-configuration", idp.issuer);
+            if http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                return idp;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the IdP did not start at {}", idp.issuer);
+    }
+}
+
+impl Drop for Idp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the recording upstream saw, and what it answers.
+#[derive(Clone, Default)]
+pub struct Upstream {
+    pub seen: Arc<Mutex<Vec<(String, HeaderMap)>>>,
+    /// Answer 401 to requests bearing these access tokens.
+    pub refuse_tokens: Arc<Mutex<Vec<String>>>,
+}
+
+impl Upstream {
+    async fn start(&self) -> String {
+        let me = self.clone();
+        let app = Router::new().fallback(move |request: Request| {
+            let me = me.clone();
+            async move {
+                let path = request.uri().to_string();
+                let headers = request.headers().clone();
+                let bearer = bearer(&headers).unwrap_or_default();
+                me.seen.lock().unwrap().push((path.clone(), headers));
+                if me.refuse_tokens.lock().unwrap().contains(&bearer) {
+                    return (StatusCode::UNAUTHORIZED, "{}").into_response();
+                }
+                axum::Json(serde_json::json!({"path": path})).into_response()
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    pub fn calls(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+
+    pub fn last_headers(&self) -> HeaderMap {
+        self.seen.lock().unwrap().last().expect("the upstream was called").1.clone()
+    }
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::to_owned)
+}
+
+/// IdP + BFF + recording upstream.
+pub struct Stack {
+    pub idp: Idp,
+    pub upstream: Upstream,
+    /// e.g. `http://localhost:PORT`
+    pub origin: String,
+}
+
+pub struct Options {
+    pub access_token_ttl: u32,
+    pub idle_timeout_secs: u64,
+    pub absolute_timeout_secs: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { access_token_ttl: 300, idle_timeout_secs: 1800, absolute_timeout_secs: 28800 }
+    }
+}
+
+impl Stack {
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let origin = format!("http://localhost:{}", addr.port());
+        let idp = Idp::start(&origin, options.access_token_ttl).await;
+        let upstream = Upstream::default();
+        let upstream_url = upstream.start().await;
+
+        let spa_dir = tempdir_with_index();
+        let config = with_env(
+            &[
+                ("PUBLIC_URL", origin.as_str()),
+                ("OIDC_ISSUER", idp.issuer.as_str()),
+                ("UPSTREAM_URL", upstream_url.as_str()),
+                ("SPA_DIR", spa_dir.to_str().unwrap()),
+                ("SESSION_IDLE_TIMEOUT_SECS", &options.idle_timeout_secs.to_string()),
+                ("SESSION_ABSOLUTE_TIMEOUT_SECS", &options.absolute_timeout_secs.to_string()),
+            ],
+        );
+        let app = configurator_bff::app(config).unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let stack = Self { idp, upstream, origin };
+        // Wait for the background discovery of the IdP.
+        let mut browser = stack.browser();
+        for _ in 0..100 {
+            let r = browser.get("/auth/login").await;
+            if r.status() == StatusCode::FOUND {
+                return stack;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the BFF never discovered the IdP");
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.origin)
+    }
+}
+
+/// Builds the BFF's config through the same parser production uses, from a
+/// map instead of the process environment (tests run in parallel).
+fn with_env(vars: &[(&str, &str)]) -> Config {
+    Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+        .expect("test config is valid")
+}
+
+fn tempdir_with_index() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("configurator-bff-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>Configurator</title>").unwrap();
+    dir
+}
+
+/// A browser, as far as the BFF and the IdP can tell: follows redirects by
+/// hand and keeps cookies (including `Secure` ones on http://localhost, as
+/// Chromium does).
+pub struct Browser {
+    origin: String,
+    http: reqwest::Client,
+    pub cookies: HashMap<String, HashMap<String, String>>,
+}
+
+impl Browser {
+    fn new(origin: &str) -> Self {
+        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        Self { origin: origin.to_owned(), http, cookies: HashMap::new() }
+    }
+
+    fn host_of(url: &str) -> String {
+        reqwest::Url::parse(url).unwrap().host_str().unwrap().to_owned()
+    }
+
+    fn absolute(&self, path_or_url: &str) -> String {
+        if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else if path_or_url.starts_with(BASE) {
+            format!("{}{path_or_url}", self.origin)
+        } else {
+            format!("{}{BASE}{path_or_url}", self.origin)
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get("localhost").and_then(|c| c.get(name)).cloned()
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.entry("localhost".into()).or_default().insert(name.into(), value.into());
+    }
+
+    pub async fn request(&mut self, method: reqwest::Method, url: &str, headers: &[(&str, &str)], form: Option<&[(&str, &str)]>) -> reqwest::Response {
+        let url = self.absolute(url);
+        let host = Self::host_of(&url);
+        let mut request = self.http.request(method, &url);
+        if let Some(jar) = self.cookies.get(&host) {
+            let cookie = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            request = request.header(header::COOKIE, cookie);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some(form) = form {
+            request = request.form(form);
+        }
+        let response = request.send().await.unwrap();
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            let jar = self.cookies.entry(host.clone()).or_default();
+            let expired = set.to_ascii_lowercase().contains("max-age=0") || value.is_empty();
+            if expired {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        response
+    }
+
+    pub async fn get(&mut self, url: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, url, &[], None).await
+    }
+
+    /// An API call as the SPA makes it.
+    pub async fn api(&mut self, method: reqwest::Method, path: &str) -> reqwest::Response {
+        self.request(method, &format!("{BASE}/api/v1{path}"), &[("x-csrf", "1")], None).await
+    }
+
+    /// Follows redirects from `url` until a page that is not a redirect, or
+    /// until the next hop would leave for `stop_at` (returned unvisited).
+    pub async fn follow(&mut self, url: &str) -> (String, reqwest::Response) {
+        let mut url = self.absolute(url);
+        for _ in 0..15 {
+            let response = self.get(&url).await;
+            match response.headers().get(header::LOCATION) {
+                Some(location) if response.status().is_redirection() => {
+                    url = reqwest::Url::parse(&url).unwrap().join(location.to_str().unwrap()).unwrap().to_string();
+                }
+                _ => return (url, response),
+            }
+        }
+        panic!("too many redirects");
+    }
+
+    /// Signs in through the IdP's form, starting at the BFF's login.
+    /// Returns the URL the browser ended on.
+    pub async fn sign_in(&mut self, user: &str, return_to: &str) -> String {
+        let (form_url, page) = self.follow(&format!("{BASE}/auth/login?return_to={}", urlencode(return_to))).await;
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Sign in"), "expected the IdP login form, got: {html}");
+        let action = html.split("action=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+        let action = reqwest::Url::parse(&form_url).unwrap().join(&action).unwrap().to_string();
+        let response = self
+            .request(reqwest::Method::POST, &action, &[], Some(&[("username", user), ("password", user)]))
+            .await;
+        let next = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
+        let next = reqwest::Url::parse(&action).unwrap().join(&next).unwrap().to_string();
+        let (end, _) = self.follow(&next).await;
+        end
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    url_escape(s)
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

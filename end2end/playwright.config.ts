@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+// The suite starts its own copy of the whole product (scripts/stack.sh) on
+// ports of its own, so it runs beside a `scripts/dev.sh` session.
+export const ports = { bff: 18080, idp: 19400, lambdas: 19300, broker: 19092 };
+export const baseURL = `http://localhost:${ports.bff}`;
+export const app = '/dev/configurator';
+// The IdP writes every token it issues here, so tests can prove none reaches the browser.
+export const tokenLog = join(tmpdir(), `configurator-e2e-tokens-${ports.bff}.jsonl`);
+rmSync(tokenLog, { force: true });
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  // One product instance is shared: run the files one after another.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not possible here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: '../scripts/stack.sh',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    env: {
+      BFF_PORT: String(ports.bff),
+      IDP_PORT: String(ports.idp),
+      LAMBDAS_PORT: String(ports.lambdas),
+      BROKER_PORT: String(ports.broker),
+      // Short-lived access tokens make refresh happen during the suite.
+      IDP_ACCESS_TOKEN_TTL: '30',
+      IDP_TOKEN_LOG: tokenLog,
+      BIN_DIR: process.env.BIN_DIR ?? 'target/debug',
+    },
+  },
+});

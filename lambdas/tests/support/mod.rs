@@ -1,0 +1,173 @@
+//! Test harness for the Lambdas: a real broker (nisshi, started by
+//! `scripts/test.sh`), a JWKS endpoint we control, and the API served over
+//! real HTTP on an ephemeral port.
+
+#![allow(dead_code)]
+
+use std::{
+    net::SocketAddr,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use axum::{Json, Router, routing::get};
+use configurator_lambdas::{
+    AppState,
+    config::{Config, KafkaConfig, OidcConfig},
+    router,
+};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, jwk::{Jwk, JwkSet}};
+use rdkafka::{
+    ClientConfig,
+    admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+    client::DefaultClientContext,
+};
+use serde_json::{Value, json};
+
+pub const AUDIENCE: &str = "configurator-api";
+pub const RSA_KID: &str = "test-rsa";
+pub const EC_KID: &str = "test-ec";
+const RSA_SIGNING: &[u8] = include_bytes!("keys/rsa-signing.pem");
+const RSA_FOREIGN: &[u8] = include_bytes!("keys/rsa-foreign.pem");
+const EC_SIGNING: &[u8] = include_bytes!("keys/ec-signing.pem");
+
+/// The broker every test talks to; `scripts/test.sh` starts it.
+pub fn bootstrap_servers() -> String {
+    std::env::var("CONFIGURATOR_TEST_KAFKA").expect(
+        "CONFIGURATOR_TEST_KAFKA is not set: run scripts/test.sh, or start `nisshi broker` and set it to host:port",
+    )
+}
+
+/// A topic name no other test (or earlier run) uses.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid_like())
+}
+
+fn uuid_like() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{:x}{:04x}", nanos, std::process::id() & 0xffff)
+}
+
+/// A separate Kafka client, as a person's own tooling would be.
+pub fn kafka_admin() -> AdminClient<DefaultClientContext> {
+    ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .create()
+        .expect("admin client")
+}
+
+pub async fn create_topic(name: &str, partitions: i32) {
+    let results = kafka_admin()
+        .create_topics(
+            &[NewTopic::new(name, partitions, TopicReplication::Fixed(1))],
+            &AdminOptions::new().operation_timeout(Some(Duration::from_secs(5))),
+        )
+        .await
+        .expect("create_topics");
+    results[0].as_ref().expect("topic created");
+}
+
+/// The identity provider as the Lambdas see it: an issuer with a JWKS.
+pub struct Idp {
+    pub issuer: String,
+}
+
+impl Idp {
+    /// Serves discovery and a JWKS with the test RSA and EC public keys.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let issuer = format!("http://{}", listener.local_addr().unwrap());
+        let mut rsa = Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(RSA_SIGNING).unwrap(), Algorithm::RS256).unwrap();
+        rsa.common.key_id = Some(RSA_KID.into());
+        let mut ec = Jwk::from_encoding_key(&EncodingKey::from_ec_pem(EC_SIGNING).unwrap(), Algorithm::ES256).unwrap();
+        ec.common.key_id = Some(EC_KID.into());
+        let jwks = JwkSet { keys: vec![rsa, ec] };
+        let discovery = json!({"issuer": issuer, "jwks_uri": format!("{issuer}/jwks")});
+        let app = Router::new()
+            .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
+            .route("/jwks", get(move || async move { Json(jwks) }));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { issuer }
+    }
+
+    /// Claims of a valid token for `user` in `groups`.
+    pub fn claims(&self, user: &str, groups: &[&str]) -> Value {
+        let now = now();
+        json!({
+            "iss": self.issuer, "aud": AUDIENCE, "sub": user, "preferred_username": user,
+            "groups": groups, "iat": now, "nbf": now, "exp": now + 300,
+        })
+    }
+
+    pub fn token(&self, user: &str, groups: &[&str]) -> String {
+        sign(&self.claims(user, groups), Key::Rsa)
+    }
+}
+
+pub enum Key {
+    Rsa,
+    Ec,
+    /// An attacker's key, presented under our key id.
+    Foreign,
+    /// An attacker's key under a key id the IdP never published.
+    ForeignUnknownKid,
+}
+
+pub fn sign(claims: &Value, key: Key) -> String {
+    let (alg, kid, pem) = match key {
+        Key::Rsa => (Algorithm::RS256, RSA_KID, RSA_SIGNING),
+        Key::Ec => (Algorithm::ES256, EC_KID, EC_SIGNING),
+        Key::Foreign => (Algorithm::RS256, RSA_KID, RSA_FOREIGN),
+        Key::ForeignUnknownKid => (Algorithm::RS256, "not-published", RSA_FOREIGN),
+    };
+    let encoding = match alg {
+        Algorithm::ES256 => EncodingKey::from_ec_pem(pem).unwrap(),
+        _ => EncodingKey::from_rsa_pem(pem).unwrap(),
+    };
+    let mut header = Header::new(alg);
+    header.kid = Some(kid.into());
+    jsonwebtoken::encode(&header, claims, &encoding).unwrap()
+}
+
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// The API, served over HTTP on an ephemeral port.
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub async fn start(issuer: &str) -> Self {
+        Self::start_with(issuer, &bootstrap_servers()).await
+    }
+
+    pub async fn start_with(issuer: &str, bootstrap: &str) -> Self {
+        let config = Config {
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            kafka: KafkaConfig {
+                bootstrap_servers: bootstrap.to_owned(),
+                request_timeout: Duration::from_secs(4),
+            },
+            oidc: OidcConfig { issuer: issuer.to_owned(), audience: AUDIENCE.to_owned(), jwks_uri: None },
+        };
+        let app = router(AppState::new(&config).unwrap());
+        let listener = tokio::net::TcpListener::bind(config.listen_addr).await.unwrap();
+        let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base, http: reqwest::Client::new() }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, headers)
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, unit and integration tests (the Lambdas
+# against a real broker, the BFF against the real IdP) and the browser suite
+# (Playwright + Chromium against the whole product). Installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+scripts/setup.sh
+
+step "format (cargo fmt --check)"
+cargo fmt --all --check
+
+step "lints (clippy, warnings are errors)"
+cargo clippy --workspace --exclude configurator-app --all-targets -- -D warnings
+cargo clippy -p configurator-app --target wasm32-unknown-unknown -- -D warnings
+
+step "build: Lambdas, BFF, seeder; SPA in release (what ships)"
+cargo build -p configurator-lambdas -p configurator-bff
+trunk build --release
+
+# The integration tests share one in-memory broker on a port of their own.
+TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
+nisshi broker --storage-engine memory://nisshi/ \
+  --listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" \
+  --advertised-listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" >target/test-broker.log 2>&1 &
+broker_pid=$!
+trap 'kill $broker_pid 2>/dev/null || true' EXIT
+export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
+
+step "unit and integration tests (cargo test)"
+cargo test --workspace --exclude configurator-app
+
+step "browser tests (Playwright, Debian Chromium)"
+(cd end2end && npx playwright test)
