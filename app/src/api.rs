@@ -27,7 +27,9 @@ impl ApiError {
             Self::SignInRequired => "Your session has ended. Taking you to sign in…".into(),
             Self::Forbidden(body) => format!("You do not have permission to do this. {}", body.message),
             Self::Failed { body, .. } => body.message.clone(),
-            Self::Network(_) => "The console's server could not be reached. Check your connection and try again.".into(),
+            Self::Network(_) => {
+                "The console's server could not be reached. Check your connection and try again.".into()
+            }
         }
     }
 
@@ -84,7 +86,11 @@ async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
             request_id: None,
             login_url: None,
         });
-    Err(if status == 403 { ApiError::Forbidden(body) } else { ApiError::Failed { status, body } })
+    Err(if status == 403 {
+        ApiError::Forbidden(body)
+    } else {
+        ApiError::Failed { status, body }
+    })
 }
 
 /// Sends the browser to the BFF's login, asking to come back to this page.

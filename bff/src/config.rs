@@ -61,7 +61,8 @@ impl Config {
             bail!("PUBLIC_URL is an origin only (scheme://host[:port]); put the path in BASE_PATH");
         }
         Ok(Self {
-            listen_addr: vars.or("LISTEN_ADDR", "127.0.0.1:8080")
+            listen_addr: vars
+                .or("LISTEN_ADDR", "127.0.0.1:8080")
                 .parse()
                 .context("LISTEN_ADDR must be host:port, e.g. 127.0.0.1:8080")?,
             public_origin,
@@ -70,7 +71,8 @@ impl Config {
                 issuer: vars.url("OIDC_ISSUER", "http://localhost:9400")?,
                 client_id: vars.or("OIDC_CLIENT_ID", "configurator-bff"),
                 client_secret: vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret"),
-                scopes: vars.or("OIDC_SCOPES", "openid profile email groups")
+                scopes: vars
+                    .or("OIDC_SCOPES", "openid profile email groups")
                     .split_whitespace()
                     .map(str::to_owned)
                     .collect(),
@@ -135,13 +137,20 @@ mod tests {
     use super::Config;
 
     fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
-        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
     }
 
     #[test]
     fn runs_on_defaults() {
         let config = config(&[]).unwrap();
-        assert_eq!(config.public_url("/auth/callback").as_str(), "http://localhost:8080/dev/configurator/auth/callback");
+        assert_eq!(
+            config.public_url("/auth/callback").as_str(),
+            "http://localhost:8080/dev/configurator/auth/callback"
+        );
         assert!(config.session.cookie_secure);
     }
 
@@ -151,7 +160,10 @@ mod tests {
             (vec![("OIDC_ISSUER", "not a url")], "OIDC_ISSUER"),
             (vec![("PUBLIC_URL", "http://x/path")], "PUBLIC_URL"),
             (vec![("BASE_PATH", "dev/")], "BASE_PATH"),
-            (vec![("SESSION_IDLE_TIMEOUT_SECS", "soon")], "SESSION_IDLE_TIMEOUT_SECS"),
+            (
+                vec![("SESSION_IDLE_TIMEOUT_SECS", "soon")],
+                "SESSION_IDLE_TIMEOUT_SECS",
+            ),
             (vec![("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
             (vec![("UPSTREAM_URL", "ftp://x")], "UPSTREAM_URL"),
         ] {

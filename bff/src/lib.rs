@@ -71,14 +71,20 @@ pub fn app(config: Config) -> anyhow::Result<Router> {
     Ok(Router::new()
         .nest(&state.config.base_path, under_base)
         .merge(routes::outside_base())
-        .layer(middleware::from_fn(configurator_api::server::request_id_and_access_log))
+        .layer(middleware::from_fn(
+            configurator_api::server::request_id_and_access_log,
+        ))
         .with_state(state))
 }
 
 fn session_layer(config: &Config, store: Store) -> SessionManagerLayer<Store> {
     let idle = Duration::seconds(config.session.idle_timeout.as_secs() as i64);
     // `__Host-` makes the browser insist on Secure, Path=/ and no Domain.
-    let name = if config.session.cookie_secure { "__Host-configurator" } else { "configurator" };
+    let name = if config.session.cookie_secure {
+        "__Host-configurator"
+    } else {
+        "configurator"
+    };
     SessionManagerLayer::new(store)
         .with_name(name)
         .with_secure(config.session.cookie_secure)

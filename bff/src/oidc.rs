@@ -218,7 +218,10 @@ impl Provider {
             .id_token()
             .ok_or_else(|| OidcError::Invalid("The identity provider sent no ID token.".into()))?;
         let claims = id_token
-            .claims(&self.client.id_token_verifier(), &Nonce::new(pending.nonce.clone()))
+            .claims(
+                &self.client.id_token_verifier(),
+                &Nonce::new(pending.nonce.clone()),
+            )
             .map_err(|e| OidcError::Invalid(format!("The ID token failed verification: {e}")))?;
         let name = claims
             .name()

@@ -33,7 +33,12 @@ pub enum Need {
 }
 
 impl Refresher {
-    pub async fn tokens(&self, state: &AppState, identity: &Identity, need: Need) -> Result<TokenSet, BffError> {
+    pub async fn tokens(
+        &self,
+        state: &AppState,
+        identity: &Identity,
+        need: Need,
+    ) -> Result<TokenSet, BffError> {
         let current = load(state, identity).await?;
         if !must_refresh(state, &current, &need) {
             return Ok(current);
@@ -114,7 +119,11 @@ async fn refresh(state: &AppState, identity: &Identity, current: &TokenSet) -> R
         Err(why) => {
             // Revoked, expired, or replayed: the grant is gone, so is the session.
             tracing::info!(sub = %identity.sub, %why, "refresh refused; ending the session");
-            state.vault.delete(&identity.token_ref).await.map_err(BffError::internal)?;
+            state
+                .vault
+                .delete(&identity.token_ref)
+                .await
+                .map_err(BffError::internal)?;
             Err(state.unauthenticated())
         }
     }

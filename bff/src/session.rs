@@ -139,7 +139,12 @@ impl TokenVault {
             .map_err(|e| session_store::Error::Decode(e.to_string()))
     }
 
-    pub async fn replace(&self, token_ref: &str, tokens: &TokenSet, until: OffsetDateTime) -> session_store::Result<()> {
+    pub async fn replace(
+        &self,
+        token_ref: &str,
+        tokens: &TokenSet,
+        until: OffsetDateTime,
+    ) -> session_store::Result<()> {
         let id = token_ref
             .parse::<Id>()
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;

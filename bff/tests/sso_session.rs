@@ -53,7 +53,10 @@ async fn api_calls_are_forwarded_with_the_access_token_and_without_the_cookie() 
     let seen = stack.upstream.last_headers();
     let token = bearer(&seen).expect("a bearer token upstream");
     assert_eq!(token.split('.').count(), 3, "the access token is a JWT");
-    assert!(seen.get(header::COOKIE).is_none(), "the browser's cookie stays at the BFF");
+    assert!(
+        seen.get(header::COOKIE).is_none(),
+        "the browser's cookie stays at the BFF"
+    );
     assert_eq!(seen["x-request-id"], request_id.as_str());
 }
 
@@ -64,12 +67,16 @@ async fn without_the_csrf_header_the_api_is_refused_and_never_called() {
     browser.sign_in("alice", BASE).await;
 
     for method in [Method::GET, Method::POST, Method::DELETE] {
-        let response = browser.request(method, &format!("{BASE}/api/v1/topics"), &[], None).await;
+        let response = browser
+            .request(method, &format!("{BASE}/api/v1/topics"), &[], None)
+            .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "csrf_header_missing");
     }
-    let logout = browser.request(Method::POST, &format!("{BASE}/auth/logout"), &[], None).await;
+    let logout = browser
+        .request(Method::POST, &format!("{BASE}/auth/logout"), &[], None)
+        .await;
     assert_eq!(logout.status(), StatusCode::FORBIDDEN);
     assert_eq!(stack.upstream.calls(), 0);
     // …and the session survived the refused logout.
@@ -98,7 +105,14 @@ async fn logout_ends_the_session_and_the_old_cookie_is_worthless() {
     browser.sign_in("victor", BASE).await;
     let cookie = browser.cookie(COOKIE).unwrap();
 
-    let response = browser.request(Method::POST, &format!("{BASE}/auth/logout"), &[("x-csrf", "1")], None).await;
+    let response = browser
+        .request(
+            Method::POST,
+            &format!("{BASE}/auth/logout"),
+            &[("x-csrf", "1")],
+            None,
+        )
+        .await;
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["clear-site-data"], "\"cookies\"");
@@ -111,7 +125,10 @@ async fn logout_ends_the_session_and_the_old_cookie_is_worthless() {
 
     let mut replay = stack.browser();
     replay.set_cookie(COOKIE, &cookie);
-    assert_eq!(replay.api(Method::GET, "/topics").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        replay.api(Method::GET, "/topics").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(replay.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -120,17 +137,30 @@ async fn a_tampered_or_replayed_state_creates_no_session() {
     let stack = Stack::start().await;
     let mut browser = stack.browser();
 
-    let response = browser.get(&format!("{BASE}/auth/callback?code=abc&state=forged")).await;
+    let response = browser
+        .get(&format!("{BASE}/auth/callback?code=abc&state=forged"))
+        .await;
 
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(response.text().await.unwrap().contains("This sign-in has expired"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("This sign-in has expired")
+    );
     assert_eq!(browser.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn return_to_outside_the_app_is_ignored() {
     let stack = Stack::start().await;
-    for evil in ["https://evil.example/", "//evil.example/", "/other/app", "/dev/configurator/../../x"] {
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/other/app",
+        "/dev/configurator/../../x",
+    ] {
         let mut browser = stack.browser();
         let landed = browser.sign_in("alice", evil).await;
         assert_eq!(landed, format!("{}{BASE}/", stack.origin), "return_to={evil}");

@@ -49,8 +49,7 @@ impl IntoResponse for ApiError {
         let message = match &self {
             Self::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                "Something went wrong on our side; the request id identifies it in the logs."
-                    .to_owned()
+                "Something went wrong on our side; the request id identifies it in the logs.".to_owned()
             }
             other => other.to_string(),
         };

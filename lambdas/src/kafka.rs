@@ -53,10 +53,7 @@ impl Kafka {
                     .map(|t| TopicSummary {
                         name: t.name().to_owned(),
                         partitions: t.partitions().len() as u32,
-                        replication_factor: t
-                            .partitions()
-                            .first()
-                            .map_or(0, |p| p.replicas().len() as u32),
+                        replication_factor: t.partitions().first().map_or(0, |p| p.replicas().len() as u32),
                         internal: is_internal(t.name()),
                     })
                     .collect::<Vec<_>>(),

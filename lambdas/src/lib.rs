@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(configurator_api::API_PREFIX, routes::api())
         .fallback(routes::not_found)
-        .layer(middleware::from_fn(configurator_api::server::request_id_and_access_log))
+        .layer(middleware::from_fn(
+            configurator_api::server::request_id_and_access_log,
+        ))
         .with_state(state)
 }

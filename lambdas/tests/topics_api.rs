@@ -18,7 +18,9 @@ async fn without_a_token_the_answer_is_401_with_the_error_envelope() {
     assert!(body["error"]["message"].as_str().unwrap().contains("Bearer"));
     assert_eq!(headers["www-authenticate"], "Bearer");
     // The request id is in the body and the header, and they agree.
-    let request_id = body["error"]["request_id"].as_str().expect("request id in the envelope");
+    let request_id = body["error"]["request_id"]
+        .as_str()
+        .expect("request id in the envelope");
     assert_eq!(headers["x-request-id"], request_id);
 }
 
@@ -30,11 +32,21 @@ async fn a_token_signed_by_another_key_is_refused() {
 
     let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::Foreign))).await;
     assert_eq!(status, 401);
-    assert_eq!(body["error"]["message"], "The access token's signature is not valid.");
+    assert_eq!(
+        body["error"]["message"],
+        "The access token's signature is not valid."
+    );
 
-    let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::ForeignUnknownKid))).await;
+    let (status, body, _) = api
+        .get("/topics", Some(&sign(&claims, Key::ForeignUnknownKid)))
+        .await;
     assert_eq!(status, 401);
-    assert!(body["error"]["message"].as_str().unwrap().contains("does not publish"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not publish")
+    );
 }
 
 #[tokio::test]
@@ -53,7 +65,10 @@ async fn expired_foreign_audience_and_foreign_issuer_tokens_are_refused() {
     for (claims, expected) in [
         (expired, "The access token has expired."),
         (audience, "The access token is not meant for this API."),
-        (issuer, "The access token was issued by an issuer this API does not trust."),
+        (
+            issuer,
+            "The access token was issued by an issuer this API does not trust.",
+        ),
         (not_yet, "The access token is not valid yet."),
     ] {
         let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::Rsa))).await;
@@ -98,11 +113,17 @@ async fn a_broker_that_does_not_answer_gives_503_within_five_seconds() {
     let api = Api::start_with(&idp.issuer, "127.0.0.1:1").await;
     let started = Instant::now();
 
-    let (status, body, _) = api.get("/topics", Some(&idp.token("alice", &["kafka-admins"]))).await;
+    let (status, body, _) = api
+        .get("/topics", Some(&idp.token("alice", &["kafka-admins"])))
+        .await;
 
     assert_eq!(status, 503);
     assert_eq!(body["error"]["code"], "kafka_unavailable");
-    assert!(started.elapsed().as_secs_f32() < 5.0, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f32() < 5.0,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -14,7 +14,11 @@ pub fn TopicsPage() -> impl IntoView {
     let (show_internal, set_show_internal) = signal(false);
 
     let visible = move |list: &TopicList| -> Vec<TopicSummary> {
-        list.topics.iter().filter(|t| show_internal.get() || !t.internal).cloned().collect()
+        list.topics
+            .iter()
+            .filter(|t| show_internal.get() || !t.internal)
+            .cloned()
+            .collect()
     };
 
     view! {

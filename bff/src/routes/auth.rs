@@ -82,7 +82,12 @@ pub async fn callback(
 
     if let Some(error) = query.error {
         let detail = query.error_description.unwrap_or(error);
-        return Err(error_page(StatusCode::BAD_REQUEST, "Sign-in was not completed", &detail, base));
+        return Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in was not completed",
+            &detail,
+            base,
+        ));
     }
     let Some(pending) = pending.filter(|p| now_unix() - p.started_at < LOGIN_ATTEMPT_TTL_SECS) else {
         return Err(error_page(
@@ -93,7 +98,12 @@ pub async fn callback(
         ));
     };
     let Some(code) = query.code else {
-        return Err(error_page(StatusCode::BAD_REQUEST, "Sign-in failed", "The identity provider sent no authorization code.", base));
+        return Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in failed",
+            "The identity provider sent no authorization code.",
+            base,
+        ));
     };
     let signed_in = async {
         provider.check_response_issuer(query.iss.as_deref())?;
@@ -104,7 +114,12 @@ pub async fn callback(
         OidcError::Unavailable(_) => idp_down_page(),
         other => {
             tracing::warn!(error = %other, "login callback rejected");
-            error_page(StatusCode::BAD_REQUEST, "Sign-in failed", &other.to_string(), base)
+            error_page(
+                StatusCode::BAD_REQUEST,
+                "Sign-in failed",
+                &other.to_string(),
+                base,
+            )
         }
     })?;
 
@@ -130,7 +145,10 @@ pub async fn callback(
         token_ref,
     };
     tracing::info!(sub = %identity.sub, "signed in");
-    session.insert(IDENTITY_KEY, identity).await.map_err(internal_page)?;
+    session
+        .insert(IDENTITY_KEY, identity)
+        .await
+        .map_err(internal_page)?;
     Ok(found(&pending.return_to))
 }
 
@@ -152,17 +170,29 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
 /// `POST /auth/logout`: ends the session here and hands the SPA the IdP's
 /// end-session URL, so the IdP session ends too.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, BffError> {
-    let identity = session.get::<Identity>(IDENTITY_KEY).await.map_err(BffError::internal)?;
+    let identity = session
+        .get::<Identity>(IDENTITY_KEY)
+        .await
+        .map_err(BffError::internal)?;
     let provider = state.provider.get().await;
     let mut id_token = None;
     if let Some(identity) = &identity {
-        if let Some(tokens) = state.vault.load(&identity.token_ref).await.map_err(BffError::internal)? {
+        if let Some(tokens) = state
+            .vault
+            .load(&identity.token_ref)
+            .await
+            .map_err(BffError::internal)?
+        {
             if let Some(provider) = &provider {
                 provider.revoke(&tokens).await;
             }
             id_token = tokens.id_token;
         }
-        state.vault.delete(&identity.token_ref).await.map_err(BffError::internal)?;
+        state
+            .vault
+            .delete(&identity.token_ref)
+            .await
+            .map_err(BffError::internal)?;
         tracing::info!(sub = %identity.sub, "signed out");
     }
     session.flush().await.map_err(BffError::internal)?;
@@ -189,7 +219,11 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<Identity, 
     let absolute_end = identity.signed_in_at + state.config.session.absolute_timeout.as_secs() as i64;
     if now_unix() >= absolute_end {
         tracing::info!(sub = %identity.sub, "session reached its absolute timeout");
-        state.vault.delete(&identity.token_ref).await.map_err(BffError::internal)?;
+        state
+            .vault
+            .delete(&identity.token_ref)
+            .await
+            .map_err(BffError::internal)?;
         session.flush().await.map_err(BffError::internal)?;
         return Err(state.unauthenticated());
     }
@@ -211,13 +245,22 @@ pub fn safe_return_to(base_path: &str, requested: Option<&str>) -> String {
     let root = format!("{base_path}/");
     let Some(path) = requested else { return root };
     let inside_app = path == base_path
-        || path.strip_prefix(base_path).is_some_and(|rest| rest.starts_with(['/', '?', '#']));
+        || path
+            .strip_prefix(base_path)
+            .is_some_and(|rest| rest.starts_with(['/', '?', '#']));
     let plain = !path.contains(['\\', '\r', '\n', '\t']) && !path.contains("//") && !path.contains("/..");
-    if inside_app && plain { path.to_owned() } else { root }
+    if inside_app && plain {
+        path.to_owned()
+    } else {
+        root
+    }
 }
 
 async fn pending_logins(session: &Session) -> Result<PendingLogins, tower_sessions::session::Error> {
-    Ok(session.get::<PendingLogins>(PENDING_LOGINS_KEY).await?.unwrap_or_default())
+    Ok(session
+        .get::<PendingLogins>(PENDING_LOGINS_KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 fn found(location: &str) -> Response {
@@ -238,18 +281,29 @@ fn idp_down_page() -> Response {
 
 fn internal_page(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "login failed");
-    error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed", "Something went wrong on our side.", "")
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Sign-in failed",
+        "Something went wrong on our side.",
+        "",
+    )
 }
 
 /// A plain page for browser navigations (login and callback are not API calls).
 fn error_page(status: StatusCode, title: &str, detail: &str, base: &str) -> Response {
     let escape = |s: &str| {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
     };
     let retry = if base.is_empty() {
         String::new()
     } else {
-        format!(r#"<p><a href="{}/auth/login">Sign in again</a></p>"#, escape(base))
+        format!(
+            r#"<p><a href="{}/auth/login">Sign in again</a></p>"#,
+            escape(base)
+        )
     };
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} — Configurator</title></head>\
@@ -268,7 +322,12 @@ mod tests {
 
     #[test]
     fn keeps_paths_of_the_app() {
-        for ok in ["/dev/configurator", "/dev/configurator/", "/dev/configurator/topics?q=a", "/dev/configurator/topics#x"] {
+        for ok in [
+            "/dev/configurator",
+            "/dev/configurator/",
+            "/dev/configurator/topics?q=a",
+            "/dev/configurator/topics#x",
+        ] {
             assert_eq!(safe_return_to(BASE, Some(ok)), ok);
         }
     }

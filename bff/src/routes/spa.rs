@@ -24,7 +24,10 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 pub fn router(dir: &Path) -> anyhow::Result<Router<AppState>> {
     let index = dir.join("index.html");
     std::fs::metadata(&index).with_context(|| {
-        format!("the SPA is not built: {} is missing (run `trunk build` or set SPA_DIR)", index.display())
+        format!(
+            "the SPA is not built: {} is missing (run `trunk build` or set SPA_DIR)",
+            index.display()
+        )
     })?;
     let files = ServeDir::new(dir).fallback(ServeFile::new(index));
     Ok(Router::new()
@@ -47,8 +50,14 @@ async fn cache_and_security_headers(request: Request, next: Next) -> Response {
         "no-cache"
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
@@ -70,7 +79,9 @@ mod tests {
 
     #[test]
     fn recognises_trunk_hashes() {
-        assert!(is_hashed_asset("/dev/configurator/configurator-app-9f8e7d6c5b4a3921_bg.wasm"));
+        assert!(is_hashed_asset(
+            "/dev/configurator/configurator-app-9f8e7d6c5b4a3921_bg.wasm"
+        ));
         assert!(is_hashed_asset("/configurator-app-9f8e7d6c5b4a3921.js"));
         assert!(is_hashed_asset("/main-9f8e7d6c5b4a3921.css"));
         assert!(!is_hashed_asset("/index.html"));

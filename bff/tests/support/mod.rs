@@ -25,25 +25,37 @@ use reqwest::{header, redirect::Policy};
 pub const BASE: &str = "/dev/configurator";
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The local IdP as a child process; killed when dropped.
 pub struct Idp {
     child: Child,
     pub issuer: String,
+    /// Every token response of the IdP, one JSON line each (`IDP_TOKEN_LOG`).
+    pub token_log: PathBuf,
 }
 
 impl Idp {
     pub async fn start(app_origin: &str, access_token_ttl: u32) -> Self {
         let port = free_port();
         let issuer = format!("http://localhost:{port}");
+        let token_log = std::env::temp_dir().join(format!("configurator-bff-test-tokens-{port}.jsonl"));
+        let _ = std::fs::remove_file(&token_log);
         let child = Command::new("node")
             .arg(repo_root().join("scripts/idp/server.js"))
+            .env("IDP_TOKEN_LOG", &token_log)
             .env("IDP_PORT", port.to_string())
             .env("IDP_APP_ORIGINS", app_origin)
             .env("IDP_ACCESS_TOKEN_TTL", access_token_ttl.to_string())
@@ -51,7 +63,11 @@ impl Idp {
             .stderr(Stdio::null())
             .spawn()
             .expect("node runs the IdP (run scripts/setup.sh first)");
-        let idp = Self { child, issuer };
+        let idp = Self {
+            child,
+            issuer,
+            token_log,
+        };
         let http = reqwest::Client::new();
         for _ in 0..100 {
             let url = format!("{}/.well-known/openid-configuration", idp.issuer);
@@ -61,6 +77,40 @@ impl Idp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the IdP did not start at {}", idp.issuer);
+    }
+}
+
+impl Idp {
+    /// The token responses so far, oldest first.
+    pub fn issued(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.token_log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    pub fn refresh_grants(&self) -> usize {
+        self.issued()
+            .iter()
+            .filter(|t| t["grant_type"] == "refresh_token")
+            .count()
+    }
+
+    /// Revokes a refresh token as an administrator would (RFC 7009).
+    pub async fn revoke(&self, refresh_token: &str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/token/revocation", self.issuer))
+            .basic_auth("configurator-bff", Some("configurator-local-secret"))
+            .form(&[("token", refresh_token), ("token_type_hint", "refresh_token")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "revocation: {}",
+            response.status()
+        );
     }
 }
 
@@ -106,7 +156,13 @@ impl Upstream {
     }
 
     pub fn last_headers(&self) -> HeaderMap {
-        self.seen.lock().unwrap().last().expect("the upstream was called").1.clone()
+        self.seen
+            .lock()
+            .unwrap()
+            .last()
+            .expect("the upstream was called")
+            .1
+            .clone()
     }
 }
 
@@ -129,13 +185,19 @@ pub struct Stack {
 
 pub struct Options {
     pub access_token_ttl: u32,
+    pub refresh_skew_secs: u64,
     pub idle_timeout_secs: u64,
     pub absolute_timeout_secs: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { access_token_ttl: 300, idle_timeout_secs: 1800, absolute_timeout_secs: 28800 }
+        Self {
+            access_token_ttl: 300,
+            refresh_skew_secs: 10,
+            idle_timeout_secs: 1800,
+            absolute_timeout_secs: 28800,
+        }
     }
 }
 
@@ -153,19 +215,28 @@ impl Stack {
         let upstream_url = upstream.start().await;
 
         let spa_dir = tempdir_with_index();
-        let config = with_env(
-            &[
-                ("PUBLIC_URL", origin.as_str()),
-                ("OIDC_ISSUER", idp.issuer.as_str()),
-                ("UPSTREAM_URL", upstream_url.as_str()),
-                ("SPA_DIR", spa_dir.to_str().unwrap()),
-                ("SESSION_IDLE_TIMEOUT_SECS", &options.idle_timeout_secs.to_string()),
-                ("SESSION_ABSOLUTE_TIMEOUT_SECS", &options.absolute_timeout_secs.to_string()),
-            ],
-        );
+        let config = with_env(&[
+            ("PUBLIC_URL", origin.as_str()),
+            ("OIDC_ISSUER", idp.issuer.as_str()),
+            ("UPSTREAM_URL", upstream_url.as_str()),
+            ("SPA_DIR", spa_dir.to_str().unwrap()),
+            ("OIDC_REFRESH_SKEW_SECS", &options.refresh_skew_secs.to_string()),
+            (
+                "SESSION_IDLE_TIMEOUT_SECS",
+                &options.idle_timeout_secs.to_string(),
+            ),
+            (
+                "SESSION_ABSOLUTE_TIMEOUT_SECS",
+                &options.absolute_timeout_secs.to_string(),
+            ),
+        ]);
         let app = configurator_bff::app(config).unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let stack = Self { idp, upstream, origin };
+        let stack = Self {
+            idp,
+            upstream,
+            origin,
+        };
         // Wait for the background discovery of the IdP.
         let mut browser = stack.browser();
         for _ in 0..100 {
@@ -186,14 +257,22 @@ impl Stack {
 /// Builds the BFF's config through the same parser production uses, from a
 /// map instead of the process environment (tests run in parallel).
 fn with_env(vars: &[(&str, &str)]) -> Config {
-    Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
-        .expect("test config is valid")
+    Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    })
+    .expect("test config is valid")
 }
 
 fn tempdir_with_index() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("configurator-bff-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<!doctype html><title>Configurator</title>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Configurator</title>",
+    )
+    .unwrap();
     dir
 }
 
@@ -208,8 +287,15 @@ pub struct Browser {
 
 impl Browser {
     fn new(origin: &str) -> Self {
-        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Self { origin: origin.to_owned(), http, cookies: HashMap::new() }
+        let http = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            origin: origin.to_owned(),
+            http,
+            cookies: HashMap::new(),
+        }
     }
 
     fn host_of(url: &str) -> String {
@@ -226,20 +312,42 @@ impl Browser {
         }
     }
 
+    /// A second tab of the same browser (same cookies).
+    pub fn tab(&self) -> Self {
+        Self {
+            origin: self.origin.clone(),
+            http: self.http.clone(),
+            cookies: self.cookies.clone(),
+        }
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.get("localhost").and_then(|c| c.get(name)).cloned()
     }
 
     pub fn set_cookie(&mut self, name: &str, value: &str) {
-        self.cookies.entry("localhost".into()).or_default().insert(name.into(), value.into());
+        self.cookies
+            .entry("localhost".into())
+            .or_default()
+            .insert(name.into(), value.into());
     }
 
-    pub async fn request(&mut self, method: reqwest::Method, url: &str, headers: &[(&str, &str)], form: Option<&[(&str, &str)]>) -> reqwest::Response {
+    pub async fn request(
+        &mut self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        form: Option<&[(&str, &str)]>,
+    ) -> reqwest::Response {
         let url = self.absolute(url);
         let host = Self::host_of(&url);
         let mut request = self.http.request(method, &url);
         if let Some(jar) = self.cookies.get(&host) {
-            let cookie = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             request = request.header(header::COOKIE, cookie);
         }
         for (k, v) in headers {
@@ -270,7 +378,8 @@ impl Browser {
 
     /// An API call as the SPA makes it.
     pub async fn api(&mut self, method: reqwest::Method, path: &str) -> reqwest::Response {
-        self.request(method, &format!("{BASE}/api/v1{path}"), &[("x-csrf", "1")], None).await
+        self.request(method, &format!("{BASE}/api/v1{path}"), &[("x-csrf", "1")], None)
+            .await
     }
 
     /// Follows redirects from `url` until a page that is not a redirect, or
@@ -281,7 +390,11 @@ impl Browser {
             let response = self.get(&url).await;
             match response.headers().get(header::LOCATION) {
                 Some(location) if response.status().is_redirection() => {
-                    url = reqwest::Url::parse(&url).unwrap().join(location.to_str().unwrap()).unwrap().to_string();
+                    url = reqwest::Url::parse(&url)
+                        .unwrap()
+                        .join(location.to_str().unwrap())
+                        .unwrap()
+                        .to_string();
                 }
                 _ => return (url, response),
             }
@@ -292,16 +405,41 @@ impl Browser {
     /// Signs in through the IdP's form, starting at the BFF's login.
     /// Returns the URL the browser ended on.
     pub async fn sign_in(&mut self, user: &str, return_to: &str) -> String {
-        let (form_url, page) = self.follow(&format!("{BASE}/auth/login?return_to={}", urlencode(return_to))).await;
+        let (form_url, page) = self
+            .follow(&format!("{BASE}/auth/login?return_to={}", urlencode(return_to)))
+            .await;
         let html = page.text().await.unwrap();
-        assert!(html.contains("Sign in"), "expected the IdP login form, got: {html}");
-        let action = html.split("action=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
-        let action = reqwest::Url::parse(&form_url).unwrap().join(&action).unwrap().to_string();
+        assert!(
+            html.contains("Sign in"),
+            "expected the IdP login form, got: {html}"
+        );
+        let action = html
+            .split("action=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        let action = reqwest::Url::parse(&form_url)
+            .unwrap()
+            .join(&action)
+            .unwrap()
+            .to_string();
         let response = self
-            .request(reqwest::Method::POST, &action, &[], Some(&[("username", user), ("password", user)]))
+            .request(
+                reqwest::Method::POST,
+                &action,
+                &[],
+                Some(&[("username", user), ("password", user)]),
+            )
             .await;
         let next = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
-        let next = reqwest::Url::parse(&action).unwrap().join(&next).unwrap().to_string();
+        let next = reqwest::Url::parse(&action)
+            .unwrap()
+            .join(&next)
+            .unwrap()
+            .to_string();
         let (end, _) = self.follow(&next).await;
         end
     }
@@ -314,7 +452,9 @@ pub fn urlencode(s: &str) -> String {
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -67,7 +67,8 @@ mod tests {
 
     #[test]
     fn parses_the_envelope_with_every_field() {
-        let text = r#"{"error":{"code":"invalid_topic_name","message":"Bad.","field":"name","request_id":"r1"}}"#;
+        let text =
+            r#"{"error":{"code":"invalid_topic_name","message":"Bad.","field":"name","request_id":"r1"}}"#;
         let parsed: ErrorEnvelope = serde_json::from_str(text).unwrap();
         assert_eq!(
             parsed,

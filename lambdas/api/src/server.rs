@@ -79,5 +79,10 @@ fn is_acceptable_id(id: &str) -> bool {
 pub fn init_logging() {
     use tracing_subscriber::{EnvFilter, fmt};
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    fmt().json().with_env_filter(filter).with_current_span(false).with_target(false).init();
+    fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .with_target(false)
+        .init();
 }

@@ -25,12 +25,9 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                ApiError::Unauthenticated("This API needs an `Authorization: Bearer` access token.".into())
-            })?;
+        let header = parts.headers.get(http::header::AUTHORIZATION).ok_or_else(|| {
+            ApiError::Unauthenticated("This API needs an `Authorization: Bearer` access token.".into())
+        })?;
         let token = header
             .to_str()
             .ok()

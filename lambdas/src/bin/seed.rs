@@ -24,10 +24,30 @@ struct DemoTopic {
 }
 
 const TOPICS: [DemoTopic; 4] = [
-    DemoTopic { name: "demo.orders", partitions: 6, configs: &[("retention.ms", "604800000")], messages: 240 },
-    DemoTopic { name: "demo.payments", partitions: 3, configs: &[], messages: 90 },
-    DemoTopic { name: "demo.customers", partitions: 1, configs: &[("cleanup.policy", "compact")], messages: 25 },
-    DemoTopic { name: "demo.clickstream", partitions: 12, configs: &[("retention.ms", "86400000")], messages: 360 },
+    DemoTopic {
+        name: "demo.orders",
+        partitions: 6,
+        configs: &[("retention.ms", "604800000")],
+        messages: 240,
+    },
+    DemoTopic {
+        name: "demo.payments",
+        partitions: 3,
+        configs: &[],
+        messages: 90,
+    },
+    DemoTopic {
+        name: "demo.customers",
+        partitions: 1,
+        configs: &[("cleanup.policy", "compact")],
+        messages: 25,
+    },
+    DemoTopic {
+        name: "demo.clickstream",
+        partitions: 12,
+        configs: &[("retention.ms", "86400000")],
+        messages: 360,
+    },
 ];
 const GROUP: &str = "demo-billing";
 const GROUP_TOPIC: &str = "demo.orders";
@@ -69,11 +89,20 @@ async fn main() -> anyhow::Result<()> {
         for i in 0..topic.messages {
             let (key, value) = demo_record(topic.name, i);
             let headers = OwnedHeaders::new()
-                .insert(Header { key: "content-type", value: Some("application/json") })
-                .insert(Header { key: "source", value: Some("configurator-seed") });
+                .insert(Header {
+                    key: "content-type",
+                    value: Some("application/json"),
+                })
+                .insert(Header {
+                    key: "source",
+                    value: Some("configurator-seed"),
+                });
             producer
                 .send(
-                    FutureRecord::to(topic.name).key(&key).payload(&value).headers(headers),
+                    FutureRecord::to(topic.name)
+                        .key(&key)
+                        .payload(&value)
+                        .headers(headers),
                     Duration::from_secs(10),
                 )
                 .await
@@ -95,7 +124,10 @@ fn commit_half_way(kafka: &configurator_lambdas::config::KafkaConfig) -> anyhow:
         .set("group.id", GROUP)
         .set("enable.auto.commit", "false")
         .create()?;
-    let partitions = TOPICS.iter().find(|t| t.name == GROUP_TOPIC).map_or(0, |t| t.partitions);
+    let partitions = TOPICS
+        .iter()
+        .find(|t| t.name == GROUP_TOPIC)
+        .map_or(0, |t| t.partitions);
     let mut offsets = TopicPartitionList::new();
     for partition in 0..partitions {
         let (_, high) = consumer.fetch_watermarks(GROUP_TOPIC, partition, Duration::from_secs(10))?;
@@ -116,7 +148,11 @@ fn demo_record(topic: &str, i: usize) -> (String, String) {
                 r#"{{"order_id":"order-{i:05}","customer":"{customer}","item":"{}","quantity":{},"status":"{}"}}"#,
                 ITEMS[i % ITEMS.len()],
                 1 + i % 3,
-                if i % 7 == 0 { "cancelled" } else { "placed" }
+                if i.is_multiple_of(7) {
+                    "cancelled"
+                } else {
+                    "placed"
+                }
             ),
         ),
         "demo.payments" => (
@@ -128,11 +164,18 @@ fn demo_record(topic: &str, i: usize) -> (String, String) {
         ),
         "demo.customers" => (
             customer.to_owned(),
-            format!(r#"{{"customer":"{customer}","tier":"{}","revision":{i}}}"#, if i % 2 == 0 { "gold" } else { "silver" }),
+            format!(
+                r#"{{"customer":"{customer}","tier":"{}","revision":{i}}}"#,
+                if i.is_multiple_of(2) { "gold" } else { "silver" }
+            ),
         ),
         _ => (
             format!("session-{}", i % 40),
-            format!(r#"{{"session":"session-{}","page":"/products/{}","event":"view"}}"#, i % 40, i % 17),
+            format!(
+                r#"{{"session":"session-{}","page":"/products/{}","event":"view"}}"#,
+                i % 40,
+                i % 17
+            ),
         ),
     }
 }

@@ -15,7 +15,10 @@ use configurator_lambdas::{
     config::{Config, KafkaConfig, OidcConfig},
     router,
 };
-use jsonwebtoken::{Algorithm, EncodingKey, Header, jwk::{Jwk, JwkSet}};
+use jsonwebtoken::{
+    Algorithm, EncodingKey, Header,
+    jwk::{Jwk, JwkSet},
+};
 use rdkafka::{
     ClientConfig,
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
@@ -76,14 +79,20 @@ impl Idp {
     pub async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let issuer = format!("http://{}", listener.local_addr().unwrap());
-        let mut rsa = Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(RSA_SIGNING).unwrap(), Algorithm::RS256).unwrap();
+        let mut rsa =
+            Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(RSA_SIGNING).unwrap(), Algorithm::RS256)
+                .unwrap();
         rsa.common.key_id = Some(RSA_KID.into());
-        let mut ec = Jwk::from_encoding_key(&EncodingKey::from_ec_pem(EC_SIGNING).unwrap(), Algorithm::ES256).unwrap();
+        let mut ec =
+            Jwk::from_encoding_key(&EncodingKey::from_ec_pem(EC_SIGNING).unwrap(), Algorithm::ES256).unwrap();
         ec.common.key_id = Some(EC_KID.into());
         let jwks = JwkSet { keys: vec![rsa, ec] };
         let discovery = json!({"issuer": issuer, "jwks_uri": format!("{issuer}/jwks")});
         let app = Router::new()
-            .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
+            .route(
+                "/.well-known/openid-configuration",
+                get(move || async move { Json(discovery) }),
+            )
             .route("/jwks", get(move || async move { Json(jwks) }));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { issuer }
@@ -150,13 +159,20 @@ impl Api {
                 bootstrap_servers: bootstrap.to_owned(),
                 request_timeout: Duration::from_secs(4),
             },
-            oidc: OidcConfig { issuer: issuer.to_owned(), audience: AUDIENCE.to_owned(), jwks_uri: None },
+            oidc: OidcConfig {
+                issuer: issuer.to_owned(),
+                audience: AUDIENCE.to_owned(),
+                jwks_uri: None,
+            },
         };
         let app = router(AppState::new(&config).unwrap());
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.unwrap();
         let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base, http: reqwest::Client::new() }
+        Self {
+            base,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value, reqwest::header::HeaderMap) {
