@@ -3,9 +3,10 @@
 # Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 scripts/setup.sh
-printf '\n\033[1m==> building the Lambdas, the BFF and the seeder\033[0m\n'
+step "building the Lambdas, the BFF and the seeder"
 cargo build -p configurator-lambdas -p configurator-bff
-printf '\n\033[1m==> building the SPA (trunk)\033[0m\n'
+step "building the SPA (trunk)"
 trunk build
 exec scripts/stack.sh

@@ -5,8 +5,8 @@
 # ~/.cache) so a fresh clone reuses them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -19,9 +19,9 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
 # Debian packages: cmake/libssl/libcurl build librdkafka from source (rdkafka's
-# cmake-build feature); binaryen gives wasm-opt; chromium drives the browser
-# tests; redis-server backs the shared-session test; kafkacat gives kcat.
-APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config binaryen chromium redis-server kafkacat)
+# cmake-build feature); chromium drives the browser tests; redis-server backs
+# the shared-session test; kafkacat gives kcat for looking at topics by hand.
+APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -58,6 +58,12 @@ if ! have nisshi || ! nisshi --version 2>/dev/null | grep -q "$NISSHI_VERSION"; 
   rustup toolchain list | grep -q "^$NISSHI_TOOLCHAIN" ||
     rustup toolchain install "$NISSHI_TOOLCHAIN" --profile minimal
   cargo "+$NISSHI_TOOLCHAIN" install nisshi --version "$NISSHI_VERSION" --locked --force
+fi
+
+if [ ! -x "$BINARYEN_BIN/wasm-opt" ]; then
+  step "npm: installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
+  npm install --prefix "$TOOLS_DIR/binaryen-$BINARYEN_VERSION" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
 fi
 
 for dir in scripts/idp end2end; do

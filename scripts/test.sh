@@ -4,7 +4,7 @@
 # (Playwright + Chromium against the whole product). Installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+. scripts/common.sh
 
 scripts/setup.sh
 

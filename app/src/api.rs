@@ -94,7 +94,12 @@ async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 }
 
 /// Sends the browser to the BFF's login, asking to come back to this page.
+/// Several calls may fail with 401 at once; only the first one navigates.
 fn go_to_login() {
+    thread_local!(static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if LEAVING.with(|leaving| leaving.replace(true)) {
+        return;
+    }
     let Some(window) = web_sys::window() else { return };
     let location = window.location();
     let here = format!(

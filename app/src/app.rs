@@ -1,4 +1,7 @@
 //! The shell: router, header with the signed-in person, and the pages.
+//!
+//! Paths given to the router's components (`A`, `Redirect`, routes) are
+//! relative to the base: `/topics` means `/dev/configurator/topics`.
 
 use configurator_api::{LogoutResponse, SessionInfo};
 use leptos::{prelude::*, task::spawn_local};
@@ -24,7 +27,7 @@ pub fn App() -> impl IntoView {
             <Header me=me />
             <main id="main" class="content">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path=format!("{BASE}/topics") /> } />
+                    <Route path=path!("/") view=|| view! { <Redirect path="/topics" /> } />
                     <Route path=path!("/topics") view=TopicsPage />
                 </Routes>
             </main>
@@ -48,12 +51,12 @@ fn Header(me: LocalResource<Result<SessionInfo, api::ApiError>>) -> impl IntoVie
 
     view! {
         <header class="topbar">
-            <a class="brand" href=format!("{BASE}/")>
+            <A href="/" attr:class="brand">
                 <img src=format!("{BASE}/favicon.svg") alt="" width="24" height="24" />
                 <span>"Configurator"</span>
-            </a>
+            </A>
             <nav class="mainnav" aria-label="Main">
-                <A href=format!("{BASE}/topics")>"Topics"</A>
+                <A href="/topics">"Topics"</A>
             </nav>
             <div class="user">
                 {move || match me.get() {

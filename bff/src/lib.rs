@@ -68,8 +68,13 @@ pub fn app(config: Config) -> anyhow::Result<Router> {
     };
 
     let under_base = routes::under_base(&state)?.layer(session_layer);
+    let base = state.config.base_path.clone();
     Ok(Router::new()
-        .nest(&state.config.base_path, under_base)
+        .nest(&base, under_base)
+        .route_service(
+            &format!("{base}/"),
+            routes::app_root(&state)?.with_state(state.clone()),
+        )
         .merge(routes::outside_base())
         .layer(middleware::from_fn(
             configurator_api::server::request_id_and_access_log,

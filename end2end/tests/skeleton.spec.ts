@@ -13,12 +13,18 @@ test('alice signs in, sees the broker topics, logs out, and must sign in again',
   await expect(orders.getByRole('cell')).toHaveText(['demo.orders', '6', '1']);
   await expect(page.getByTestId('topic-row').filter({ hasText: 'demo.clickstream' })).toContainText('12');
 
+  const signedInCookie = (await page.context().cookies()).find((c) => c.name === sessionCookie)?.value;
+  expect(signedInCookie).toBeTruthy();
   await page.getByRole('button', { name: 'Log out' }).click();
   // The IdP session ended too: the next visit asks for the password again.
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.goto(`${app}/topics`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  expect((await page.context().cookies()).some((c) => c.name === sessionCookie)).toBe(false);
+  // The signed-in session is gone (a new, anonymous one only holds the new login attempt).
+  const cookieNow = (await page.context().cookies()).find((c) => c.name === sessionCookie)?.value;
+  expect(cookieNow).not.toBe(signedInCookie);
+  const me = await page.request.get(`${app}/auth/me`);
+  expect(me.status()).toBe(401);
 });
 
 test('a wrong password is refused by the IdP', async ({ page }) => {

@@ -30,6 +30,11 @@ pub fn under_base(state: &AppState) -> anyhow::Result<Router<AppState>> {
     Ok(auth.merge(api).merge(spa::router(&state.config.spa_dir)?))
 }
 
+/// `{base}/` itself (see [`spa::root`]).
+pub fn app_root(state: &AppState) -> anyhow::Result<Router<AppState>> {
+    spa::root(&state.config.spa_dir)
+}
+
 /// Probes for load balancers, at the root so they do not depend on the base path.
 pub fn outside_base() -> Router<AppState> {
     Router::new().route("/healthz", get(|| async { "ok" }))

@@ -21,7 +21,24 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Every path under the base path that no other route takes: a file of the
+/// build, or `index.html` for the SPA's own routes (deep links).
 pub fn router(dir: &Path) -> anyhow::Result<Router<AppState>> {
+    let files = ServeDir::new(dir).fallback(ServeFile::new(index_file(dir)?));
+    Ok(Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_and_security_headers)))
+}
+
+/// The app root, `{base}/`: axum's `nest` does not route it into the nested
+/// router, so it gets `index.html` on its own.
+pub fn root(dir: &Path) -> anyhow::Result<Router<AppState>> {
+    Ok(Router::new()
+        .fallback_service(ServeFile::new(index_file(dir)?))
+        .layer(middleware::from_fn(cache_and_security_headers)))
+}
+
+fn index_file(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
     let index = dir.join("index.html");
     std::fs::metadata(&index).with_context(|| {
         format!(
@@ -29,10 +46,7 @@ pub fn router(dir: &Path) -> anyhow::Result<Router<AppState>> {
             index.display()
         )
     })?;
-    let files = ServeDir::new(dir).fallback(ServeFile::new(index));
-    Ok(Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_and_security_headers)))
+    Ok(index)
 }
 
 async fn cache_and_security_headers(request: Request, next: Next) -> Response {
