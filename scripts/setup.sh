@@ -60,6 +60,13 @@ if ! have nisshi || ! nisshi --version 2>/dev/null | grep -q "$NISSHI_VERSION"; 
   cargo "+$NISSHI_TOOLCHAIN" install nisshi --version "$NISSHI_VERSION" --locked --force
 fi
 
+if ! cargo lambda --version >/dev/null 2>&1; then
+  # The Lambda emulator (`cargo lambda watch`); --no-deps skips ziglang, which
+  # only cross-compiling needs.
+  step "pip: installing cargo-lambda"
+  python3 -m pip install --quiet --no-deps cargo-lambda
+fi
+
 if [ ! -x "$BINARYEN_BIN/wasm-opt" ]; then
   step "npm: installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"

@@ -19,14 +19,19 @@ step "build: Lambdas, BFF, seeder; SPA in release (what ships)"
 cargo build -p configurator-lambdas -p configurator-bff
 trunk build --release
 
-# The integration tests share one in-memory broker on a port of their own.
+# The integration tests share one in-memory broker and one Redis (sessions
+# shared by two BFFs), on ports of their own.
 TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
+TEST_REDIS_PORT=${TEST_REDIS_PORT:-16379}
 nisshi broker --storage-engine memory://nisshi/ \
   --listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" \
   --advertised-listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" >target/test-broker.log 2>&1 &
 broker_pid=$!
-trap 'kill $broker_pid 2>/dev/null || true' EXIT
+redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >target/test-redis.log 2>&1 &
+redis_pid=$!
+trap 'kill $broker_pid $redis_pid 2>/dev/null || true' EXIT
 export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
+export CONFIGURATOR_TEST_REDIS="redis://127.0.0.1:$TEST_REDIS_PORT"
 
 step "unit and integration tests (cargo test)"
 cargo test --workspace --exclude configurator-app

@@ -16,9 +16,7 @@ pub struct Config {
     /// Where the console lives on that origin, e.g. `/dev/configurator`.
     pub base_path: String,
     pub oidc: OidcConfig,
-    /// The API: the Lambdas' local server, Kong, … (`…/api/v1/*` is appended).
-    pub upstream_url: Url,
-    pub upstream_timeout: Duration,
+    pub upstream: UpstreamConfig,
     /// The built SPA (trunk's output).
     pub spa_dir: PathBuf,
     pub session: SessionConfig,
@@ -34,8 +32,22 @@ pub struct OidcConfig {
     pub refresh_skew: Duration,
 }
 
+/// Where API calls go (see `upstream`).
+#[derive(Debug, Clone)]
+pub struct UpstreamConfig {
+    /// The Lambdas' local server or Kong (`/api/v1/…` is appended).
+    pub url: Url,
+    /// The BFF's own Kong key, sent as `apikey`.
+    pub api_key: Option<String>,
+    /// When set, API calls invoke this Lambda function directly instead.
+    pub lambda_function: Option<String>,
+    pub timeout: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
+    /// `memory` (one BFF process) or a `redis://` URL (several).
+    pub store: String,
     pub idle_timeout: Duration,
     pub absolute_timeout: Duration,
     /// `false` only for plain-http hosts other than localhost: drops `Secure`
@@ -78,10 +90,15 @@ impl Config {
                     .collect(),
                 refresh_skew: vars.secs("OIDC_REFRESH_SKEW_SECS", 10)?,
             },
-            upstream_url: vars.url("UPSTREAM_URL", "http://127.0.0.1:9300")?,
-            upstream_timeout: vars.secs("UPSTREAM_TIMEOUT_SECS", 30)?,
+            upstream: UpstreamConfig {
+                url: vars.url("UPSTREAM_URL", "http://127.0.0.1:9300")?,
+                api_key: vars.optional("UPSTREAM_API_KEY"),
+                lambda_function: vars.optional("UPSTREAM_LAMBDA_FUNCTION"),
+                timeout: vars.secs("UPSTREAM_TIMEOUT_SECS", 30)?,
+            },
             spa_dir: vars.or("SPA_DIR", "target/dist").into(),
             session: SessionConfig {
+                store: vars.or("SESSION_STORE", "memory"),
                 idle_timeout: vars.secs("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
                 absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
                 cookie_secure: vars.boolean("COOKIE_SECURE", true)?,
@@ -100,6 +117,10 @@ impl Config {
 struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
 impl Vars<'_> {
+    fn optional(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.is_empty())
+    }
+
     fn or(&self, name: &str, default: &str) -> String {
         (self.0)(name)
             .filter(|v| !v.is_empty())

@@ -9,23 +9,27 @@
 
 pub mod config;
 pub mod error;
+mod metrics;
 pub mod oidc;
 mod refresh;
 mod routes;
 pub mod session;
+mod upstream;
 
 use std::sync::Arc;
 
 use axum::{Router, middleware};
 use time::Duration;
-use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{
     config::Config,
     error::BffError,
+    metrics::Metrics,
     oidc::ProviderHandle,
     refresh::Refresher,
     session::{Store, TokenVault},
+    upstream::Upstream,
 };
 
 #[derive(Clone)]
@@ -34,9 +38,8 @@ pub struct AppState {
     pub provider: ProviderHandle,
     pub vault: TokenVault,
     refresher: Arc<Refresher>,
-    /// Client for the API upstream; pooled connections are reused.
-    upstream: reqwest::Client,
-    upstream_url: url::Url,
+    metrics: Arc<Metrics>,
+    upstream: Arc<Upstream>,
 }
 
 impl AppState {
@@ -50,20 +53,16 @@ impl AppState {
 }
 
 /// Builds the whole application; discovery of the IdP starts in the background.
-pub fn app(config: Config) -> anyhow::Result<Router> {
-    let store = Store::Memory(MemoryStore::default());
+pub async fn app(config: Config) -> anyhow::Result<Router> {
+    let store = Store::connect(&config.session.store).await?;
     let session_layer = session_layer(&config, store.clone());
-    let upstream = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(3))
-        .timeout(config.upstream_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
+    let upstream = Arc::new(Upstream::new(&config.upstream).await?);
     let state = AppState {
         provider: ProviderHandle::spawn_discovery(config.clone()),
         vault: TokenVault::new(store),
         refresher: Arc::default(),
+        metrics: Arc::default(),
         upstream,
-        upstream_url: config.upstream_url.clone(),
         config: Arc::new(config),
     };
 
@@ -76,6 +75,10 @@ pub fn app(config: Config) -> anyhow::Result<Router> {
             routes::app_root(&state)?.with_state(state.clone()),
         )
         .merge(routes::outside_base())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            routes::record_metrics,
+        ))
         .layer(middleware::from_fn(
             configurator_api::server::request_id_and_access_log,
         ))

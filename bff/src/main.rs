@@ -6,7 +6,7 @@ async fn main() -> anyhow::Result<()> {
     configurator_api::server::init_logging();
     let config = Config::from_env()?;
     let addr = config.listen_addr;
-    let app = app(config)?;
+    let app = app(config).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use crate::{
     AppState,
     error::BffError,
+    metrics::{RefreshResult, SessionEnd},
     oidc::OidcError,
     session::{Identity, TokenSet, now_unix},
 };
@@ -109,15 +110,19 @@ async fn refresh(state: &AppState, identity: &Identity, current: &TokenSet) -> R
                 .replace(&identity.token_ref, &tokens, until)
                 .await
                 .map_err(BffError::internal)?;
+            state.metrics.refresh(RefreshResult::Ok);
             tracing::info!(sub = %identity.sub, "access token refreshed");
             Ok(tokens)
         }
         Err(OidcError::Unavailable(why)) => {
+            state.metrics.refresh(RefreshResult::IdpUnavailable);
             tracing::warn!(%why, "token refresh failed: identity provider unavailable");
             Err(BffError::IdentityProviderUnavailable)
         }
         Err(why) => {
             // Revoked, expired, or replayed: the grant is gone, so is the session.
+            state.metrics.refresh(RefreshResult::Refused);
+            state.metrics.session_ended(SessionEnd::RefreshRefused);
             tracing::info!(sub = %identity.sub, %why, "refresh refused; ending the session");
             state
                 .vault

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use fred::prelude::{ClientLike, Pool};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::{
@@ -21,6 +22,7 @@ use tower_sessions::{
     session::{Id, Record},
     session_store,
 };
+use tower_sessions_redis_store::{RedisStore, fred};
 
 /// Session key of the signed-in [`Identity`].
 pub const IDENTITY_KEY: &str = "identity";
@@ -73,11 +75,40 @@ impl std::fmt::Debug for TokenSet {
     }
 }
 
-/// Where sessions live; chosen by configuration.
+/// Where sessions live; chosen by configuration (`SESSION_STORE`).
 #[derive(Debug, Clone)]
 pub enum Store {
     /// One BFF process (the default).
     Memory(MemoryStore),
+    /// Several BFF processes share sessions (ElastiCache in production).
+    Redis(RedisStore<Pool>),
+}
+
+impl Store {
+    /// `memory`, or a `redis://` / `rediss://` URL.
+    pub async fn connect(spec: &str) -> anyhow::Result<Self> {
+        if spec == "memory" {
+            return Ok(Self::Memory(MemoryStore::default()));
+        }
+        let config = fred::prelude::Config::from_url(spec)
+            .map_err(|e| anyhow::anyhow!("SESSION_STORE is neither `memory` nor a Redis URL: {e}"))?;
+        // Commands fail after two seconds instead of queueing while Redis is
+        // down; the pool reconnects by itself when it is back.
+        let performance = fred::types::config::PerformanceConfig {
+            default_command_timeout: std::time::Duration::from_secs(2),
+            ..Default::default()
+        };
+        let connection = fred::types::config::ConnectionConfig {
+            connection_timeout: std::time::Duration::from_secs(2),
+            ..Default::default()
+        };
+        let reconnect = fred::types::config::ReconnectPolicy::new_exponential(0, 100, 5_000, 2);
+        let pool = Pool::new(config, Some(performance), Some(connection), Some(reconnect), 4)?;
+        pool.init()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot reach the session store {spec}: {e}"))?;
+        Ok(Self::Redis(RedisStore::new(pool)))
+    }
 }
 
 #[async_trait::async_trait]
@@ -85,21 +116,25 @@ impl SessionStore for Store {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.create(record).await,
+            Self::Redis(s) => s.create(record).await,
         }
     }
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.save(record).await,
+            Self::Redis(s) => s.save(record).await,
         }
     }
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
             Self::Memory(s) => s.load(id).await,
+            Self::Redis(s) => s.load(id).await,
         }
     }
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.delete(id).await,
+            Self::Redis(s) => s.delete(id).await,
         }
     }
 }

@@ -15,6 +15,7 @@ use tower_sessions::Session;
 use crate::{
     AppState,
     error::BffError,
+    metrics::SessionEnd,
     oidc::OidcError,
     session::{IDENTITY_KEY, Identity, MAX_PENDING_LOGINS, PENDING_LOGINS_KEY, PendingLogins, now_unix},
 };
@@ -113,6 +114,7 @@ pub async fn callback(
     .map_err(|e| match e {
         OidcError::Unavailable(_) => idp_down_page(),
         other => {
+            state.metrics.login_failed();
             tracing::warn!(error = %other, "login callback rejected");
             error_page(
                 StatusCode::BAD_REQUEST,
@@ -144,6 +146,7 @@ pub async fn callback(
         signed_in_at,
         token_ref,
     };
+    state.metrics.session_started();
     tracing::info!(sub = %identity.sub, "signed in");
     session
         .insert(IDENTITY_KEY, identity)
@@ -193,6 +196,7 @@ pub async fn logout(State(state): State<AppState>, session: Session) -> Result<R
             .delete(&identity.token_ref)
             .await
             .map_err(BffError::internal)?;
+        state.metrics.session_ended(SessionEnd::Logout);
         tracing::info!(sub = %identity.sub, "signed out");
     }
     session.flush().await.map_err(BffError::internal)?;
@@ -218,6 +222,7 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<Identity, 
         .ok_or_else(|| state.unauthenticated())?;
     let absolute_end = identity.signed_in_at + state.config.session.absolute_timeout.as_secs() as i64;
     if now_unix() >= absolute_end {
+        state.metrics.session_ended(SessionEnd::AbsoluteTimeout);
         tracing::info!(sub = %identity.sub, "session reached its absolute timeout");
         state
             .vault

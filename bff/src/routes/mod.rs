@@ -4,16 +4,19 @@ mod auth;
 mod proxy;
 mod spa;
 
+use std::time::Instant;
+
 use axum::{
     Router,
-    extract::Request,
+    extract::{Request, State},
+    http::header,
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{any, get, post},
 };
 use configurator_api::CSRF_HEADER;
 
-use crate::{AppState, error::BffError};
+use crate::{AppState, error::BffError, metrics::Area};
 
 /// Everything under the base path; these routes see paths without it.
 pub fn under_base(state: &AppState) -> anyhow::Result<Router<AppState>> {
@@ -35,9 +38,30 @@ pub fn app_root(state: &AppState) -> anyhow::Result<Router<AppState>> {
     spa::root(&state.config.spa_dir)
 }
 
-/// Probes for load balancers, at the root so they do not depend on the base path.
+/// Probes for load balancers and the metrics scrape, at the root: outside the
+/// base path, so the ALB's `/dev/configurator/*` rule never exposes them.
 pub fn outside_base() -> Router<AppState> {
-    Router::new().route("/healthz", get(|| async { "ok" }))
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(),
+    )
+}
+
+/// Counts every answer and its latency, by area.
+pub async fn record_metrics(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let area = Area::of(request.uri().path(), &state.config.base_path);
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .request(area, response.status().as_u16(), started.elapsed());
+    response
 }
 
 /// CSRF defence: the console sends `X-CSRF: 1` on every call. A cross-site

@@ -1,9 +1,9 @@
 //! `ANY {base}/api/v1/*` → the API upstream, with the session's access token.
 
 use axum::{
-    body::{Body, Bytes},
+    body::Bytes,
     extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
     response::Response,
 };
 use configurator_api::REQUEST_ID_HEADER;
@@ -15,20 +15,25 @@ use crate::{
     error::BffError,
     refresh::Need,
     session::{Identity, TokenSet},
+    upstream::{ApiRequest, ApiResponse},
 };
 
 /// Request bodies are buffered (so a call can be retried after a refresh);
 /// API requests are small JSON documents, so this is generous.
 const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
 /// Request headers passed on; everything else (the cookie above all) stays here.
-const FORWARDED_REQUEST_HEADERS: [header::HeaderName; 3] =
-    [header::ACCEPT, header::CONTENT_TYPE, header::ACCEPT_LANGUAGE];
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
+    header::ACCEPT,
+    header::CONTENT_TYPE,
+    header::ACCEPT_LANGUAGE,
+    HeaderName::from_static(REQUEST_ID_HEADER),
+];
 /// Response headers passed back to the browser.
-const FORWARDED_RESPONSE_HEADERS: [header::HeaderName; 4] = [
+const FORWARDED_RESPONSE_HEADERS: [HeaderName; 4] = [
     header::CONTENT_TYPE,
     header::CONTENT_DISPOSITION,
     header::RETRY_AFTER,
-    header::HeaderName::from_static(REQUEST_ID_HEADER),
+    HeaderName::from_static(REQUEST_ID_HEADER),
 ];
 
 pub async fn forward(
@@ -44,25 +49,16 @@ pub async fn forward(
             MAX_REQUEST_BODY / (1024 * 1024)
         ))
     })?;
-    // Nested under the base path, the URI here is `/api/v1/…?…` already.
-    let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut url = state.upstream_url.clone();
-    url.set_path(&format!(
-        "{}{}",
-        url.path().trim_end_matches('/'),
-        parts.uri.path()
-    ));
-    url.set_query(parts.uri.query());
-    tracing::debug!(path_and_query, "forwarding");
+    let headers = forwarded_headers(&parts.headers);
 
     let tokens = usable_tokens(&state, &session, &identity, Need::Usable).await?;
-    let mut upstream = send(&state, &parts.method, &url, &parts.headers, body.clone(), &tokens).await?;
-    if upstream.status() == StatusCode::UNAUTHORIZED {
+    let mut answer = send(&state, &parts, &headers, body.clone(), &tokens).await?;
+    if answer.status == StatusCode::UNAUTHORIZED {
         // Revoked or expired early at the IdP: refresh once and retry once.
         let need = Need::Replace(tokens.access_token.clone());
         let tokens = usable_tokens(&state, &session, &identity, need).await?;
-        upstream = send(&state, &parts.method, &url, &parts.headers, body, &tokens).await?;
-        if upstream.status() == StatusCode::UNAUTHORIZED {
+        answer = send(&state, &parts, &headers, body, &tokens).await?;
+        if answer.status == StatusCode::UNAUTHORIZED {
             // A fresh token refused: a configuration fault (audience, issuer), not
             // the person's session. Answering 401 would send them round a login loop.
             tracing::error!("the API refused a freshly refreshed access token");
@@ -72,7 +68,7 @@ pub async fn forward(
             ));
         }
     }
-    Ok(stream_back(upstream))
+    Ok(to_browser(answer))
 }
 
 /// The session's tokens, refreshed as needed; when the IdP refuses the
@@ -92,48 +88,49 @@ async fn usable_tokens(
 
 async fn send(
     state: &AppState,
-    method: &Method,
-    url: &url::Url,
+    parts: &Parts,
     headers: &HeaderMap,
     body: Bytes,
     tokens: &TokenSet,
-) -> Result<reqwest::Response, BffError> {
-    let mut request = state
+) -> Result<ApiResponse, BffError> {
+    let started = std::time::Instant::now();
+    // Nested under the base path, the URI here is `/api/v1/…` already.
+    let answer = state
         .upstream
-        .request(method.clone(), url.clone())
-        .bearer_auth(&tokens.access_token)
-        .body(body);
-    for name in FORWARDED_REQUEST_HEADERS
-        .iter()
-        .chain([&header::HeaderName::from_static(REQUEST_ID_HEADER)])
-    {
-        if let Some(value) = headers.get(name) {
-            request = request.header(name, value);
-        }
-    }
-    request.send().await.map_err(|e| {
-        if e.is_timeout() {
-            BffError::UpstreamTimeout
-        } else {
-            tracing::warn!(error = %e, "API upstream unreachable");
-            BffError::UpstreamUnavailable("the API is not reachable right now; try again shortly".into())
-        }
-    })
+        .send(ApiRequest {
+            method: &parts.method,
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers,
+            body,
+            access_token: &tokens.access_token,
+        })
+        .await;
+    state.metrics.upstream(started.elapsed());
+    answer
 }
 
-/// Status, chosen headers and the body as a stream (large message pages are
-/// not buffered here).
-fn stream_back(upstream: reqwest::Response) -> Response {
-    let status = upstream.status();
+fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for name in &FORWARDED_REQUEST_HEADERS {
+        if let Some(value) = incoming.get(name) {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    headers
+}
+
+/// Status, chosen headers and the body (streamed when the upstream streams).
+fn to_browser(answer: ApiResponse) -> Response {
     let mut headers = HeaderMap::new();
     for name in &FORWARDED_RESPONSE_HEADERS {
-        if let Some(value) = upstream.headers().get(name) {
+        if let Some(value) = answer.headers.get(name) {
             headers.insert(name.clone(), value.clone());
         }
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
-    *response.status_mut() = status;
+    let mut response = Response::new(answer.body);
+    *response.status_mut() = answer.status;
     *response.headers_mut() = headers;
     response
 }

@@ -6,7 +6,7 @@
 
 use std::{
     collections::HashMap,
-    net::{SocketAddr, TcpListener as StdListener},
+    net::TcpListener as StdListener,
     path::PathBuf,
     process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
@@ -49,7 +49,10 @@ pub struct Idp {
 
 impl Idp {
     pub async fn start(app_origin: &str, access_token_ttl: u32) -> Self {
-        let port = free_port();
+        Self::start_on(free_port(), app_origin, access_token_ttl).await
+    }
+
+    pub async fn start_on(port: u16, app_origin: &str, access_token_ttl: u32) -> Self {
         let issuer = format!("http://localhost:{port}");
         let token_log = std::env::temp_dir().join(format!("configurator-bff-test-tokens-{port}.jsonl"));
         let _ = std::fs::remove_file(&token_log);
@@ -142,6 +145,11 @@ impl Upstream {
                 if me.refuse_tokens.lock().unwrap().contains(&bearer) {
                     return (StatusCode::UNAUTHORIZED, "{}").into_response();
                 }
+                if path.contains("/forbidden") {
+                    let body =
+                        serde_json::json!({"error": {"code": "forbidden", "message": "needs topics:delete"}});
+                    return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+                }
                 axum::Json(serde_json::json!({"path": path})).into_response()
             }
         });
@@ -181,9 +189,56 @@ pub struct Stack {
     pub upstream: Upstream,
     /// e.g. `http://localhost:PORT`
     pub origin: String,
+    pub origins: Vec<String>,
+}
+
+pub fn bff_config(options: &Options, origin: &str, issuer: &str, upstream_url: &str) -> Config {
+    let spa_dir = spa_dir();
+    let vars = [
+        ("PUBLIC_URL", origin.to_owned()),
+        ("OIDC_ISSUER", issuer.to_owned()),
+        ("UPSTREAM_URL", upstream_url.to_owned()),
+        ("UPSTREAM_API_KEY", options.api_key.clone().unwrap_or_default()),
+        ("SPA_DIR", spa_dir.to_str().unwrap().to_owned()),
+        ("SESSION_STORE", options.session_store.clone()),
+        ("OIDC_REFRESH_SKEW_SECS", options.refresh_skew_secs.to_string()),
+        ("SESSION_IDLE_TIMEOUT_SECS", options.idle_timeout_secs.to_string()),
+        (
+            "SESSION_ABSOLUTE_TIMEOUT_SECS",
+            options.absolute_timeout_secs.to_string(),
+        ),
+    ];
+    Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+        .expect("test config is valid")
+}
+
+/// Waits until the BFF has discovered the IdP (its login redirects).
+pub async fn wait_for_discovery(origin: &str) {
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{origin}{BASE}/auth/login");
+    for _ in 0..200 {
+        // A BFF process may not even listen yet.
+        if http
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::FOUND)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the BFF at {origin} never discovered the IdP");
 }
 
 pub struct Options {
+    /// `memory` or a Redis URL.
+    pub session_store: String,
+    /// The BFF's Kong key (`UPSTREAM_API_KEY`).
+    pub api_key: Option<String>,
     pub access_token_ttl: u32,
     pub refresh_skew_secs: u64,
     pub idle_timeout_secs: u64,
@@ -193,6 +248,8 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
+            session_store: "memory".into(),
+            api_key: None,
             access_token_ttl: 300,
             refresh_skew_secs: 10,
             idle_timeout_secs: 1800,
@@ -207,46 +264,44 @@ impl Stack {
     }
 
     pub async fn start_with(options: Options) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let origin = format!("http://localhost:{}", addr.port());
-        let idp = Idp::start(&origin, options.access_token_ttl).await;
+        Self::start_many(options, 1).await
+    }
+
+    /// `count` BFF processes (as far as sessions go) sharing one IdP and one
+    /// upstream; `origins[0]` is the first one's.
+    pub async fn start_many(options: Options, count: usize) -> Self {
+        let mut listeners = Vec::new();
+        for _ in 0..count {
+            listeners.push(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
+        }
+        let origins: Vec<String> = listeners
+            .iter()
+            .map(|l| format!("http://localhost:{}", l.local_addr().unwrap().port()))
+            .collect();
+        let idp = Idp::start(&origins.join(","), options.access_token_ttl).await;
         let upstream = Upstream::default();
         let upstream_url = upstream.start().await;
-
-        let spa_dir = tempdir_with_index();
-        let config = with_env(&[
-            ("PUBLIC_URL", origin.as_str()),
-            ("OIDC_ISSUER", idp.issuer.as_str()),
-            ("UPSTREAM_URL", upstream_url.as_str()),
-            ("SPA_DIR", spa_dir.to_str().unwrap()),
-            ("OIDC_REFRESH_SKEW_SECS", &options.refresh_skew_secs.to_string()),
-            (
-                "SESSION_IDLE_TIMEOUT_SECS",
-                &options.idle_timeout_secs.to_string(),
-            ),
-            (
-                "SESSION_ABSOLUTE_TIMEOUT_SECS",
-                &options.absolute_timeout_secs.to_string(),
-            ),
-        ]);
-        let app = configurator_bff::app(config).unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        for (listener, origin) in listeners.into_iter().zip(&origins) {
+            let app = configurator_bff::app(bff_config(&options, origin, &idp.issuer, &upstream_url))
+                .await
+                .unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        }
         let stack = Self {
             idp,
             upstream,
-            origin,
+            origin: origins[0].clone(),
+            origins,
         };
-        // Wait for the background discovery of the IdP.
-        let mut browser = stack.browser();
-        for _ in 0..100 {
-            let r = browser.get("/auth/login").await;
-            if r.status() == StatusCode::FOUND {
-                return stack;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for origin in &stack.origins {
+            wait_for_discovery(origin).await;
         }
-        panic!("the BFF never discovered the IdP");
+        stack
+    }
+
+    /// A browser talking to the `i`-th BFF.
+    pub fn browser_of(&self, i: usize) -> Browser {
+        Browser::new(&self.origins[i])
     }
 
     pub fn browser(&self) -> Browser {
@@ -254,18 +309,8 @@ impl Stack {
     }
 }
 
-/// Builds the BFF's config through the same parser production uses, from a
-/// map instead of the process environment (tests run in parallel).
-fn with_env(vars: &[(&str, &str)]) -> Config {
-    Config::from_lookup(|name| {
-        vars.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| (*v).to_owned())
-    })
-    .expect("test config is valid")
-}
-
-fn tempdir_with_index() -> PathBuf {
+/// A built SPA in miniature: `index.html` and one hashed asset.
+pub fn spa_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("configurator-bff-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -273,6 +318,7 @@ fn tempdir_with_index() -> PathBuf {
         "<!doctype html><title>Configurator</title>",
     )
     .unwrap();
+    std::fs::write(dir.join("configurator-app-0123456789abcdef.js"), "export {}").unwrap();
     dir
 }
 
@@ -286,7 +332,7 @@ pub struct Browser {
 }
 
 impl Browser {
-    fn new(origin: &str) -> Self {
+    pub fn new(origin: &str) -> Self {
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
