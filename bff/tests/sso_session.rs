@@ -166,3 +166,69 @@ async fn return_to_outside_the_app_is_ignored() {
         assert_eq!(landed, format!("{}{BASE}/", stack.origin), "return_to={evil}");
     }
 }
+
+/// An attacker who obtains a victim's authorization code cannot use it: not
+/// with the victim's `state` (not in the attacker's session), and not with a
+/// `state` of their own (PKCE: their verifier does not match the victim's
+/// challenge).
+#[tokio::test]
+async fn a_stolen_authorization_code_is_worthless_in_another_browser() {
+    let stack = Stack::start().await;
+    let mut victim = stack.browser();
+    let callback = victim.sign_in_until_callback("alice", BASE).await;
+    let code = query_param(&callback, "code");
+    let iss = query_param(&callback, "iss");
+
+    let mut attacker = stack.browser();
+    let replayed = attacker.get(&callback).await;
+    assert_eq!(replayed.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        replayed
+            .text()
+            .await
+            .unwrap()
+            .contains("This sign-in has expired")
+    );
+
+    let own_login = attacker.get("/auth/login").await;
+    let own_state = query_param(own_login.headers()[header::LOCATION].to_str().unwrap(), "state");
+    let injected = format!(
+        "{BASE}/auth/callback?code={code}&state={own_state}&iss={}",
+        support::urlencode(&iss)
+    );
+    let response = attacker.get(&injected).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("Sign-in failed"));
+    assert_eq!(attacker.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_answer_claiming_another_issuer_is_refused() {
+    let stack = Stack::start().await;
+    let mut browser = stack.browser();
+    let callback = browser.sign_in_until_callback("alice", BASE).await;
+    let (without_iss, _) = callback
+        .split_once("&iss=")
+        .expect("the IdP sends iss (RFC 9207)");
+    let forged = format!("{without_iss}&iss=https%3A%2F%2Fevil.example");
+
+    let response = browser.get(&forged).await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("unexpected identity provider")
+    );
+    assert_eq!(browser.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn query_param(url: &str, name: &str) -> String {
+    let url = reqwest::Url::parse(&format!("http://x{}", url.trim_start_matches(|c| c != '/'))).unwrap();
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| panic!("no {name} in {url}"))
+}

@@ -451,9 +451,16 @@ impl Browser {
     /// Signs in through the IdP's form, starting at the BFF's login.
     /// Returns the URL the browser ended on.
     pub async fn sign_in(&mut self, user: &str, return_to: &str) -> String {
-        let (form_url, page) = self
-            .follow(&format!("{BASE}/auth/login?return_to={}", urlencode(return_to)))
-            .await;
+        let callback = self.sign_in_until_callback(user, return_to).await;
+        let (end, _) = self.follow(&callback).await;
+        end
+    }
+
+    /// Like [`Self::sign_in`], but stops at the IdP's redirect back to the
+    /// BFF and returns that callback URL (code, state, iss) unvisited.
+    pub async fn sign_in_until_callback(&mut self, user: &str, return_to: &str) -> String {
+        let login = format!("{BASE}/auth/login?return_to={}", urlencode(return_to));
+        let (form_url, page) = self.follow(&login).await;
         let html = page.text().await.unwrap();
         assert!(
             html.contains("Sign in"),
@@ -467,27 +474,32 @@ impl Browser {
             .next()
             .unwrap()
             .replace("&amp;", "&");
-        let action = reqwest::Url::parse(&form_url)
+        let mut url = reqwest::Url::parse(&form_url)
             .unwrap()
             .join(&action)
             .unwrap()
             .to_string();
-        let response = self
+        let mut response = self
             .request(
                 reqwest::Method::POST,
-                &action,
+                &url,
                 &[],
                 Some(&[("username", user), ("password", user)]),
             )
             .await;
-        let next = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
-        let next = reqwest::Url::parse(&action)
-            .unwrap()
-            .join(&next)
-            .unwrap()
-            .to_string();
-        let (end, _) = self.follow(&next).await;
-        end
+        for _ in 0..15 {
+            let location = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
+            url = reqwest::Url::parse(&url)
+                .unwrap()
+                .join(&location)
+                .unwrap()
+                .to_string();
+            if url.contains("/auth/callback") {
+                return url;
+            }
+            response = self.get(&url).await;
+        }
+        panic!("the IdP never redirected back to the BFF");
     }
 }
 
