@@ -29,6 +29,11 @@ async fn login_creates_a_session_with_a_new_id_and_returns_to_the_page() {
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["name"], "Alice Admin");
     assert_eq!(me["groups"], serde_json::json!(["kafka-admins"]));
+    assert_eq!(
+        me["permissions"],
+        serde_json::json!(["cluster:read", "topics:read"]),
+        "as the API said"
+    );
     assert!(me.get("access_token").is_none() && !me.to_string().contains("eyJ"));
 
     // The planted pre-login id is worth nothing now.

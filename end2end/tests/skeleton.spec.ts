@@ -90,6 +90,10 @@ test('when the session ends mid-use, the person signs in and lands on the same p
   await page.goto(`${app}/topics`);
   await signIn(page, 'victor');
   await expect(page.getByTestId('user-name')).toHaveText('Victor Viewer');
+  // What victor may do comes from the Lambdas' policy, through the BFF.
+  const me = await (await page.request.get(`${app}/auth/me`)).json();
+  expect(me.permissions).toContain('topics:read');
+  expect(me.permissions).not.toContain('topics:create');
 
   // The BFF session is gone (expired, restarted, …) while the IdP session lives on.
   await context.clearCookies({ name: sessionCookie });

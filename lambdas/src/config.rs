@@ -12,6 +12,8 @@ pub struct Config {
     pub listen_addr: SocketAddr,
     pub kafka: KafkaConfig,
     pub oidc: OidcConfig,
+    /// The permission policy (TOML); the built-in one when unset.
+    pub policy_file: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct OidcConfig {
     pub audience: String,
     /// Where the signing keys are; by default discovered from the issuer.
     pub jwks_uri: Option<String>,
+    /// The access-token claim that lists the person's IdP groups.
+    pub groups_claim: String,
 }
 
 impl Config {
@@ -53,7 +57,9 @@ impl Config {
                 issuer,
                 audience: var_or("OIDC_AUDIENCE", "configurator-api"),
                 jwks_uri: env::var("OIDC_JWKS_URI").ok().filter(|v| !v.is_empty()),
+                groups_claim: var_or("OIDC_GROUPS_CLAIM", "groups"),
             },
+            policy_file: env::var("POLICY_FILE").ok().filter(|v| !v.is_empty()),
         })
     }
 }

@@ -13,6 +13,10 @@ pub enum ApiError {
     /// No usable bearer token; the message says what was wrong with it.
     #[error("{0}")]
     Unauthenticated(String),
+    /// Authenticated, but the policy does not allow this; the message names
+    /// the missing permission.
+    #[error("{0}")]
+    Forbidden(String),
     /// The signing keys could not be fetched, so no token can be checked.
     #[error("{0}")]
     IdentityProviderUnavailable(String),
@@ -32,6 +36,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::IdentityProviderUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "identity_provider_unavailable")
             }

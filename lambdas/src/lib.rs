@@ -4,25 +4,28 @@
 //! AWS Lambda (behind Kong's aws-lambda plugin) or as a plain HTTP server for
 //! local development. Requests flow: request id and access log
 //! ([`configurator_api::server`]) →
-//! route → [`auth::Principal`] (JWT check) → handler → [`kafka::Kafka`].
+//! route → [`auth::Principal`] (JWT check, roles) → handler (permission check
+//! with [`policy`]) → [`kafka::Kafka`].
 
 pub mod auth;
 pub mod config;
 pub mod error;
 pub mod kafka;
+pub mod policy;
 mod routes;
 
 use std::sync::Arc;
 
 use axum::{Router, middleware};
 
-use crate::{auth::JwtVerifier, config::Config, kafka::Kafka};
+use crate::{auth::JwtVerifier, config::Config, kafka::Kafka, policy::Policy};
 
 /// What every request handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     pub kafka: Arc<Kafka>,
+    pub policy: Arc<Policy>,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
         Ok(Self {
             verifier: Arc::new(JwtVerifier::new(config.oidc.clone())),
             kafka: Arc::new(Kafka::new(&config.kafka)?),
+            policy: Arc::new(Policy::load(config.policy_file.as_deref())?),
         })
     }
 }

@@ -3,10 +3,10 @@
 use axum::{
     body::Bytes,
     extract::{Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts},
     response::Response,
 };
-use configurator_api::REQUEST_ID_HEADER;
+use configurator_api::{Me, REQUEST_ID_HEADER};
 use tower_sessions::Session;
 
 use super::auth::signed_in;
@@ -69,6 +69,42 @@ pub async fn forward(
         }
     }
     Ok(to_browser(answer))
+}
+
+/// What the API's policy lets this person do (`GET /api/v1/me`), for the
+/// console to show only what they can use. Empty when the API cannot be asked
+/// right now: the API checks every call anyway.
+pub async fn permissions(
+    state: &AppState,
+    session: &Session,
+    identity: &Identity,
+) -> Result<Vec<String>, BffError> {
+    let tokens = usable_tokens(state, session, identity, Need::Usable).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    let request = ApiRequest {
+        method: &Method::GET,
+        path: "/api/v1/me",
+        query: None,
+        headers: &headers,
+        body: Bytes::new(),
+        access_token: &tokens.access_token,
+    };
+    let me = match state.upstream.send(request).await {
+        Ok(answer) if answer.status.is_success() => axum::body::to_bytes(answer.body, 64 * 1024)
+            .await
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Me>(&bytes).ok()),
+        Ok(answer) => {
+            tracing::warn!(status = %answer.status, "the API did not say what the person may do");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the API could not be asked what the person may do");
+            None
+        }
+    };
+    Ok(me.map(|me| me.permissions).unwrap_or_default())
 }
 
 /// The session's tokens, refreshed as needed; when the IdP refuses the

@@ -9,7 +9,7 @@ mod session;
 mod topics;
 
 pub use error::{ErrorBody, ErrorEnvelope};
-pub use session::{LogoutResponse, SessionInfo};
+pub use session::{LogoutResponse, Me, SessionInfo};
 pub use topics::{TopicList, TopicSummary};
 
 /// Path prefix of the API, the same locally, behind Kong and behind the BFF

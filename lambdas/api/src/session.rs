@@ -11,6 +11,10 @@ pub struct SessionInfo {
     #[serde(default)]
     pub email: Option<String>,
     pub groups: Vec<String>,
+    /// What the API's policy allows this person (e.g. `topics:create`), for
+    /// showing only the actions they can take. Empty when the API could not be
+    /// asked; every call is checked by the API regardless.
+    pub permissions: Vec<String>,
     /// Unix seconds: when the session ends unless used again (idle timeout),
     /// capped by the absolute timeout.
     pub session_expires_at: i64,
@@ -20,4 +24,14 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogoutResponse {
     pub logout_url: String,
+}
+
+/// `GET /api/v1/me` (the API): the caller as the API sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub subject: String,
+    pub name: String,
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
 }

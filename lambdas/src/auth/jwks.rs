@@ -61,6 +61,11 @@ impl JwtVerifier {
         }
     }
 
+    /// The claim that carries the IdP groups.
+    pub fn groups_claim(&self) -> &str {
+        &self.config.groups_claim
+    }
+
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| VerifyError::Rejected("The access token is not a well-formed JWT.".into()))?;

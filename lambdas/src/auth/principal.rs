@@ -2,7 +2,11 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use serde::Deserialize;
 
 use super::VerifyError;
-use crate::{AppState, error::ApiError};
+use crate::{
+    AppState,
+    error::ApiError,
+    policy::{Action, Policy, Resource},
+};
 
 /// The verified claims of the caller's access token.
 #[derive(Debug, Clone, Deserialize)]
@@ -12,14 +16,56 @@ pub struct Claims {
     pub name: Option<String>,
     #[serde(default)]
     pub preferred_username: Option<String>,
-    #[serde(default)]
-    pub groups: Vec<String>,
+    /// Everything else, the groups claim among it (its name is configurable).
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Claims {
+    /// The IdP groups in `claim`: a list of strings, or one string.
+    pub fn groups(&self, claim: &str) -> Vec<String> {
+        match self.other.get(claim) {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(serde_json::Value::String(one)) => vec![one.clone()],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Extracting a `Principal` is what makes a route authenticated: the handler
-/// only runs once the bearer token has been verified.
+/// only runs once the bearer token has been verified. It carries the roles
+/// the policy gives the person's groups.
 #[derive(Debug, Clone)]
-pub struct Principal(pub Claims);
+pub struct Principal {
+    pub claims: Claims,
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+}
+
+impl Principal {
+    /// `Ok` when the policy allows `action` on `resource`; otherwise the 403
+    /// that names the missing permission. Nothing has happened yet either way.
+    pub fn require(&self, policy: &Policy, action: Action, resource: Resource<'_>) -> Result<(), ApiError> {
+        if policy.allows(&self.roles, action, resource) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "You do not have the permission {action} on {resource}."
+            )))
+        }
+    }
+
+    pub fn display_name(&self) -> &str {
+        let c = &self.claims;
+        c.name
+            .as_deref()
+            .or(c.preferred_username.as_deref())
+            .unwrap_or(&c.sub)
+    }
+}
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
@@ -38,7 +84,15 @@ impl FromRequestParts<AppState> for Principal {
                 ApiError::Unauthenticated("The Authorization header must be `Bearer <token>`.".into())
             })?;
         match state.verifier.verify(token).await {
-            Ok(claims) => Ok(Principal(claims)),
+            Ok(claims) => {
+                let groups = claims.groups(state.verifier.groups_claim());
+                let roles = state.policy.roles_of(&groups);
+                Ok(Principal {
+                    claims,
+                    groups,
+                    roles,
+                })
+            }
             Err(VerifyError::Rejected(why)) => Err(ApiError::Unauthenticated(why)),
             Err(VerifyError::KeysUnavailable(why)) => Err(ApiError::IdentityProviderUnavailable(why)),
         }

@@ -1,6 +1,7 @@
 //! The API v1 route table. Each resource has its own module.
 
 mod health;
+mod me;
 mod topics;
 
 use axum::{
@@ -14,6 +15,7 @@ use crate::{AppState, error::ApiError};
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/me", get(me::me))
         .route("/topics", get(topics::list))
         .method_not_allowed_fallback(method_not_allowed)
 }

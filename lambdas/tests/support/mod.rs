@@ -163,7 +163,9 @@ impl Api {
                 issuer: issuer.to_owned(),
                 audience: AUDIENCE.to_owned(),
                 jwks_uri: None,
+                groups_claim: "groups".to_owned(),
             },
+            policy_file: None,
         };
         let app = router(AppState::new(&config).unwrap());
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.unwrap();
