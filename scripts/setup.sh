@@ -20,8 +20,9 @@ WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
 # Debian packages: cmake/libssl/libcurl build librdkafka from source (rdkafka's
 # cmake-build feature); chromium drives the browser tests; redis-server backs
-# the shared-session test; kafkacat gives kcat for looking at topics by hand.
-APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat)
+# the shared-session test; kafkacat gives kcat for looking at topics by hand;
+# brotli measures the SPA's download size.
+APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat brotli)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

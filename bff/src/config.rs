@@ -56,8 +56,22 @@ pub struct SessionConfig {
 }
 
 impl Config {
+    /// The environment, over the `KEY=VALUE` lines of `CONFIG_FILE` when set
+    /// (an env file as ECS and systemd use them).
     pub fn from_env() -> anyhow::Result<Self> {
-        Self::from_lookup(|name| env::var(name).ok())
+        let file = match env::var("CONFIG_FILE").ok().filter(|v| !v.is_empty()) {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("CONFIG_FILE {path} cannot be read"))?;
+                parse_env_file(&text).with_context(|| format!("CONFIG_FILE {path}"))?
+            }
+            None => Vec::new(),
+        };
+        Self::from_lookup(|name| {
+            env::var(name)
+                .ok()
+                .or_else(|| file.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        })
     }
 
     /// Reads the settings through `lookup` (the environment in production; a
@@ -112,6 +126,29 @@ impl Config {
         url.set_path(&format!("{}{path}", self.base_path));
         url
     }
+}
+
+/// `KEY=VALUE` per line; blank lines and `#` comments are skipped, and one
+/// pair of surrounding quotes is removed from a value.
+fn parse_env_file(text: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            bail!("line {}: expected KEY=VALUE, got {line:?}", number + 1);
+        };
+        let value = value.trim();
+        let unquoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        pairs.push((key.trim().to_owned(), unquoted.to_owned()));
+    }
+    Ok(pairs)
 }
 
 struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
@@ -173,6 +210,21 @@ mod tests {
             "http://localhost:8080/dev/configurator/auth/callback"
         );
         assert!(config.session.cookie_secure);
+    }
+
+    #[test]
+    fn env_files_are_key_value_lines() {
+        let pairs =
+            super::parse_env_file("# BFF\n\nBASE_PATH=/kafka\nOIDC_CLIENT_SECRET=\"s3cr=t\"\n").unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                ("BASE_PATH".into(), "/kafka".into()),
+                ("OIDC_CLIENT_SECRET".into(), "s3cr=t".into())
+            ]
+        );
+        let error = super::parse_env_file("A=1\nnonsense\n").unwrap_err().to_string();
+        assert!(error.contains("line 2"), "{error}");
     }
 
     #[test]
