@@ -3,7 +3,7 @@
 //! envelope. A 401 sends the person to the login and back to where they were.
 
 use configurator_api::{CSRF_HEADER, ErrorBody, ErrorEnvelope};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 /// Where the console lives; must match `public_url` in Trunk.toml.
@@ -43,18 +43,18 @@ impl ApiError {
 
 /// `GET {BASE}{path}` and parse the JSON answer.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(&format!("{BASE}{path}"))
-        .header(CSRF_HEADER, "1")
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    parse(response).await
+    send(Request::get(&format!("{BASE}{path}"))).await
 }
 
 /// `POST {BASE}{path}` without a body and parse the JSON answer.
 pub async fn post<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::post(&format!("{BASE}{path}"))
+    send(Request::post(&format!("{BASE}{path}"))).await
+}
+
+/// Every call goes through here: the CSRF header, then the one place that
+/// reads answers.
+async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    let response = request
         .header(CSRF_HEADER, "1")
         .header("accept", "application/json")
         .send()

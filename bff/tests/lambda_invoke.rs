@@ -6,39 +6,12 @@
 mod support;
 
 use std::{
-    net::TcpListener,
-    path::PathBuf,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::Duration,
 };
 
 use reqwest::{Method, StatusCode};
-use support::{BASE, Browser, Idp};
-
-/// A child process killed on drop.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
+use support::{BASE, Browser, Idp, Running, free_port, repo_root};
 
 #[tokio::test]
 async fn api_calls_reach_the_lambdas_through_a_direct_invoke() {

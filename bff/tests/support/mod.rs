@@ -24,19 +24,29 @@ use reqwest::{header, redirect::Policy};
 
 pub const BASE: &str = "/dev/configurator";
 
-fn repo_root() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_owned()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// A child process, killed when dropped.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The local IdP as a child process; killed when dropped.
@@ -215,6 +225,15 @@ pub fn bff_config(options: &Options, origin: &str, issuer: &str, upstream_url: &
     ];
     Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
         .expect("test config is valid")
+}
+
+/// Asserts that a login callback was refused with a page saying `why`, and
+/// that no session came of it.
+pub async fn assert_login_refused(browser: &mut Browser, response: reqwest::Response, why: &str) {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(why), "expected {why:?} in {page}");
+    assert_eq!(browser.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
 }
 
 /// Waits until the BFF has discovered the IdP (its login redirects).
