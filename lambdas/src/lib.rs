@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod kafka;
+pub mod lambda;
 pub mod policy;
 mod routes;
 

@@ -2,7 +2,7 @@
 //! otherwise as a local HTTP server. The same router serves both.
 
 use anyhow::Context;
-use configurator_lambdas::{AppState, config::Config, router};
+use configurator_lambdas::{AppState, config::Config, lambda, router};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -12,7 +12,7 @@ async fn main() -> anyhow::Result<()> {
 
     // The Lambda runtime sets this; outside it lambda_http would panic.
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        lambda_http::run(app)
+        lambda::run(app)
             .await
             .map_err(|e| anyhow::anyhow!("lambda runtime: {e}"))
     } else {

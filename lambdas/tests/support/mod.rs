@@ -141,6 +141,29 @@ pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
+/// The settings a test API runs with.
+pub fn config(issuer: &str, bootstrap: &str) -> Config {
+    Config {
+        listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        kafka: KafkaConfig {
+            bootstrap_servers: bootstrap.to_owned(),
+            request_timeout: Duration::from_secs(4),
+        },
+        oidc: OidcConfig {
+            issuer: issuer.to_owned(),
+            audience: AUDIENCE.to_owned(),
+            jwks_uri: None,
+            groups_claim: "groups".to_owned(),
+        },
+        policy_file: None,
+    }
+}
+
+/// The router itself, for driving it without a socket (Lambda events).
+pub fn app(issuer: &str) -> axum::Router {
+    router(AppState::new(&config(issuer, &bootstrap_servers())).unwrap())
+}
+
 /// The API, served over HTTP on an ephemeral port.
 pub struct Api {
     pub base: String,
@@ -153,20 +176,7 @@ impl Api {
     }
 
     pub async fn start_with(issuer: &str, bootstrap: &str) -> Self {
-        let config = Config {
-            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            kafka: KafkaConfig {
-                bootstrap_servers: bootstrap.to_owned(),
-                request_timeout: Duration::from_secs(4),
-            },
-            oidc: OidcConfig {
-                issuer: issuer.to_owned(),
-                audience: AUDIENCE.to_owned(),
-                jwks_uri: None,
-                groups_claim: "groups".to_owned(),
-            },
-            policy_file: None,
-        };
+        let config = config(issuer, bootstrap);
         let app = router(AppState::new(&config).unwrap());
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.unwrap();
         let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
