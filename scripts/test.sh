@@ -16,6 +16,10 @@ cargo clippy --workspace --exclude configurator-app --all-targets -- -D warnings
 cargo clippy -p configurator-app --target wasm32-unknown-unknown -- -D warnings
 
 step "build: Lambdas, BFF, seeder; SPA in release (what ships)"
+# `cargo lambda watch` (the direct-invoke test) builds the Lambdas package on
+# its own, which resolves features differently from a joint build: build it
+# that way first, so that test finds it ready instead of waiting for a compile.
+cargo build -p configurator-lambdas
 cargo build -p configurator-lambdas -p configurator-bff
 trunk build --release
 

@@ -62,9 +62,10 @@ async fn api_calls_reach_the_lambdas_through_a_direct_invoke() {
     let mut browser = Browser::new(&origin);
     browser.sign_in("alice", BASE).await;
 
-    // The first invoke may wait for cargo lambda to build and start the function.
+    // The first invoke may wait for cargo lambda to build and start the function
+    // (scripts/test.sh builds it beforehand; a cold build takes minutes).
     let mut response = browser.api(Method::GET, "/topics").await;
-    for _ in 0..120 {
+    for _ in 0..300 {
         if response.status() == StatusCode::OK {
             break;
         }
