@@ -85,6 +85,7 @@ async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
             field: None,
             request_id: None,
             login_url: None,
+            details: Vec::new(),
         });
     Err(if status == 403 {
         ApiError::Forbidden(body)

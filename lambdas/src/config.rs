@@ -5,6 +5,7 @@
 use std::{env, net::SocketAddr, time::Duration};
 
 use anyhow::{Context, bail};
+use configurator_api::routes::Function;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -14,6 +15,10 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// The permission policy (TOML); the built-in one when unset.
     pub policy_file: Option<String>,
+    /// Which function this process is when deployed (`CONFIGURATOR_FUNCTION`:
+    /// cluster, topics, messages, groups): it then serves only that group's
+    /// routes. Unset (local mode): every route.
+    pub function: Option<Function>,
 }
 
 #[derive(Debug, Clone)]
@@ -21,6 +26,77 @@ pub struct KafkaConfig {
     pub bootstrap_servers: String,
     /// Upper bound for any single broker operation; past it the API answers 503.
     pub request_timeout: Duration,
+    pub security: KafkaSecurity,
+}
+
+/// How the clients authenticate to the cluster (`KAFKA_AUTH`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KafkaSecurity {
+    /// `none`: PLAINTEXT, for the local broker (or TLS only, with `KAFKA_TLS=true`).
+    None { tls: bool },
+    /// `scram-sha-512` / `scram-sha-256`: SASL/SCRAM over TLS (MSK's SCRAM
+    /// listener), user and password from `KAFKA_SASL_USERNAME` / `KAFKA_SASL_PASSWORD`.
+    Scram {
+        mechanism: &'static str,
+        username: String,
+        password: String,
+    },
+    /// `msk-iam`: SASL_SSL + OAUTHBEARER with tokens signed for the process's
+    /// IAM role (MSK port 9098).
+    MskIam { region: String },
+}
+
+impl KafkaSecurity {
+    fn from_env() -> anyhow::Result<Self> {
+        let tls = match var_or("KAFKA_TLS", "false").as_str() {
+            "true" => true,
+            "false" => false,
+            other => bail!("KAFKA_TLS must be true or false, got {other:?}"),
+        };
+        let required = |name: &str| {
+            env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .with_context(|| format!("{name} must be set when KAFKA_AUTH uses SASL/SCRAM"))
+        };
+        Ok(match var_or("KAFKA_AUTH", "none").as_str() {
+            "none" => Self::None { tls },
+            mechanism @ ("scram-sha-512" | "scram-sha-256") => Self::Scram {
+                mechanism: if mechanism == "scram-sha-512" { "SCRAM-SHA-512" } else { "SCRAM-SHA-256" },
+                username: required("KAFKA_SASL_USERNAME")?,
+                password: required("KAFKA_SASL_PASSWORD")?,
+            },
+            "msk-iam" => Self::MskIam {
+                region: env::var("AWS_REGION")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .context("AWS_REGION must be set when KAFKA_AUTH=msk-iam (Lambda sets it)")?,
+            },
+            other => bail!("KAFKA_AUTH must be none, scram-sha-512, scram-sha-256 or msk-iam, got {other:?}"),
+        })
+    }
+
+    /// The librdkafka settings for this mode.
+    pub fn apply(&self, cc: &mut rdkafka::ClientConfig) {
+        match self {
+            Self::None { tls } => {
+                cc.set("security.protocol", if *tls { "ssl" } else { "plaintext" });
+            }
+            Self::Scram {
+                mechanism,
+                username,
+                password,
+            } => {
+                cc.set("security.protocol", "sasl_ssl")
+                    .set("sasl.mechanism", *mechanism)
+                    .set("sasl.username", username)
+                    .set("sasl.password", password);
+            }
+            Self::MskIam { .. } => {
+                cc.set("security.protocol", "sasl_ssl").set("sasl.mechanism", "OAUTHBEARER");
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +128,7 @@ impl Config {
             kafka: KafkaConfig {
                 bootstrap_servers: var_or("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 request_timeout: Duration::from_millis(request_timeout_ms),
+                security: KafkaSecurity::from_env()?,
             },
             oidc: OidcConfig {
                 issuer,
@@ -60,6 +137,12 @@ impl Config {
                 groups_claim: var_or("OIDC_GROUPS_CLAIM", "groups"),
             },
             policy_file: env::var("POLICY_FILE").ok().filter(|v| !v.is_empty()),
+            function: match env::var("CONFIGURATOR_FUNCTION").ok().filter(|v| !v.is_empty()) {
+                None => None,
+                Some(name) => Some(Function::from_name(&name).with_context(|| {
+                    format!("CONFIGURATOR_FUNCTION must be cluster, topics, messages or groups, got {name:?}")
+                })?),
+            },
         })
     }
 }

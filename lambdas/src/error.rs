@@ -6,60 +6,121 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use configurator_api::{ErrorEnvelope, server::error_response};
+use configurator_api::{ErrorDetail, ErrorEnvelope, server::error_response};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// No usable bearer token; the message says what was wrong with it.
-    #[error("{0}")]
-    Unauthenticated(String),
-    /// Authenticated, but the policy does not allow this; the message names
-    /// the missing permission.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The signing keys could not be fetched, so no token can be checked.
-    #[error("{0}")]
-    IdentityProviderUnavailable(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    MethodNotAllowed(String),
-    /// The broker did not answer in time or refused the connection.
-    #[error("{0}")]
-    KafkaUnavailable(String),
-    /// Anything unexpected; details go to the log, not to the caller.
-    #[error("internal error: {0}")]
-    Internal(String),
+/// One error answer: status, stable machine-readable code, a sentence for a
+/// person, and optionally the request field it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+    pub details: Vec<ErrorDetail>,
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
-        match self {
-            Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            Self::IdentityProviderUnavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "identity_provider_unavailable")
-            }
-            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Self::KafkaUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "kafka_unavailable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: Vec::new(),
         }
+    }
+
+    /// 400: the request is wrong; `code` says how (e.g. `invalid_topic_name`).
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 400 about one field of the request.
+    pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        Self::bad_request(code, message).with_field(field)
+    }
+
+    /// No usable bearer token; the message says what was wrong with it.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
+    /// Authenticated, but the policy does not allow this; the message names
+    /// the missing permission.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// The broker does not implement the operation (e.g. CreatePartitions on
+    /// some Kafka-compatible brokers).
+    pub fn not_supported(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_IMPLEMENTED, "not_supported_by_broker", message)
+    }
+
+    /// The signing keys could not be fetched, so no token can be checked.
+    pub fn identity_provider_unavailable(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "identity_provider_unavailable",
+            message,
+        )
+    }
+
+    /// The broker could not be reached.
+    pub fn kafka_unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "kafka_unavailable", message)
+    }
+
+    /// The broker was reached but did not finish in time.
+    pub fn kafka_timeout(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::GATEWAY_TIMEOUT, "kafka_timeout", message)
+    }
+
+    /// Anything unexpected: the detail goes to the log, not to the caller.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on our side; the request id identifies it in the logs.",
+        )
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_details(mut self, details: Vec<ErrorDetail>) -> Self {
+        self.details = details;
+        self
     }
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let message = match &self {
-            Self::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                "Something went wrong on our side; the request id identifies it in the logs.".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let mut response = error_response(status, ErrorEnvelope::new(code, message));
-        if status == StatusCode::UNAUTHORIZED {
+        let mut envelope = ErrorEnvelope::new(self.code, self.message).with_details(self.details);
+        if let Some(field) = self.field {
+            envelope = envelope.with_field(field);
+        }
+        let mut response = error_response(self.status, envelope);
+        if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 http::header::WWW_AUTHENTICATE,
                 http::HeaderValue::from_static("Bearer"),

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod extract;
 pub mod kafka;
 pub mod lambda;
 pub mod policy;
@@ -18,6 +19,7 @@ mod routes;
 use std::sync::Arc;
 
 use axum::{Router, middleware};
+use configurator_api::routes::Function;
 
 use crate::{auth::JwtVerifier, config::Config, kafka::Kafka, policy::Policy};
 
@@ -27,6 +29,8 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     pub kafka: Arc<Kafka>,
     pub policy: Arc<Policy>,
+    /// The function this process serves (all routes when `None`).
+    pub function: Option<Function>,
 }
 
 impl AppState {
@@ -35,13 +39,14 @@ impl AppState {
             verifier: Arc::new(JwtVerifier::new(config.oidc.clone())),
             kafka: Arc::new(Kafka::new(&config.kafka)?),
             policy: Arc::new(Policy::load(config.policy_file.as_deref())?),
+            function: config.function,
         })
     }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .nest(configurator_api::API_PREFIX, routes::api())
+        .nest(configurator_api::API_PREFIX, routes::api(state.function))
         .fallback(routes::not_found)
         .layer(middleware::from_fn(
             configurator_api::server::request_id_and_access_log,

@@ -21,6 +21,16 @@ pub struct ErrorBody {
     /// Set by the BFF on `unauthenticated`: where the browser should go to log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_url: Option<String>,
+    /// Item-by-item problems, e.g. each JSON Schema violation of a produced value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One problem inside a request: where (a JSON pointer such as `/amount`) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub path: String,
+    pub message: String,
 }
 
 impl ErrorEnvelope {
@@ -32,6 +42,7 @@ impl ErrorEnvelope {
                 field: None,
                 request_id: None,
                 login_url: None,
+                details: Vec::new(),
             },
         }
     }
@@ -43,6 +54,11 @@ impl ErrorEnvelope {
 
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.error.request_id = Some(request_id.into());
+        self
+    }
+
+    pub fn with_details(mut self, details: Vec<ErrorDetail>) -> Self {
+        self.error.details = details;
         self
     }
 

@@ -2,15 +2,34 @@
 //!
 //! The Lambdas serialise these types, the BFF passes them through (and builds
 //! [`ErrorEnvelope`]s of its own), and the SPA deserialises them: one
-//! definition, so the three cannot drift apart.
+//! definition, so the three cannot drift apart. [`routes::OPERATIONS`] is the
+//! route table the Lambdas, the OpenAPI document and the Kong configuration
+//! are all checked against.
 
+mod audit;
+mod cluster;
 mod error;
+mod groups;
+mod messages;
+pub mod routes;
+mod schema;
 mod session;
 mod topics;
 
-pub use error::{ErrorBody, ErrorEnvelope};
+pub use audit::{AuditList, AuditRecord};
+pub use cluster::{Broker, ClusterInfo};
+pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
+pub use groups::{
+    GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
+    ResetTarget, TopicPartitions,
+};
+pub use messages::{Data, Header, Message, MessagePage, MessageQuery, ProduceRequest, Produced, ScanStop};
+pub use schema::TopicSchema;
 pub use session::{LogoutResponse, Me, SessionInfo};
-pub use topics::{TopicList, TopicSummary};
+pub use topics::{
+    AddPartitions, ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult,
+    PurgedPartition, SortOrder, TopicConfigs, TopicDetail, TopicList, TopicQuery, TopicSort, TopicSummary,
+};
 
 /// Path prefix of the API, the same locally, behind Kong and behind the BFF
 /// (where it sits under the app's base path).
@@ -23,6 +42,11 @@ pub const CSRF_HEADER: &str = "x-csrf";
 /// Header carrying the id that ties a browser action to BFF, gateway and
 /// Lambda logs.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Largest message (key + value + headers) the API produces, in bytes: a
+/// larger one is refused with 413 before it reaches Kafka (whose default
+/// `max.message.bytes` is about 1 MiB).
+pub const MAX_MESSAGE_BYTES: usize = 1_000_000;
 
 #[cfg(feature = "server")]
 pub mod server;

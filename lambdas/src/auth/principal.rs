@@ -43,6 +43,8 @@ pub struct Principal {
     pub claims: Claims,
     pub groups: Vec<String>,
     pub roles: Vec<String>,
+    /// The request's id (set by the request-id middleware), for audit records.
+    pub request_id: String,
 }
 
 impl Principal {
@@ -52,10 +54,27 @@ impl Principal {
         if policy.allows(&self.roles, action, resource) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
+            Err(ApiError::forbidden(format!(
                 "You do not have the permission {action} on {resource}."
             )))
         }
+    }
+
+    /// For lists: `Ok` when `action` is allowed on at least some resource
+    /// (the list then shows only those), the 403 otherwise.
+    pub fn require_somewhere(&self, policy: &Policy, action: Action) -> Result<(), ApiError> {
+        if policy.actions_of(&self.roles).contains(&action) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "You do not have the permission {action} on any resource."
+            )))
+        }
+    }
+
+    /// Whether the person may see this topic at all (lists leave out the rest).
+    pub fn may_read_topic(&self, policy: &Policy, topic: &str) -> bool {
+        policy.allows(&self.roles, Action::TopicsRead, Resource::Topic(topic))
     }
 
     pub fn display_name(&self) -> &str {
@@ -72,7 +91,7 @@ impl FromRequestParts<AppState> for Principal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let header = parts.headers.get(http::header::AUTHORIZATION).ok_or_else(|| {
-            ApiError::Unauthenticated("This API needs an `Authorization: Bearer` access token.".into())
+            ApiError::unauthenticated("This API needs an `Authorization: Bearer` access token.")
         })?;
         let token = header
             .to_str()
@@ -81,20 +100,27 @@ impl FromRequestParts<AppState> for Principal {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::Unauthenticated("The Authorization header must be `Bearer <token>`.".into())
+                ApiError::unauthenticated("The Authorization header must be `Bearer <token>`.")
             })?;
         match state.verifier.verify(token).await {
             Ok(claims) => {
                 let groups = claims.groups(state.verifier.groups_claim());
                 let roles = state.policy.roles_of(&groups);
+                let request_id = parts
+                    .headers
+                    .get(configurator_api::REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
                 Ok(Principal {
                     claims,
                     groups,
                     roles,
+                    request_id,
                 })
             }
-            Err(VerifyError::Rejected(why)) => Err(ApiError::Unauthenticated(why)),
-            Err(VerifyError::KeysUnavailable(why)) => Err(ApiError::IdentityProviderUnavailable(why)),
+            Err(VerifyError::Rejected(why)) => Err(ApiError::unauthenticated(why)),
+            Err(VerifyError::KeysUnavailable(why)) => Err(ApiError::identity_provider_unavailable(why)),
         }
     }
 }

@@ -1,34 +1,18 @@
 use axum::{Json, extract::State};
-use configurator_api::TopicList;
+use configurator_api::{TopicList, TopicQuery};
 
-use crate::{
-    AppState,
-    auth::Principal,
-    error::ApiError,
-    policy::{Action, Resource},
-};
+use crate::{AppState, auth::Principal, error::ApiError, extract::Query, policy::Action};
 
 /// `GET /api/v1/topics`: the topics the caller may read.
-pub async fn list(State(state): State<AppState>, caller: Principal) -> Result<Json<TopicList>, ApiError> {
-    if !state
-        .policy
-        .actions_of(&caller.roles)
-        .contains(&Action::TopicsRead)
-    {
-        return Err(ApiError::Forbidden(
-            "You do not have the permission topics:read on any topic.".into(),
-        ));
-    }
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Principal,
+    Query(query): Query<TopicQuery>,
+) -> Result<Json<TopicList>, ApiError> {
+    caller.require_somewhere(&state.policy, Action::TopicsRead)?;
     let topics = state
         .kafka
-        .list_topics()
-        .await?
-        .into_iter()
-        .filter(|t| {
-            state
-                .policy
-                .allows(&caller.roles, Action::TopicsRead, Resource::Topic(&t.name))
-        })
-        .collect();
-    Ok(Json(TopicList { topics }))
+        .list_topics(&query, |name| caller.may_read_topic(&state.policy, name))
+        .await?;
+    Ok(Json(topics))
 }

@@ -148,6 +148,7 @@ pub fn config(issuer: &str, bootstrap: &str) -> Config {
         kafka: KafkaConfig {
             bootstrap_servers: bootstrap.to_owned(),
             request_timeout: Duration::from_secs(4),
+            security: configurator_lambdas::config::KafkaSecurity::None { tls: false },
         },
         oidc: OidcConfig {
             issuer: issuer.to_owned(),
@@ -156,6 +157,7 @@ pub fn config(issuer: &str, bootstrap: &str) -> Config {
             groups_claim: "groups".to_owned(),
         },
         policy_file: None,
+        function: None,
     }
 }
 

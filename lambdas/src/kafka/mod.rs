@@ -1,0 +1,163 @@
+//! The one place that talks to Kafka. Clients are created once per process
+//! (a Lambda keeps them warm between invocations) and shared by all requests.
+//!
+//! librdkafka's calls block their thread, so every call runs on tokio's
+//! blocking pool ([`Kafka::blocking`]) and is bounded by the configured
+//! request timeout: a broker that does not answer is a 503 within it.
+//!
+//! Each resource has its own module; operations rdkafka 0.39 does not wrap
+//! (IncrementalAlterConfigs, consumer-group offsets, DescribeCluster) go
+//! through librdkafka's C API in [`ffi`].
+
+pub mod metadata;
+pub mod topics;
+
+use std::{sync::Arc, time::Duration};
+
+use rdkafka::{
+    ClientConfig,
+    admin::AdminClient,
+    error::{KafkaError, RDKafkaErrorCode},
+    consumer::BaseConsumer,
+    producer::FutureProducer,
+};
+
+use crate::{config::KafkaConfig, error::ApiError};
+
+pub use self::context::KafkaContext;
+
+mod context;
+
+pub type Admin = AdminClient<KafkaContext>;
+
+pub struct Kafka {
+    pub(crate) admin: Arc<Admin>,
+    pub(crate) producer: FutureProducer<KafkaContext>,
+    /// Answers ListOffsets (watermarks, offsets for times); never joins a group.
+    pub(crate) lister: Arc<BaseConsumer<KafkaContext>>,
+    pub(crate) config: KafkaConfig,
+}
+
+impl Kafka {
+    /// Creates the clients; no connection is made until the first request,
+    /// so a process starts even while the broker is down.
+    pub fn new(config: &KafkaConfig) -> anyhow::Result<Self> {
+        let admin = client_config(config).create_with_context(KafkaContext::new(config))?;
+        let producer = client_config(config)
+            // The API answers once the write is durable on the in-sync replicas.
+            .set("acks", "all")
+            .set("enable.idempotence", "true")
+            .set("linger.ms", "0")
+            .set("message.timeout.ms", &config.request_timeout.as_millis().to_string())
+            .set("message.max.bytes", "1048576")
+            .create_with_context(KafkaContext::new(config))?;
+        let lister = client_config(config)
+            .set("group.id", "configurator-offsets")
+            .set("enable.auto.commit", "false")
+            .create_with_context(KafkaContext::new(config))?;
+        Ok(Self {
+            admin: Arc::new(admin),
+            producer,
+            lister: Arc::new(lister),
+            config: config.clone(),
+        })
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.config.request_timeout
+    }
+
+    /// A short-lived consumer for reading (browse, audit): no group, no
+    /// commits; dropped when the call ends.
+    pub fn consumer(&self) -> Result<BaseConsumer<KafkaContext>, ApiError> {
+        client_config(&self.config)
+            .set("group.id", "configurator-browser")
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("enable.partition.eof", "true")
+            .set("fetch.wait.max.ms", "50")
+            .create_with_context(KafkaContext::new(&self.config))
+            .map_err(|e| ApiError::internal(format!("cannot create a consumer: {e}")))
+    }
+
+    /// Runs a blocking librdkafka call off the async workers and maps its
+    /// error to the API's.
+    pub async fn blocking<T, F>(&self, call: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Admin, Duration) -> Result<T, ApiError> + Send + 'static,
+    {
+        let admin = Arc::clone(&self.admin);
+        let timeout = self.timeout();
+        tokio::task::spawn_blocking(move || call(&admin, timeout))
+            .await
+            .map_err(|e| ApiError::internal(format!("kafka task failed: {e}")))?
+    }
+
+    /// The admin operations' options: the broker gets the same deadline we wait for.
+    pub fn admin_options(&self) -> rdkafka::admin::AdminOptions {
+        rdkafka::admin::AdminOptions::new()
+            .request_timeout(Some(self.timeout()))
+            .operation_timeout(Some(self.timeout()))
+    }
+}
+
+/// Settings every client of ours starts from (admin, producer, consumer),
+/// including the security protocol of the cluster.
+pub fn client_config(config: &KafkaConfig) -> ClientConfig {
+    let mut cc = ClientConfig::new();
+    cc.set("bootstrap.servers", &config.bootstrap_servers)
+        .set("client.id", "configurator")
+        // Fail fast and visibly instead of retrying for minutes.
+        .set("socket.connection.setup.timeout.ms", "3000")
+        .set("reconnect.backoff.max.ms", "2000")
+        .set("topic.metadata.refresh.interval.ms", "30000");
+    config.security.apply(&mut cc);
+    cc
+}
+
+/// Kafka's own topics start with `__` (`__consumer_offsets`,
+/// `__transaction_state`), and so do Configurator's (`__configurator_*`).
+pub fn is_internal(topic: &str) -> bool {
+    topic.starts_with("__")
+}
+
+/// Maps a client error to the API's: an unreachable broker is a 503 the
+/// caller can retry, a slow one a 504, anything else is ours to investigate.
+pub fn kafka_error(error: KafkaError, timeout: Duration) -> ApiError {
+    match error.rdkafka_error_code() {
+        Some(code) => error_code(code, &error.to_string(), timeout),
+        None => ApiError::internal(format!("kafka: {error}")),
+    }
+}
+
+/// The same for an error code from a per-resource result.
+pub fn error_code(code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> ApiError {
+    use RDKafkaErrorCode as C;
+    let secs = timeout.as_secs_f32();
+    match code {
+        C::BrokerTransportFailure | C::AllBrokersDown | C::Resolve | C::BrokerNotAvailable => {
+            ApiError::kafka_unavailable(format!(
+                "The Kafka cluster cannot be reached (no answer within {secs} s); try again shortly."
+            ))
+        }
+        // A broker that is down shows up as a timeout too: both are "unavailable".
+        C::OperationTimedOut | C::RequestTimedOut => ApiError::kafka_unavailable(format!(
+            "The Kafka cluster did not answer within {secs} s; try again shortly."
+        )),
+        C::MessageTimedOut => ApiError::kafka_timeout(format!(
+            "The Kafka cluster did not confirm the write within {secs} s; it may or may not have been written."
+        )),
+        C::UnsupportedFeature | C::UnsupportedVersion | C::InvalidRequest => ApiError::not_supported(format!(
+            "This Kafka cluster does not support the operation ({detail})."
+        )),
+        C::UnknownTopicOrPartition | C::UnknownTopic => {
+            ApiError::not_found("topic_not_found", "The topic does not exist.")
+        }
+        C::UnknownPartition => ApiError::not_found("partition_not_found", "The partition does not exist."),
+        C::TopicAuthorizationFailed | C::ClusterAuthorizationFailed | C::GroupAuthorizationFailed => {
+            ApiError::internal(format!("the cluster refused Configurator's own credentials: {detail}"))
+        }
+        _ => ApiError::internal(format!("kafka: {code:?}: {detail}")),
+    }
+}
