@@ -46,7 +46,6 @@ module "lambdas" {
   source = "../../modules/lambdas"
 
   name                 = local.name
-  account_id           = var.account_id
   package_path         = var.lambda_package_path
   memory_mb            = var.lambda_memory_mb
   reserved_concurrency = var.lambda_reserved_concurrency

@@ -148,7 +148,7 @@ resource "aws_lb" "this" {
   subnets                    = var.subnet_ids
   security_groups            = [var.security_group_id]
   drop_invalid_header_fields = true
-  desync_mitigation_mode     = "strictest"
+  desync_mitigation_mode     = "defensive"
   enable_deletion_protection = var.deletion_protection
   idle_timeout               = 60
 

@@ -90,6 +90,7 @@ resource "aws_cloudwatch_log_group" "this" {
   kms_key_id        = var.kms_key_arn
 }
 
+# Task roles: only ECS tasks of this account (confused-deputy guard).
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -107,10 +108,21 @@ data "aws_iam_policy_document" "assume" {
   }
 }
 
+data "aws_iam_policy_document" "assume_execution" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-bff-execution"
   description        = "ECS starts the BFF: image pull, logs, its three secrets"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_execution.json
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {

@@ -90,6 +90,7 @@ resource "aws_cloudwatch_log_metric_filter" "kong_5xx" {
 
 # --- IAM ---------------------------------------------------------------------
 
+# Task roles: only ECS tasks of this account (confused-deputy guard).
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -107,11 +108,22 @@ data "aws_iam_policy_document" "assume" {
   }
 }
 
+data "aws_iam_policy_document" "assume_execution" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
 # Execution role: what ECS needs to start the task (pull, logs, the config).
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-kong-execution"
   description        = "ECS starts Kong: image pull, logs, declarative config secret"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_execution.json
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {
@@ -212,6 +224,9 @@ resource "aws_ecs_task_definition" "this" {
         # No version banner in responses; no phone-home from a private subnet.
         { name = "KONG_HEADERS", value = "off" },
         { name = "KONG_ANONYMOUS_REPORTS", value = "off" },
+        # A new config changes the secret, not the task definition: its hash
+        # here makes a new revision, so ECS rolls the tasks onto it.
+        { name = "CONFIGURATOR_KONG_CONFIG_SHA256", value = sha256(local.rendered_config) },
       ]
 
       secrets = [
@@ -240,11 +255,6 @@ resource "aws_ecs_task_definition" "this" {
     }
   ])
 
-  # The config's content changes the secret, not the task definition; this
-  # hash rolls the tasks so they pick the new config up.
-  tags = {
-    ConfigSha256 = sha256(local.rendered_config)
-  }
 }
 
 resource "aws_ecs_service" "this" {

@@ -3,11 +3,6 @@ variable "name" {
   type        = string
 }
 
-variable "account_id" {
-  description = "AWS account the functions run in (confused-deputy guard in the trust policy)."
-  type        = string
-}
-
 variable "package_path" {
   description = "The zip cargo lambda builds: target/lambda/configurator-lambdas/bootstrap.zip."
   type        = string
