@@ -7,6 +7,7 @@
 //! route → [`auth::Principal`] (JWT check, roles) → handler (permission check
 //! with [`policy`]) → [`kafka::Kafka`].
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod kafka;
 pub mod lambda;
 pub mod policy;
 mod routes;
+pub mod validate;
 
 use std::sync::Arc;
 

@@ -2,14 +2,19 @@
 //! to its handler. A deployed function mounts only its own group's
 //! operations; local mode mounts them all.
 
+mod audit;
+mod cluster;
 mod health;
 mod me;
+mod messages;
+mod openapi;
+mod schema;
 mod topics;
 
 use axum::{
     Router,
     http::{Method, Uri},
-    routing::{MethodRouter, get},
+    routing::{MethodRouter, delete, get, patch, post, put},
 };
 use configurator_api::routes::{Function, OPERATIONS, Operation};
 
@@ -33,14 +38,32 @@ pub fn api(function: Option<Function>) -> Router<AppState> {
 fn handler(op: &Operation) -> Option<MethodRouter<AppState>> {
     Some(match op.id {
         "health" => get(health::health),
+        "openapi" => get(openapi::document),
         "me" => get(me::me),
+        "get_cluster" => get(cluster::get),
+        "get_audit" => get(audit::list),
         "list_topics" => get(topics::list),
+        "create_topic" => post(topics::create),
+        "get_topic" => get(topics::get),
+        "delete_topic" => delete(topics::delete),
+        "get_topic_configs" => get(topics::configs),
+        "alter_topic_configs" => patch(topics::alter_configs),
+        "add_partitions" => post(topics::add_partitions),
+        "purge_topic" => post(topics::purge),
+        "get_schema" => get(schema::get),
+        "put_schema" => put(schema::put),
+        "delete_schema" => delete(schema::delete),
+        "browse_messages" => get(messages::browse),
+        "produce_message" => post(messages::produce),
         _ => return None,
     })
 }
 
 pub async fn not_found(method: Method, uri: Uri) -> ApiError {
-    ApiError::not_found("not_found", format!("No API route matches {method} {}.", uri.path()))
+    ApiError::not_found(
+        "not_found",
+        format!("No API route matches {method} {}.", uri.path()),
+    )
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
