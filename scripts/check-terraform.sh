@@ -2,10 +2,12 @@
 # Static checks of terraform/ that need no cloud account and no provider
 # download (terraform init/validate/plan do, so they are not run here):
 #   1. every .tf, .tfvars and .hcl file parses (python-hcl2);
-#   2. terraform fmt -check, when a terraform binary is installed;
-#   3. the environments' shared files are identical (only terraform.tfvars
+#   2. references across module boundaries resolve (variables, locals,
+#      outputs, module arguments, tfvars keys): terraform/tools/check_references.py;
+#   3. terraform fmt -check, when a terraform binary is installed;
+#   4. the environments' shared files are identical (only terraform.tfvars
 #      and backend.hcl may differ between dev, staging and prod);
-#   4. checkov finds no failed check (skips are written next to the resource
+#   5. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
 # (scripts/setup.sh installs both; no network is used here).
@@ -45,6 +47,9 @@ for path in files:
 print(f"{len(files)} files parsed, {failed} failed")
 sys.exit(1 if failed else 0)
 EOF
+
+echo "== terraform: cross-checking variables, outputs and module arguments"
+"$HCL2_PYTHON" terraform/tools/check_references.py
 
 if command -v terraform >/dev/null 2>&1; then
   echo "== terraform fmt -check"
