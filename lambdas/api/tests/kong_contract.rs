@@ -479,10 +479,12 @@ fn read_plugins(at: &str, list: &Value, schema: &Value, errors: &mut Vec<String>
         }
         if ENTERPRISE_ONLY.contains(&name.as_str()) {
             errors.push(format!(
-                "{here}: an Kong Enterprise plugin; this gateway runs Kong OSS"
+                "{here}: a Kong Enterprise plugin; this gateway runs Kong OSS"
             ));
+            continue;
         } else if !bundled.contains(&json!(name)) {
             errors.push(format!("{here}: not a plugin bundled with Kong OSS 3.9"));
+            continue;
         }
         if map.get("enabled") == Some(&json!(false)) {
             errors.push(format!(
