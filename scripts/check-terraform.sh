@@ -7,7 +7,9 @@
 #   3. terraform fmt -check, when a terraform binary is installed;
 #   4. the environments' shared files are identical (only terraform.tfvars
 #      and backend.hcl may differ between dev, staging and prod);
-#   5. checkov finds no failed check (skips are written next to the resource
+#   5. modules/kong-config (no providers) renders the real gateway/kong.yaml
+#      with terraform itself, and the result is what Kong should get;
+#   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
 # (scripts/setup.sh installs both; no network is used here).
@@ -71,6 +73,27 @@ for file in main.tf variables.tf outputs.tf versions.tf; do
     fi
   done
 done
+
+if command -v terraform >/dev/null 2>&1 && [ -f gateway/kong.yaml ]; then
+  echo "== terraform: rendering gateway/kong.yaml through modules/kong-config"
+  # The root module has no providers and a local module only, so init needs
+  # no network; its .terraform and state go to a temporary directory.
+  render_tmp=$(mktemp -d)
+  trap 'rm -rf "$render_tmp"' EXIT
+  render() {
+    TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1 TF_DATA_DIR="$render_tmp/.terraform" \
+      terraform -chdir=terraform/tools/kong-render-check "$@"
+  }
+  if ! render init -input=false -no-color >"$render_tmp/init.log" 2>&1 ||
+    ! render apply -auto-approve -input=false -no-color -state="$render_tmp/terraform.tfstate" >"$render_tmp/apply.log" 2>&1; then
+    cat "$render_tmp"/*.log >&2
+    exit 1
+  fi
+  render output -no-color -state="$render_tmp/terraform.tfstate" -json rendered |
+    python3 terraform/tools/check_kong_render.py
+else
+  echo "== terraform or gateway/kong.yaml missing: skipping the Kong config rendering"
+fi
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external

@@ -107,6 +107,11 @@ variable "oidc_audience" {
   default     = "configurator-api"
 }
 
+variable "idp_rsa_public_key_pem" {
+  description = "PEM of the IdP's RS256 signing key, for Kong's jwt plugin (OSS has no JWKS support; re-apply when the IdP rotates it)."
+  type        = string
+}
+
 variable "oidc_groups_claim" {
   description = "Access-token claim with the caller's groups."
   type        = string
@@ -194,12 +199,6 @@ variable "kong_config_path" {
   default     = "../../../gateway/kong.yaml"
 }
 
-variable "kong_config_vars" {
-  description = "Extra template variables for the Kong config."
-  type        = map(string)
-  default     = {}
-}
-
 variable "bff_image" {
   description = "BFF image URI (with the SPA)."
   type        = string
@@ -218,7 +217,7 @@ variable "bff_extra_environment" {
 }
 
 variable "redis_node_type" {
-  description = "ElastiCache node type for sessions."
+  description = "ElastiCache node type (BFF sessions, Kong rate limits)."
   type        = string
   default     = "cache.t4g.small"
 }

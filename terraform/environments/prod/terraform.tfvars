@@ -19,6 +19,12 @@ private_zone_id  = ""
 
 oidc_issuer    = "https://idp.example.com/realms/prod"
 oidc_client_id = "configurator-bff"
+# The IdP's RS256 signing key (public), for Kong's jwt plugin.
+idp_rsa_public_key_pem = <<-EOT
+  -----BEGIN PUBLIC KEY-----
+  REPLACE-WITH-THE-IDP-SIGNING-KEY
+  -----END PUBLIC KEY-----
+EOT
 
 msk_instance_type   = "kafka.m7g.large"
 msk_volume_size_gib = 500

@@ -79,32 +79,48 @@ module "alb" {
   deletion_protection = var.deletion_protection
 }
 
+module "redis" {
+  source = "../../modules/redis"
+
+  name               = local.name
+  node_type          = var.redis_node_type
+  nodes              = var.redis_nodes
+  subnet_ids         = module.network.intra_subnet_ids
+  security_group_id  = module.network.security_group_ids["redis"]
+  kms_key_arn        = module.platform.kms_key_arn
+  log_retention_days = var.log_retention_days
+}
+
 module "kong" {
   source = "../../modules/kong"
 
-  name                   = local.name
-  account_id             = var.account_id
-  image                  = var.kong_image
-  desired_count          = var.kong_desired_count
-  config_template_path   = var.kong_config_path
-  config_template_vars   = var.kong_config_vars
-  lambda_function_names  = module.lambdas.function_names
-  lambda_alias_name      = module.lambdas.alias_name
-  lambda_alias_arns      = module.lambdas.alias_arns
-  ecs_cluster_arn        = module.platform.ecs_cluster_arn
-  ecs_exec_policy_arn    = module.platform.ecs_exec_policy_arn
-  vpc_id                 = module.network.vpc_id
-  subnet_ids             = module.network.private_subnet_ids
-  task_security_group_id = module.network.security_group_ids["kong"]
-  lb_security_group_id   = module.network.security_group_ids["kong_lb"]
-  certificate_arn        = var.certificate_arn
-  hostname               = var.kong_hostname
-  private_zone_id        = var.private_zone_id
-  access_logs_bucket     = module.alb.access_logs_bucket
-  deletion_protection    = var.deletion_protection
-  kms_key_arn            = module.platform.kms_key_arn
-  log_retention_days     = var.log_retention_days
-  metric_namespace       = "Configurator/${var.environment}"
+  name                        = local.name
+  account_id                  = var.account_id
+  image                       = var.kong_image
+  desired_count               = var.kong_desired_count
+  config_template_path        = var.kong_config_path
+  oidc_issuer                 = var.oidc_issuer
+  idp_rsa_public_key_pem      = var.idp_rsa_public_key_pem
+  redis_host                  = module.redis.primary_endpoint
+  redis_port                  = module.redis.port
+  redis_auth_token_secret_arn = module.redis.auth_token_secret_arn
+  lambda_function_names       = module.lambdas.function_names
+  lambda_alias_name           = module.lambdas.alias_name
+  lambda_alias_arns           = module.lambdas.alias_arns
+  ecs_cluster_arn             = module.platform.ecs_cluster_arn
+  ecs_exec_policy_arn         = module.platform.ecs_exec_policy_arn
+  vpc_id                      = module.network.vpc_id
+  subnet_ids                  = module.network.private_subnet_ids
+  task_security_group_id      = module.network.security_group_ids["kong"]
+  lb_security_group_id        = module.network.security_group_ids["kong_lb"]
+  certificate_arn             = var.certificate_arn
+  hostname                    = var.kong_hostname
+  private_zone_id             = var.private_zone_id
+  access_logs_bucket          = module.alb.access_logs_bucket
+  deletion_protection         = var.deletion_protection
+  kms_key_arn                 = module.platform.kms_key_arn
+  log_retention_days          = var.log_retention_days
+  metric_namespace            = "Configurator/${var.environment}"
 }
 
 module "bff" {
@@ -126,10 +142,7 @@ module "bff" {
   subnet_ids                  = module.network.private_subnet_ids
   security_group_id           = module.network.security_group_ids["bff"]
   target_group_arn            = module.alb.bff_target_group_arn
-  redis_subnet_ids            = module.network.intra_subnet_ids
-  redis_security_group_id     = module.network.security_group_ids["redis"]
-  redis_node_type             = var.redis_node_type
-  redis_nodes                 = var.redis_nodes
+  session_store_secret_arn    = module.redis.url_secret_arn
   kms_key_arn                 = module.platform.kms_key_arn
   log_retention_days          = var.log_retention_days
 }

@@ -8,11 +8,6 @@ output "oidc_client_secret_arn" {
   value       = aws_secretsmanager_secret.oidc_client_secret.arn
 }
 
-output "redis_replication_group_id" {
-  description = "ElastiCache replication group of the sessions."
-  value       = aws_elasticache_replication_group.sessions.id
-}
-
 output "log_group_name" {
   description = "The BFF's log group."
   value       = aws_cloudwatch_log_group.this.name

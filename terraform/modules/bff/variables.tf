@@ -81,6 +81,11 @@ variable "upstream_api_key_secret_arn" {
   type        = string
 }
 
+variable "session_store_secret_arn" {
+  description = "Secret with the rediss:// URL of the session store (modules/redis)."
+  type        = string
+}
+
 variable "session_idle_timeout_secs" {
   description = "A session ends after this long without a request."
   type        = number
@@ -122,45 +127,6 @@ variable "security_group_id" {
 variable "target_group_arn" {
   description = "The ALB target group the tasks register in."
   type        = string
-}
-
-variable "redis_subnet_ids" {
-  description = "Isolated subnets for Redis."
-  type        = list(string)
-}
-
-variable "redis_security_group_id" {
-  description = "Security group of Redis (6379 from the BFF)."
-  type        = string
-}
-
-variable "redis_engine_version" {
-  description = "Redis OSS engine version."
-  type        = string
-  default     = "7.1"
-}
-
-variable "redis_node_type" {
-  description = "ElastiCache node type."
-  type        = string
-  default     = "cache.t4g.small"
-}
-
-variable "redis_nodes" {
-  description = "Nodes: one primary and its replicas in other AZs (Multi-AZ failover needs 2 or more)."
-  type        = number
-  default     = 2
-
-  validation {
-    condition     = var.redis_nodes >= 2
-    error_message = "redis_nodes must be at least 2 (a primary and a replica for failover)."
-  }
-}
-
-variable "redis_snapshot_retention_days" {
-  description = "Daily snapshots kept (sessions survive a restore)."
-  type        = number
-  default     = 1
 }
 
 variable "kms_key_arn" {

@@ -1,12 +1,15 @@
 # Kong Gateway OSS in DB-less mode on Fargate, behind an internal NLB whose
 # security group admits the BFF only.
 #
-# The declarative config (gateway/kong.yaml) is a Terraform template rendered
-# here with the function names, the alias, the region and the BFF's key-auth
-# key. Kong OSS cannot resolve a vault reference in a key-auth credential, so
-# the rendered config holds that key: it therefore travels as a Secrets
-# Manager secret, injected by ECS as KONG_DECLARATIVE_CONFIG_STRING (Kong's
-# declarative_config_string), and never appears in the task definition.
+# The declarative config (gateway/kong.yaml) is a template whose header
+# declares its placeholders; module.config (modules/kong-config) renders it
+# as gateway/README.md specifies. Kong OSS cannot resolve a vault reference
+# in a key-auth credential, so the rendered config holds the BFF's key: it
+# therefore travels as a Secrets Manager secret, injected by ECS as
+# KONG_DECLARATIVE_CONFIG_STRING (Kong's declarative_config_string), and
+# never appears in the task definition. The Redis AUTH token does not even
+# go into the config: the config refers to it through Kong's env vault, and
+# ECS injects it from its own secret.
 #
 # The admin API listens on 127.0.0.1 only: no load balancer, security group
 # or port mapping reaches it. Operators use ECS Exec (see the README).
@@ -18,13 +21,21 @@ locals {
   proxy_port  = 8000
   status_port = 8100
   admin_port  = 8001
+  region      = data.aws_region.current.region
+}
 
-  rendered_config = templatefile(var.config_template_path, merge(var.config_template_vars, {
-    aws_region       = data.aws_region.current.region
-    lambda_functions = var.lambda_function_names
-    lambda_qualifier = var.lambda_alias_name
-    bff_api_key      = random_password.bff_api_key.result
-  }))
+module "config" {
+  source = "../kong-config"
+
+  template_path          = var.config_template_path
+  idp_issuer             = var.oidc_issuer
+  idp_rsa_public_key_pem = var.idp_rsa_public_key_pem
+  bff_api_key            = random_password.bff_api_key.result
+  aws_region             = local.region
+  lambda_function_names  = var.lambda_function_names
+  shared_rate_limits     = var.desired_count > 1
+  redis_host             = var.redis_host
+  redis_port             = var.redis_port
 }
 
 # --- Secrets -----------------------------------------------------------------
@@ -55,11 +66,11 @@ resource "aws_secretsmanager_secret" "declarative_config" {
   kms_key_id  = var.kms_key_arn
 }
 
+# With several Kong tasks the rate-limit counters are shared in Redis
+# (module.config sets policy `redis`); one task counts exactly in memory.
 resource "aws_secretsmanager_secret_version" "declarative_config" {
-  secret_id = aws_secretsmanager_secret.declarative_config.id
-  # Normalised to one-line JSON (Kong accepts JSON or YAML); yamldecode also
-  # rejects a malformed template at plan time rather than at task start.
-  secret_string = jsonencode(yamldecode(local.rendered_config))
+  secret_id     = aws_secretsmanager_secret.declarative_config.id
+  secret_string = module.config.json
 }
 
 # --- Logs and the 5xx metric -------------------------------------------------
@@ -135,7 +146,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadConfig"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.declarative_config.arn]
+    resources = [aws_secretsmanager_secret.declarative_config.arn, var.redis_auth_token_secret_arn]
   }
 
   statement {
@@ -208,6 +219,12 @@ resource "aws_ecs_task_definition" "this" {
 
       environment = [
         { name = "KONG_DATABASE", value = "off" },
+        # Exactly the plugins the config uses (as compose.yaml): nothing else
+        # is loaded.
+        { name = "KONG_PLUGINS", value = "correlation-id,jwt,key-auth,acl,rate-limiting,request-size-limiting,prometheus,aws-lambda" },
+        # Request bodies up to the 3 MiB limit stay in memory (compose.yaml
+        # uses the same); see gateway/README.md on skip_large_bodies.
+        { name = "KONG_NGINX_HTTP_CLIENT_BODY_BUFFER_SIZE", value = "4m" },
         { name = "KONG_PROXY_LISTEN", value = "0.0.0.0:${local.proxy_port}" },
         { name = "KONG_STATUS_LISTEN", value = "0.0.0.0:${local.status_port}" },
         # Loopback only: reachable through ECS Exec port forwarding, nowhere else.
@@ -226,11 +243,12 @@ resource "aws_ecs_task_definition" "this" {
         { name = "KONG_ANONYMOUS_REPORTS", value = "off" },
         # A new config changes the secret, not the task definition: its hash
         # here makes a new revision, so ECS rolls the tasks onto it.
-        { name = "CONFIGURATOR_KONG_CONFIG_SHA256", value = sha256(local.rendered_config) },
+        { name = "CONFIGURATOR_KONG_CONFIG_SHA256", value = module.config.sha256 },
       ]
 
       secrets = [
         { name = "KONG_DECLARATIVE_CONFIG_STRING", valueFrom = aws_secretsmanager_secret.declarative_config.arn },
+        { name = module.config.redis_password_env, valueFrom = var.redis_auth_token_secret_arn },
       ]
 
       healthCheck = {
@@ -248,7 +266,7 @@ resource "aws_ecs_task_definition" "this" {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = data.aws_region.current.region
+          awslogs-region        = local.region
           awslogs-stream-prefix = "kong"
         }
       }

@@ -39,14 +39,34 @@ variable "desired_count" {
 }
 
 variable "config_template_path" {
-  description = "Kong's declarative config template (gateway/kong.yaml); see the README for the variables it gets."
+  description = "Kong's declarative config template (gateway/kong.yaml), rendered as gateway/README.md specifies."
   type        = string
 }
 
-variable "config_template_vars" {
-  description = "Extra variables for the config template, beside aws_region, lambda_functions, lambda_qualifier and bff_api_key."
-  type        = map(string)
-  default     = {}
+variable "oidc_issuer" {
+  description = "The IdP's issuer, exactly the iss of its access tokens (Kong's jwt credential)."
+  type        = string
+}
+
+variable "idp_rsa_public_key_pem" {
+  description = "PEM (SubjectPublicKeyInfo) of the IdP's RS256 signing key; Kong OSS's jwt plugin has no JWKS support."
+  type        = string
+}
+
+variable "redis_host" {
+  description = "Redis primary endpoint for shared rate-limit counters (used when desired_count > 1)."
+  type        = string
+}
+
+variable "redis_port" {
+  description = "Redis port."
+  type        = number
+  default     = 6379
+}
+
+variable "redis_auth_token_secret_arn" {
+  description = "Secret with Redis's AUTH token (injected for Kong's env vault)."
+  type        = string
 }
 
 variable "lambda_function_names" {
@@ -55,8 +75,13 @@ variable "lambda_function_names" {
 }
 
 variable "lambda_alias_name" {
-  description = "Alias Kong invokes (the aws-lambda plugin's qualifier)."
+  description = "Alias of the functions Kong invokes."
   type        = string
+
+  validation {
+    condition     = var.lambda_alias_name == "live"
+    error_message = "gateway/kong.yaml invokes the qualifier `live`; rename both together."
+  }
 }
 
 variable "lambda_alias_arns" {

@@ -255,9 +255,9 @@ resource "aws_vpc_security_group_ingress_rule" "msk_from_lambda" {
 }
 
 resource "aws_security_group" "redis" {
-  #checkov:skip=CKV2_AWS_5:Attached to the session store in modules/bff (aws_elasticache_replication_group.sessions), which gets it as an input; the check does not follow module inputs.
+  #checkov:skip=CKV2_AWS_5:Attached to the replication group in modules/redis (aws_elasticache_replication_group.this), which gets it as an input; the check does not follow module inputs.
   name        = "${var.name}-redis"
-  description = "ElastiCache Redis (BFF sessions)"
+  description = "ElastiCache Redis (BFF sessions, Kong rate limits)"
   vpc_id      = module.vpc.vpc_id
 }
 
@@ -268,6 +268,24 @@ resource "aws_vpc_security_group_ingress_rule" "redis_from_bff" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.bff.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "redis_from_kong" {
+  security_group_id            = aws_security_group.redis.id
+  description                  = "Rate-limit counters from Kong"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.kong.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "kong_to_redis" {
+  security_group_id            = aws_security_group.kong.id
+  description                  = "Shared rate-limit counters (Redis over TLS)"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.redis.id
 }
 
 # HTTPS out for the tasks and functions: to the interface endpoints, to S3
