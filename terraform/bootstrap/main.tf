@@ -64,7 +64,7 @@ resource "aws_kms_alias" "state" {
 
 resource "aws_s3_bucket" "state" {
   #checkov:skip=CKV_AWS_18:Terraform state is read and written by the deploy roles only and every change is recorded by CloudTrail; server access logs would add a second log bucket to bootstrap.
-  #checkov:skip=CKV_AWS_144:Versioning keeps every state revision; a cross-region replica is not needed for a state that can be re-imported.
+  #checkov:skip=CKV_AWS_144:Versioning keeps every state revision in this region; copies in a second region are left to the account's backup policy rather than a replica per bucket.
   #checkov:skip=CKV2_AWS_62:Nothing reacts to state writes.
   bucket = "configurator-tfstate-${var.account_id}"
 
