@@ -9,6 +9,8 @@
 //! (IncrementalAlterConfigs, consumer-group offsets, DescribeCluster) go
 //! through librdkafka's C API in [`ffi`].
 
+pub mod ffi;
+pub mod groups;
 pub mod metadata;
 pub mod topics;
 

@@ -2,6 +2,7 @@
 //! to its handler. A deployed function mounts only its own group's
 //! operations; local mode mounts them all.
 
+mod groups;
 mod health;
 mod me;
 mod topics;
@@ -9,7 +10,7 @@ mod topics;
 use axum::{
     Router,
     http::{Method, Uri},
-    routing::{MethodRouter, get},
+    routing::{MethodRouter, delete, get, post},
 };
 use configurator_api::routes::{Function, OPERATIONS, Operation};
 
@@ -35,6 +36,10 @@ fn handler(op: &Operation) -> Option<MethodRouter<AppState>> {
         "health" => get(health::health),
         "me" => get(me::me),
         "list_topics" => get(topics::list),
+        "list_groups" => get(groups::list),
+        "get_group" => get(groups::get),
+        "delete_group" => delete(groups::delete),
+        "reset_offsets" => post(groups::reset_offsets),
         _ => return None,
     })
 }
