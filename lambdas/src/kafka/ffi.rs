@@ -1,7 +1,6 @@
 //! Admin operations rdkafka 0.39 does not wrap, called through librdkafka's
-//! C API: IncrementalAlterConfigs, DescribeCluster, ListConsumerGroups,
-//! DescribeConsumerGroups, ListConsumerGroupOffsets and
-//! AlterConsumerGroupOffsets.
+//! C API: IncrementalAlterConfigs, DescribeCluster, DescribeConsumerGroups,
+//! ListConsumerGroupOffsets and AlterConsumerGroupOffsets.
 //!
 //! This is the one module of the crate allowed `unsafe` (the workspace denies
 //! it): calling C needs it, and keeping every call here keeps the rest of the
@@ -524,17 +523,6 @@ pub fn describe_cluster(admin: &Admin, timeout: Duration) -> Result<ClusterDescr
 // Consumer groups
 // ---------------------------------------------------------------------------
 
-/// One group as ListConsumerGroups reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupListing {
-    pub group_id: String,
-    /// `Stable`, `Empty`, `PreparingRebalance`, `CompletingRebalance`, `Dead`,
-    /// or `Unknown` when the broker does not report states.
-    pub state: String,
-    /// Only commits offsets, never joins (empty protocol type).
-    pub simple: bool,
-}
-
 /// One group as DescribeConsumerGroups reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupDescription {
@@ -559,47 +547,6 @@ pub struct MemberDescription {
 fn state_name(state: rd::rd_kafka_consumer_group_state_t) -> String {
     // SAFETY: returns a static NUL-terminated name for any state value.
     unsafe { string(rd::rd_kafka_consumer_group_state_name(state)) }.unwrap_or_else(|| "Unknown".into())
-}
-
-/// Every consumer group of the cluster (all brokers), with its state.
-pub fn list_consumer_groups(admin: &Admin, timeout: Duration) -> Result<Vec<GroupListing>, ApiError> {
-    run_one(
-        admin,
-        rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
-        rd::RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT,
-        timeout,
-        |call| {
-            // SAFETY: client, options and queue are alive.
-            unsafe { rd::rd_kafka_ListConsumerGroups(call.rk(), call.options(), call.queue()) };
-            Ok(())
-        },
-        |event| {
-            // SAFETY: the event is alive and of this type; listings and errors
-            // belong to it and are copied before it is destroyed.
-            let (listings, errors) = unsafe {
-                let result = rd::rd_kafka_event_ListConsumerGroups_result(event.ptr());
-                let (mut valid_cnt, mut errors_cnt) = (0, 0);
-                let valid = rd::rd_kafka_ListConsumerGroups_result_valid(result, &mut valid_cnt);
-                let errors = rd::rd_kafka_ListConsumerGroups_result_errors(result, &mut errors_cnt);
-                let listings: Vec<GroupListing> = array(valid, valid_cnt)
-                    .iter()
-                    .map(|&g| GroupListing {
-                        group_id: string(rd::rd_kafka_ConsumerGroupListing_group_id(g)).unwrap_or_default(),
-                        state: state_name(rd::rd_kafka_ConsumerGroupListing_state(g)),
-                        simple: rd::rd_kafka_ConsumerGroupListing_is_simple_consumer_group(g) != 0,
-                    })
-                    .collect();
-                let errors: Vec<_> = array(errors, errors_cnt).iter().filter_map(|&e| error_of(e)).collect();
-                (listings, errors)
-            };
-            // A broker that did not answer would make the list silently
-            // incomplete: fail instead.
-            if let Some((code, message)) = errors.into_iter().next() {
-                return Err(error_code(code, &message, timeout));
-            }
-            Ok(listings)
-        },
-    )
 }
 
 /// Members, state and assignor of the groups (one request per group,

@@ -4,7 +4,10 @@
 //! Lag is measured against the high watermark: Σ max(0, end − committed)
 //! over the partitions the group has committed offsets for.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    time::Duration,
+};
 
 use configurator_api::{
     GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
@@ -13,62 +16,58 @@ use configurator_api::{
 use rdkafka::{Offset, TopicPartitionList, consumer::Consumer, error::RDKafkaErrorCode};
 
 use super::{
-    Kafka, error_code,
-    ffi::{self, Committed, GroupDescription},
+    Admin, Kafka, error_code,
+    ffi::{self, Committed, GroupDescription, MemberDescription},
     kafka_error,
     metadata::ClusterMeta,
     topics::Watermarks,
 };
 use crate::error::ApiError;
 
-/// States in which a group has no members by definition: the list does not
-/// need to describe such groups to count their members.
-const MEMBERLESS: [&str; 2] = ["Empty", "Dead"];
-
 impl Kafka {
     /// The groups `visible` lets the caller see, sorted by id, with state,
     /// member count, the topics they committed offsets for and their total
     /// lag. Takes a constant number of round trips whatever the number of
-    /// groups: ListConsumerGroups; then, concurrently, DescribeConsumerGroups
-    /// (groups with members only), ListConsumerGroupOffsets (one request per
+    /// groups: ListGroups + DescribeGroups (all groups in one request per
+    /// broker); then, concurrently, ListConsumerGroupOffsets (one request per
     /// group, pipelined) and metadata; then the watermarks of all their
     /// partitions in one batch.
     pub async fn list_groups(&self, visible: impl Fn(&str) -> bool) -> Result<GroupList, ApiError> {
-        let mut listings = self.blocking(ffi::list_consumer_groups).await?;
-        listings.retain(|g| visible(&g.group_id));
-        listings.sort_by(|a, b| a.group_id.cmp(&b.group_id));
-        let ids: Vec<String> = listings.iter().map(|g| g.group_id.clone()).collect();
-        let busy: Vec<String> = listings
+        let mut groups = self.blocking(|admin, timeout| classic_groups(admin, None, timeout)).await?;
+        groups.retain(|g| visible(&g.group_id));
+        groups.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        let ids: Vec<String> = groups.iter().map(|g| g.group_id.clone()).collect();
+        // Groups of the new protocol (KIP-848) look dead to DescribeGroups.
+        let next_gen: Vec<String> = groups
             .iter()
-            .filter(|g| !MEMBERLESS.contains(&g.state.as_str()))
+            .filter(|g| g.members.is_empty() && matches!(g.state.as_str(), "Dead" | "Unknown"))
             .map(|g| g.group_id.clone())
             .collect();
         let (described, mut offsets, meta) = tokio::try_join!(
-            self.blocking(move |admin, timeout| ffi::describe_consumer_groups(admin, &busy, timeout)),
+            self.blocking(move |admin, timeout| ffi::describe_consumer_groups(admin, &next_gen, timeout)),
             self.blocking(move |admin, timeout| ffi::list_consumer_group_offsets(admin, &ids, timeout)),
             self.metadata(),
         )?;
         let marks = self
             .watermarks(existing_partitions(&meta, offsets.values().flatten()))
             .await?;
-        let described: HashMap<String, GroupDescription> =
+        let mut described: HashMap<String, GroupDescription> =
             described.into_iter().map(|d| (d.group_id.clone(), d)).collect();
-        let groups = listings
+        let groups = groups
             .into_iter()
-            .map(|listing| {
-                let committed = offsets.remove(&listing.group_id).unwrap_or_default();
-                let topics: BTreeSet<&str> = committed.iter().map(|(t, _, _)| t.as_str()).collect();
-                let total_lag = committed.iter().map(|c| lag_of(c, &marks).1).sum();
-                let (state, members) = match described.get(&listing.group_id) {
-                    Some(d) => (d.state.clone(), d.members.len() as u32),
-                    None => (listing.state.clone(), 0),
+            .map(|classic| {
+                let group = match described.remove(&classic.group_id) {
+                    Some(d) => richer(d, classic),
+                    None => classic,
                 };
+                let committed = offsets.remove(&group.group_id).unwrap_or_default();
+                let topics: BTreeSet<&str> = committed.iter().map(|(t, _, _)| t.as_str()).collect();
                 GroupSummary {
                     topics: topics.into_iter().map(str::to_owned).collect(),
-                    group_id: listing.group_id,
-                    state,
-                    members,
-                    total_lag,
+                    total_lag: committed.iter().map(|c| lag_of(c, &marks).1).sum(),
+                    members: group.members.len() as u32,
+                    group_id: group.group_id,
+                    state: group.state,
                 }
             })
             .collect();
@@ -281,21 +280,35 @@ impl Kafka {
     }
 
     /// The group's description and committed offsets, fetched concurrently;
-    /// 404 when Kafka does not know the group: it then reports it `Dead`,
-    /// without members and without offsets.
+    /// 404 when Kafka does not know the group: it then reports it `Dead` (or
+    /// an error), without members and without offsets.
+    ///
+    /// The group is described twice, by DescribeConsumerGroups (librdkafka
+    /// asks ConsumerGroupDescribe first, which alone sees KIP-848 groups, then
+    /// DescribeGroups) and by the classic DescribeGroups; the answer with more
+    /// members wins. Some Kafka-compatible brokers (nisshi 0.8) answer
+    /// ConsumerGroupDescribe for classic groups without their members, and a
+    /// group must never look inactive while it has members.
     async fn group_snapshot(&self, group: &str) -> Result<(GroupDescription, Vec<Committed>), ApiError> {
         let names = vec![group.to_owned()];
-        let names2 = names.clone();
-        let (described, mut offsets) = tokio::try_join!(
+        let (names2, name) = (names.clone(), group.to_owned());
+        let (described, classic, mut offsets) = tokio::try_join!(
             self.blocking(move |admin, timeout| ffi::describe_consumer_groups(admin, &names, timeout)),
+            self.blocking(move |admin, timeout| classic_groups(admin, Some(&name), timeout)),
             self.blocking(move |admin, timeout| ffi::list_consumer_group_offsets(admin, &names2, timeout)),
         )?;
-        let description = described
-            .into_iter()
-            .find(|d| d.group_id == group)
-            .ok_or_else(|| group_not_found(group))?;
+        let described = described.into_iter().find(|d| d.group_id == group);
+        let classic = classic.into_iter().find(|d| d.group_id == group);
+        let description = match (described, classic) {
+            (Some(d), Some(c)) => richer(d, c),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return Err(group_not_found(group)),
+        };
         let committed = offsets.remove(group).unwrap_or_default();
-        if description.state == "Dead" && description.members.is_empty() && committed.is_empty() {
+        if matches!(description.state.as_str(), "Dead" | "Unknown")
+            && description.members.is_empty()
+            && committed.is_empty()
+        {
             return Err(group_not_found(group));
         }
         Ok((description, committed))
@@ -334,6 +347,79 @@ impl Kafka {
         .await
         .map_err(|e| ApiError::internal(format!("offsets-for-times task failed: {e}")))?
     }
+}
+
+/// Of two descriptions of the same group, the one with more members
+/// (the first on a tie).
+fn richer(first: GroupDescription, second: GroupDescription) -> GroupDescription {
+    if second.members.len() > first.members.len() { second } else { first }
+}
+
+/// Consumer groups as the classic ListGroups + DescribeGroups see them
+/// (librdkafka's `rd_kafka_list_groups`): all groups, or only `group`. Groups
+/// of other protocols (Kafka Connect, …) are left out.
+fn classic_groups(
+    admin: &Admin,
+    group: Option<&str>,
+    timeout: Duration,
+) -> Result<Vec<GroupDescription>, ApiError> {
+    let list = admin
+        .inner()
+        .fetch_group_list(group, timeout)
+        .map_err(|e| kafka_error(e, timeout))?;
+    Ok(list
+        .groups()
+        .iter()
+        .filter(|g| matches!(g.protocol_type(), "consumer" | ""))
+        .map(|g| GroupDescription {
+            group_id: g.name().to_owned(),
+            state: g.state().to_owned(),
+            simple: g.protocol_type().is_empty(),
+            partition_assignor: g.protocol().to_owned(),
+            members: g
+                .members()
+                .iter()
+                .map(|m| MemberDescription {
+                    member_id: m.id().to_owned(),
+                    client_id: m.client_id().to_owned(),
+                    host: m.client_host().to_owned(),
+                    group_instance_id: None,
+                    assignment: m.assignment().map(parse_assignment).unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// The (topic, partition) pairs of a consumer protocol assignment
+/// (`ConsumerProtocolAssignment`: version, then topics with their
+/// partitions, then user data). Empty when the bytes are not one.
+fn parse_assignment(bytes: &[u8]) -> Vec<(String, i32)> {
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = (bytes.get(..n)?, bytes.get(n..)?);
+        *bytes = tail;
+        Some(head)
+    }
+    fn i16_(bytes: &mut &[u8]) -> Option<i16> {
+        take(bytes, 2).map(|b| i16::from_be_bytes([b[0], b[1]]))
+    }
+    fn i32_(bytes: &mut &[u8]) -> Option<i32> {
+        take(bytes, 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn parse(mut bytes: &[u8]) -> Option<Vec<(String, i32)>> {
+        let bytes = &mut bytes;
+        let _version = i16_(bytes)?;
+        let mut assigned = Vec::new();
+        for _ in 0..i32_(bytes)?.max(0) {
+            let len = usize::try_from(i16_(bytes)?).ok()?;
+            let topic = String::from_utf8(take(bytes, len)?.to_vec()).ok()?;
+            for _ in 0..i32_(bytes)?.max(0) {
+                assigned.push((topic.clone(), i32_(bytes)?));
+            }
+        }
+        Some(assigned)
+    }
+    parse(bytes).unwrap_or_default()
 }
 
 /// (end offset, lag) of a committed offset; a partition whose topic is gone
@@ -375,4 +461,31 @@ fn group_active(group: &str, members: usize) -> ApiError {
             if members == 1 { "" } else { "s" }
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_consumer_protocol_assignment_is_read_topic_by_topic() {
+        let mut bytes = vec![0, 1]; // version 1
+        bytes.extend(2i32.to_be_bytes()); // two topics
+        bytes.extend(6i16.to_be_bytes());
+        bytes.extend(b"orders");
+        bytes.extend(2i32.to_be_bytes());
+        bytes.extend(0i32.to_be_bytes());
+        bytes.extend(2i32.to_be_bytes());
+        bytes.extend(5i16.to_be_bytes());
+        bytes.extend(b"audit");
+        bytes.extend(1i32.to_be_bytes());
+        bytes.extend(7i32.to_be_bytes());
+        bytes.extend((-1i32).to_be_bytes()); // no user data
+        assert_eq!(
+            parse_assignment(&bytes),
+            vec![("orders".into(), 0), ("orders".into(), 2), ("audit".into(), 7)]
+        );
+        assert!(parse_assignment(&[]).is_empty());
+        assert!(parse_assignment(&bytes[..9]).is_empty(), "truncated");
+    }
 }
