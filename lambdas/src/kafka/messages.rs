@@ -81,7 +81,10 @@ impl Kafka {
         // topic cannot keep a browse going forever.
         let mut ranges: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
         let by_time = match start {
-            Start::Timestamp(ms) => Some(self.offsets_for_time(topic, &chosen, ms).await?),
+            Start::Timestamp(ms) => {
+                let keys: Vec<(String, i32)> = chosen.iter().map(|p| (topic.to_owned(), *p)).collect();
+                Some(self.offsets_for_time(&keys, ms).await?)
+            }
             _ => None,
         };
         for &p in &chosen {
@@ -100,9 +103,10 @@ impl Kafka {
                     }
                     *n
                 }
-                (None, Start::Timestamp(_)) => {
-                    by_time.as_ref().and_then(|t| t.get(&p).copied()).unwrap_or(high)
-                }
+                (None, Start::Timestamp(_)) => by_time
+                    .as_ref()
+                    .and_then(|t| t.get(&(topic.to_owned(), p)).copied().flatten())
+                    .unwrap_or(high),
             };
             ranges.insert(p, (from, high));
         }
@@ -123,39 +127,6 @@ impl Kafka {
             page.cursor = None;
         }
         Ok(page)
-    }
-
-    /// The first offset at or after `ms` in each partition (the high watermark
-    /// when every record is older).
-    async fn offsets_for_time(
-        &self,
-        topic: &str,
-        partitions: &[i32],
-        ms: i64,
-    ) -> Result<BTreeMap<i32, i64>, ApiError> {
-        let (topic, partitions) = (topic.to_owned(), partitions.to_vec());
-        let lister = std::sync::Arc::clone(&self.lister);
-        let timeout = self.timeout();
-        tokio::task::spawn_blocking(move || {
-            let mut tpl = TopicPartitionList::new();
-            for p in &partitions {
-                tpl.add_partition_offset(&topic, *p, Offset::Offset(ms))
-                    .map_err(|e| kafka_error(e, timeout))?;
-            }
-            let found = lister
-                .offsets_for_times(tpl, timeout)
-                .map_err(|e| kafka_error(e, timeout))?;
-            Ok(found
-                .elements()
-                .iter()
-                .filter_map(|e| match e.offset() {
-                    Offset::Offset(n) => Some((e.partition(), n)),
-                    _ => None,
-                })
-                .collect())
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("offsets task failed: {e}")))?
     }
 
     pub async fn produce(&self, topic: &str, request: &ProduceRequest) -> Result<Produced, ApiError> {

@@ -10,6 +10,7 @@
 //! through librdkafka's C API in [`ffi`].
 
 pub mod ffi;
+pub mod groups;
 pub mod internal;
 pub mod messages;
 pub mod metadata;

@@ -131,6 +131,44 @@ impl Kafka {
     }
 }
 
+impl Kafka {
+    /// The first offset at or after `time` (Unix ms) in each partition;
+    /// `None` where no message is that recent.
+    pub async fn offsets_for_time(
+        &self,
+        keys: &[(String, i32)],
+        time: i64,
+    ) -> Result<HashMap<(String, i32), Option<i64>>, ApiError> {
+        let lister = std::sync::Arc::clone(&self.lister);
+        let timeout = self.timeout();
+        let keys = keys.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let mut tpl = TopicPartitionList::with_capacity(keys.len());
+            for (topic, partition) in &keys {
+                tpl.add_partition_offset(topic, *partition, Offset::Offset(time))
+                    .map_err(|e| kafka_error(e, timeout))?;
+            }
+            let found = lister
+                .offsets_for_times(tpl, timeout)
+                .map_err(|e| kafka_error(e, timeout))?;
+            let mut offsets = HashMap::with_capacity(keys.len());
+            for e in found.elements() {
+                if let Err(error) = e.error() {
+                    return Err(kafka_error(error, timeout));
+                }
+                let offset = match e.offset() {
+                    Offset::Offset(o) if o >= 0 => Some(o),
+                    _ => None,
+                };
+                offsets.insert((e.topic().to_owned(), e.partition()), offset);
+            }
+            Ok(offsets)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("offsets-for-times task failed: {e}")))?
+    }
+}
+
 fn raw(offset: Offset) -> i64 {
     offset.to_raw().unwrap_or(0).max(0)
 }

@@ -12,20 +12,20 @@ use crate::{
 pub async fn get(State(state): State<AppState>, caller: Principal) -> Result<Json<ClusterInfo>, ApiError> {
     caller.require(&state.policy, Action::ClusterRead, Resource::Cluster)?;
     let meta = state.kafka.metadata().await?;
-    let mut brokers: Vec<Broker> = meta
+    // DescribeCluster adds the id, the controller and racks; metadata has the topics.
+    let described = state
+        .kafka
+        .blocking(|admin, timeout| crate::kafka::ffi::describe_cluster(admin, timeout))
+        .await?;
+    let mut brokers: Vec<Broker> = described
         .brokers
-        .iter()
-        .map(|b| Broker {
-            id: b.id,
-            host: b.host.clone(),
-            port: b.port,
-            rack: None,
-        })
+        .into_iter()
+        .map(|(id, host, port, rack)| Broker { id, host, port, rack })
         .collect();
     brokers.sort_by_key(|b| b.id);
     Ok(Json(ClusterInfo {
-        cluster_id: None,
-        controller: None,
+        cluster_id: described.cluster_id,
+        controller: described.controller,
         brokers,
         topic_count: meta.topics.len() as u32,
         partition_count: meta.topics.iter().map(|t| t.partitions.len() as u32).sum(),

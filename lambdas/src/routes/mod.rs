@@ -4,6 +4,7 @@
 
 mod audit;
 mod cluster;
+mod groups;
 mod health;
 mod me;
 mod messages;
@@ -26,17 +27,14 @@ pub fn api(function: Option<Function>) -> Router<AppState> {
         // Every function answers health, openapi and me: the load balancer and the
         // console may reach any of them.
         .filter(|op| function.is_none_or(|f| f == op.function || op.permission.is_none()))
-        .fold(Router::new(), |router, op| match handler(op) {
-            Some(h) => router.route(op.path, h),
-            None => router,
-        })
+        .fold(Router::new(), |router, op| router.route(op.path, handler(op)))
         .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// The handler of each operation id. A new operation in the route table
 /// without an arm here fails the tests (and the process at start).
-fn handler(op: &Operation) -> Option<MethodRouter<AppState>> {
-    Some(match op.id {
+fn handler(op: &Operation) -> MethodRouter<AppState> {
+    match op.id {
         "health" => get(health::health),
         "openapi" => get(openapi::document),
         "me" => get(me::me),
@@ -55,8 +53,12 @@ fn handler(op: &Operation) -> Option<MethodRouter<AppState>> {
         "delete_schema" => delete(schema::delete),
         "browse_messages" => get(messages::browse),
         "produce_message" => post(messages::produce),
-        _ => return None,
-    })
+        "list_groups" => get(groups::list),
+        "get_group" => get(groups::get),
+        "delete_group" => delete(groups::delete),
+        "reset_offsets" => post(groups::reset_offsets),
+        other => panic!("API operation {other} has no handler"),
+    }
 }
 
 pub async fn not_found(method: Method, uri: Uri) -> ApiError {
