@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod authorizer;
 pub mod config;
 pub mod error;
 pub mod extract;
