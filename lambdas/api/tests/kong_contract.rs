@@ -18,6 +18,7 @@
 use std::{
     collections::{BTreeMap, BTreeSet},
     path::PathBuf,
+    sync::LazyLock,
 };
 
 use configurator_api::{
@@ -680,8 +681,14 @@ fn parse(label: &'static str, rendered: &str) -> Result<Kong, Vec<String>> {
     }
 }
 
-/// The template rendered with compose's values and with production values.
-fn configurations() -> Vec<Kong> {
+/// The template rendered with compose's values and with production values
+/// (read once; a schema problem fails every test that needs them).
+fn configurations() -> &'static [Kong] {
+    static CONFIGURATIONS: LazyLock<Vec<Kong>> = LazyLock::new(load_configurations);
+    &CONFIGURATIONS
+}
+
+fn load_configurations() -> Vec<Kong> {
     let template = read(TEMPLATE);
     [("compose", compose_values(&template)), ("production", production_values(&template))]
         .into_iter()
@@ -776,8 +783,10 @@ fn full(path: &str) -> String {
 }
 
 /// Concrete request paths for an operation, one per sample parameter value.
+static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{[^}]+\}").unwrap());
+
 fn samples(op: &Operation) -> Vec<String> {
-    let param = Regex::new(r"\{[^}]+\}").unwrap();
+    let param = &*PARAM;
     if !op.path.contains('{') {
         return vec![full(op.path)];
     }
@@ -803,7 +812,7 @@ fn instance_of(op: &Operation, path: &str) -> bool {
 
 /// The route an operation needs, for failure messages.
 fn suggestion(op: &Operation) -> String {
-    let param = Regex::new(r"\{[^}]+\}").unwrap();
+    let param = &*PARAM;
     let regex = param
         .replace_all(&full(op.path).replace('.', r"\."), "[^/]+")
         .into_owned();
@@ -944,17 +953,14 @@ fn configuration_fits_kong_3_9_schemas_and_uses_only_oss_plugins() {
         // Entity checks of the schemas that field types cannot express.
         for p in &all {
             match p.name.as_str() {
-                "acl" => {
-                    if p.get("allow").is_array() == p.get("deny").is_array() {
-                        problems.push("acl: exactly one of allow and deny".into());
-                    }
+                "acl" if p.get("allow").is_array() == p.get("deny").is_array() => {
+                    problems.push("acl: exactly one of allow and deny".into());
                 }
-                "jwt" => {
+                "jwt"
                     if p.get("maximum_expiration").as_f64().unwrap_or(0.0) > 0.0
-                        && !p.strings("claims_to_verify").contains(&"exp".to_owned())
-                    {
-                        problems.push("jwt: maximum_expiration needs claims_to_verify to contain exp".into());
-                    }
+                        && !p.strings("claims_to_verify").contains(&"exp".to_owned()) =>
+                {
+                    problems.push("jwt: maximum_expiration needs claims_to_verify to contain exp".into());
                 }
                 "rate-limiting" => {
                     let periods = ["second", "minute", "hour", "day", "month", "year"];
@@ -1718,7 +1724,7 @@ fn the_readme_documents_every_placeholder() {
 #[test]
 fn the_route_model_behaves_like_kong() {
     // Guards for the model itself, on the real configuration.
-    let kong = configurations().remove(0);
+    let kong = &configurations()[0];
     let name = |m: &str, p: &str| kong.route_for(m, p).unwrap().map(|r| r.name.clone());
     // Anchored at both ends, and the escaped dot is a dot.
     assert_eq!(
