@@ -42,12 +42,11 @@ fn fill(topic: &str, partitions: i32, count: usize) {
     producer.flush(Duration::from_secs(10)).unwrap();
 }
 
+/// Key, value and headers of one record.
+type Record = (Option<Vec<u8>>, Option<Vec<u8>>, Vec<(String, Vec<u8>)>);
+
 /// The record at `offset`, read with a separate consumer.
-fn read_back(
-    topic: &str,
-    partition: i32,
-    offset: i64,
-) -> (Option<Vec<u8>>, Option<Vec<u8>>, Vec<(String, Vec<u8>)>) {
+fn read_back(topic: &str, partition: i32, offset: i64) -> Record {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap_servers())
         .set("group.id", "it-read-back")

@@ -4,7 +4,7 @@
 //! is checked against it, so the three cannot drift apart.
 
 /// The Lambda functions API v1 is split into. All run the same binary (see
-/// `lambdas/README` in the docs); each deployed function serves only its own
+/// docs/architecture.md); each deployed function serves only its own
 /// group's operations, has its own IAM role, concurrency and alarms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {

@@ -122,7 +122,7 @@ impl Kafka {
         if latest {
             // Newest first; the cursor of a "latest" page would read past the end.
             page.messages
-                .sort_by(|a, b| (b.timestamp, b.offset).cmp(&(a.timestamp, a.offset)));
+                .sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.offset)));
             page.messages.truncate(limit as usize);
             page.cursor = None;
         }

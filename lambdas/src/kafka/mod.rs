@@ -62,7 +62,7 @@ impl Kafka {
             .set("linger.ms", "0")
             .set(
                 "message.timeout.ms",
-                &config.request_timeout.as_millis().to_string(),
+                config.request_timeout.as_millis().to_string(),
             )
             .set("message.max.bytes", "1048576")
             .create_with_context(KafkaContext::new(config))?;

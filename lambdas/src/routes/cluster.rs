@@ -13,10 +13,7 @@ pub async fn get(State(state): State<AppState>, caller: Principal) -> Result<Jso
     caller.require(&state.policy, Action::ClusterRead, Resource::Cluster)?;
     let meta = state.kafka.metadata().await?;
     // DescribeCluster adds the id, the controller and racks; metadata has the topics.
-    let described = state
-        .kafka
-        .blocking(|admin, timeout| crate::kafka::ffi::describe_cluster(admin, timeout))
-        .await?;
+    let described = state.kafka.blocking(crate::kafka::ffi::describe_cluster).await?;
     let mut brokers: Vec<Broker> = described
         .brokers
         .into_iter()

@@ -20,17 +20,20 @@ pub async fn document() -> Json<Value> {
     Json(DOCUMENT.clone())
 }
 
+/// Query parameters: name and description.
+type QueryParams = &'static [(&'static str, &'static str)];
+
 /// What an operation takes and gives, beyond the route table.
 struct Shape {
     request: Option<Value>,
     /// Success status and body schema (`None`: no body).
     response: (u16, Option<Value>),
-    query: &'static [(&'static str, &'static str)],
+    query: QueryParams,
 }
 
 fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
     let s = |v: Value| Some(v);
-    let (request, response, query): (Option<Value>, (u16, Option<Value>), &[(&str, &str)]) = match op.id {
+    let (request, response, query): (Option<Value>, (u16, Option<Value>), QueryParams) = match op.id {
         "health" => (
             None,
             (
