@@ -201,21 +201,20 @@ impl Kafka {
         let keys: Vec<(String, i32)> = partitions.iter().map(|p| (topic.name.clone(), *p)).collect();
         let marks = self.watermarks(keys.clone()).await?;
         let range = |key: &(String, i32)| marks.get(key).copied().unwrap_or((0, 0));
-        if let (ResetTarget::Offset, Some(offset)) = (request.to, value) {
-            if let Some((key, (low, high))) = keys
+        if let (ResetTarget::Offset, Some(offset)) = (request.to, value)
+            && let Some((key, (low, high))) = keys
                 .iter()
                 .map(|k| (k, range(k)))
                 .find(|(_, (low, high))| offset < *low || offset > *high)
-            {
-                return Err(ApiError::invalid(
-                    "value",
-                    "offset_out_of_range",
-                    format!(
-                        "Offset {offset} is outside partition {} of {}, which holds offsets {low} to {high}.",
-                        key.1, key.0
-                    ),
-                ));
-            }
+        {
+            return Err(ApiError::invalid(
+                "value",
+                "offset_out_of_range",
+                format!(
+                    "Offset {offset} is outside partition {} of {}, which holds offsets {low} to {high}.",
+                    key.1, key.0
+                ),
+            ));
         }
         if !description.members.is_empty() {
             return Err(group_active(group, description.members.len()));
