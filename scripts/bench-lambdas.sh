@@ -24,7 +24,7 @@ step "topics and browse"
 target/release/examples/bench_api
 if [ -x target/release/examples/bench_groups ]; then
   step "consumer groups"
-  target/release/examples/bench_groups
+  target/release/examples/bench_groups "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
 fi
 
 step "process start → first answered request (10 runs)"
