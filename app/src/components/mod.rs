@@ -1,0 +1,18 @@
+//! Building blocks shared by the pages.
+
+mod controls;
+mod dialog;
+mod feedback;
+mod field;
+mod json;
+mod table;
+pub mod toast;
+
+pub use controls::{DialogFooter, SearchBox, href};
+pub use dialog::{ConfirmDialog, Dialog, DialogError};
+pub use feedback::{
+    CopyButton, ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,
+};
+pub use field::{Field, describe};
+pub use json::{JsonView, is_json, pretty_json};
+pub use table::{Pager, SortHeader, TableSkeleton};
