@@ -83,4 +83,22 @@ for dir in scripts/idp end2end; do
   fi
 done
 
+# Terraform checks (scripts/check-terraform.sh), pinned so a new release
+# cannot change the verdict on its own. checkov brings its own fork of the
+# HCL parser, which installs the same `hcl2` module as python-hcl2, so
+# python-hcl2 lives in a venv of its own under $TOOLS_DIR.
+CHECKOV_VERSION=3.3.30
+PYTHON_HCL2_VERSION=8.1.4
+HCL2_VENV=$TOOLS_DIR/python-hcl2
+dist_version() { "$1" -c "import importlib.metadata as m; print(m.version('$2'))" 2>/dev/null || true; }
+if ! have checkov || [ "$(dist_version python3 checkov)" != "$CHECKOV_VERSION" ]; then
+  step "pip: installing checkov $CHECKOV_VERSION"
+  python3 -m pip install --quiet "checkov==$CHECKOV_VERSION"
+fi
+if [ "$(dist_version "$HCL2_VENV/bin/python" python-hcl2)" != "$PYTHON_HCL2_VERSION" ]; then
+  step "pip: installing python-hcl2 $PYTHON_HCL2_VERSION into $HCL2_VENV"
+  python3 -m venv "$HCL2_VENV"
+  "$HCL2_VENV/bin/python" -m pip install --quiet "python-hcl2==$PYTHON_HCL2_VERSION"
+fi
+
 step "setup complete"

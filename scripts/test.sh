@@ -15,6 +15,9 @@ step "lints (clippy, warnings are errors)"
 cargo clippy --workspace --exclude configurator-app --all-targets -- -D warnings
 cargo clippy -p configurator-app --target wasm32-unknown-unknown -- -D warnings
 
+step "infrastructure: Terraform parses, is formatted, and passes checkov"
+scripts/check-terraform.sh
+
 step "build: Lambdas, BFF, seeder; SPA in release (what ships)"
 # `cargo lambda watch` (the direct-invoke test) builds the Lambdas package on
 # its own, which resolves features differently from a joint build: build it

@@ -106,7 +106,8 @@ impl Store {
         let pool = Pool::new(config, Some(performance), Some(connection), Some(reconnect), 4)?;
         pool.init()
             .await
-            .map_err(|e| anyhow::anyhow!("cannot reach the session store {spec}: {e}"))?;
+            // Name the host, never the URL: it may carry the Redis AUTH token.
+            .map_err(|e| anyhow::anyhow!("cannot reach the session store at {}: {e}", redis_host(spec)))?;
         Ok(Self::Redis(RedisStore::new(pool)))
     }
 }
@@ -205,4 +206,24 @@ impl TokenVault {
 
 pub fn now_unix() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// `host:port` of a Redis URL, without user, password or path: safe to log.
+fn redis_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_logged_redis_host_carries_no_credentials() {
+        assert_eq!(
+            super::redis_host("rediss://:s3cret@cache.internal:6379/0"),
+            "cache.internal:6379"
+        );
+        assert_eq!(super::redis_host("redis://user:pw@h:1"), "h:1");
+        assert_eq!(super::redis_host("redis://127.0.0.1:16379"), "127.0.0.1:16379");
+    }
 }

@@ -62,7 +62,11 @@ impl KafkaSecurity {
         Ok(match var_or("KAFKA_AUTH", "none").as_str() {
             "none" => Self::None { tls },
             mechanism @ ("scram-sha-512" | "scram-sha-256") => Self::Scram {
-                mechanism: if mechanism == "scram-sha-512" { "SCRAM-SHA-512" } else { "SCRAM-SHA-256" },
+                mechanism: if mechanism == "scram-sha-512" {
+                    "SCRAM-SHA-512"
+                } else {
+                    "SCRAM-SHA-256"
+                },
                 username: required("KAFKA_SASL_USERNAME")?,
                 password: required("KAFKA_SASL_PASSWORD")?,
             },
@@ -93,7 +97,8 @@ impl KafkaSecurity {
                     .set("sasl.password", password);
             }
             Self::MskIam { .. } => {
-                cc.set("security.protocol", "sasl_ssl").set("sasl.mechanism", "OAUTHBEARER");
+                cc.set("security.protocol", "sasl_ssl")
+                    .set("sasl.mechanism", "OAUTHBEARER");
             }
         }
     }

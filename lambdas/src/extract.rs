@@ -21,7 +21,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
             Ok(axum::Json(value)) => Ok(Body(value)),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(
                 "invalid_body",
-                format!("The request body does not have the expected shape: {}", e.body_text()),
+                format!(
+                    "The request body does not have the expected shape: {}",
+                    e.body_text()
+                ),
             )),
             Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(
                 "malformed_json",

@@ -7,7 +7,9 @@
 //! route → [`auth::Principal`] (JWT check, roles) → handler (permission check
 //! with [`policy`]) → [`kafka::Kafka`].
 
+pub mod audit;
 pub mod auth;
+pub mod authorizer;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -15,6 +17,7 @@ pub mod kafka;
 pub mod lambda;
 pub mod policy;
 mod routes;
+pub mod validate;
 
 use std::sync::Arc;
 

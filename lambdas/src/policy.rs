@@ -94,6 +94,17 @@ pub enum Resource<'a> {
     Group(&'a str),
 }
 
+impl Resource<'_> {
+    /// Compact form for audit records: `cluster`, `topic:orders`, `group:billing`.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Cluster => "cluster".into(),
+            Self::Topic(name) => format!("topic:{name}"),
+            Self::Group(name) => format!("group:{name}"),
+        }
+    }
+}
+
 impl fmt::Display for Resource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -83,15 +83,17 @@ async fn expired_foreign_audience_and_foreign_issuer_tokens_are_refused() {
 async fn a_valid_token_lists_the_topics_another_client_created() {
     let idp = Idp::start().await;
     let api = Api::start(&idp.issuer).await;
-    let (orders, audit) = (unique("it.orders"), unique("it.audit"));
+    let tag = unique("it");
+    let (orders, audit) = (format!("{tag}.orders"), format!("{tag}.audit"));
     create_topic(&orders, 3).await;
     create_topic(&audit, 1).await;
 
     for key in [Key::Rsa, Key::Ec] {
         let token = sign(&idp.claims("alice", &["kafka-admins"]), key);
-        let (status, body, _) = api.get("/topics", Some(&token)).await;
+        let (status, body, _) = api.get(&format!("/topics?q={tag}"), Some(&token)).await;
 
         assert_eq!(status, 200, "{body}");
+        assert_eq!(body["total"], 2);
         let topics = body["topics"].as_array().unwrap();
         let find = |name: &str| topics.iter().find(|t| t["name"] == name).cloned();
         let orders = find(&orders).expect("the new topic is listed");

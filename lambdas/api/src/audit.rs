@@ -2,12 +2,14 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/audit?limit=`: newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AuditList {
     pub records: Vec<AuditRecord>,
 }
 
 /// One mutating call, as written to the audit topic and the JSON log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AuditRecord {
     /// Unix milliseconds.
     pub time: i64,

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/cluster`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ClusterInfo {
     pub cluster_id: Option<String>,
     /// Broker id of the controller, when the cluster names one.
@@ -13,6 +14,7 @@ pub struct ClusterInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Broker {
     pub id: i32,
     pub host: String,

@@ -3,11 +3,13 @@ use serde::{Deserialize, Serialize};
 /// The one error shape every API answer uses:
 /// `{"error":{"code":"invalid_topic_name","message":"…","field":"name","request_id":"…"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Machine-readable, stable, snake_case (e.g. `unauthenticated`).
     pub code: String,
@@ -28,6 +30,7 @@ pub struct ErrorBody {
 
 /// One problem inside a request: where (a JSON pointer such as `/amount`) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     pub path: String,
     pub message: String,

@@ -2,11 +2,13 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/consumer-groups`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GroupList {
     pub groups: Vec<GroupSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GroupSummary {
     pub group_id: String,
     /// Kafka's group state: `Stable`, `Empty`, `PreparingRebalance`, `Dead`, …
@@ -20,6 +22,7 @@ pub struct GroupSummary {
 
 /// `GET /api/v1/consumer-groups/{group}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GroupDetail {
     pub group_id: String,
     pub state: String,
@@ -32,6 +35,7 @@ pub struct GroupDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GroupMember {
     pub member_id: String,
     pub client_id: String,
@@ -40,12 +44,14 @@ pub struct GroupMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicPartitions {
     pub topic: String,
     pub partitions: Vec<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PartitionLag {
     pub topic: String,
     pub partition: i32,
@@ -57,6 +63,7 @@ pub struct PartitionLag {
 
 /// `POST /api/v1/consumer-groups/{group}/reset-offsets`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResetOffsets {
     pub topic: String,
     /// All of the topic's partitions when absent.
@@ -71,6 +78,7 @@ pub struct ResetOffsets {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResetTarget {
     Earliest,
@@ -80,12 +88,14 @@ pub enum ResetTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResetResult {
     pub dry_run: bool,
     pub partitions: Vec<OffsetChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OffsetChange {
     pub topic: String,
     pub partition: i32,

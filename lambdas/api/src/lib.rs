@@ -50,3 +50,8 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000_000;
 
 #[cfg(feature = "server")]
 pub mod server;
+
+/// The JSON Schema generator the `openapi` feature derives with, for building
+/// the OpenAPI document from these types.
+#[cfg(feature = "openapi")]
+pub use schemars;

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/topics/{topic}/messages?partition=&from=&limit=&q=&cursor=`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct MessageQuery {
     /// Comma-separated partition numbers; all partitions when absent.
@@ -19,6 +20,7 @@ pub struct MessageQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MessagePage {
     pub messages: Vec<Message>,
     /// Records read to produce this page (matching or not).
@@ -32,6 +34,7 @@ pub struct MessagePage {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScanStop {
     /// The maximum number of records one call reads.
@@ -41,6 +44,7 @@ pub enum ScanStop {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Message {
     pub partition: i32,
     pub offset: i64,
@@ -54,6 +58,7 @@ pub struct Message {
 
 /// Bytes as text when they are UTF-8, otherwise base64 with `base64: true`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Data {
     pub data: String,
     #[serde(default)]
@@ -61,6 +66,7 @@ pub struct Data {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Header {
     pub key: String,
     pub value: Option<Data>,
@@ -68,6 +74,7 @@ pub struct Header {
 
 /// `POST /api/v1/topics/{topic}/messages`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ProduceRequest {
     #[serde(default)]
     pub key: Option<Data>,
@@ -83,6 +90,7 @@ pub struct ProduceRequest {
 
 /// 201 answer to a produce.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Produced {
     pub partition: i32,
     pub offset: i64,

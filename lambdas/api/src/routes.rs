@@ -4,7 +4,7 @@
 //! is checked against it, so the three cannot drift apart.
 
 /// The Lambda functions API v1 is split into. All run the same binary (see
-/// `lambdas/README` in the docs); each deployed function serves only its own
+/// docs/architecture.md); each deployed function serves only its own
 /// group's operations, has its own IAM role, concurrency and alarms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {
@@ -124,13 +124,62 @@ pub const OPERATIONS: &[Operation] = &[
         authenticated: true,
         summary: "The caller, their roles and permissions.",
     },
-    op("get_cluster", Get, "/cluster", Cluster, "cluster:read", "Cluster id, controller and brokers."),
-    op("get_audit", Get, "/audit", Cluster, "audit:read", "The latest audit records, newest first."),
-    op("list_topics", Get, "/topics", Topics, "topics:read", "Search and page through topics."),
-    op("create_topic", Post, "/topics", Topics, "topics:create", "Create a topic."),
-    op("get_topic", Get, "/topics/{topic}", Topics, "topics:read", "Partitions and configs of a topic."),
-    op("delete_topic", Delete, "/topics/{topic}", Topics, "topics:delete", "Delete a topic."),
-    op("get_topic_configs", Get, "/topics/{topic}/configs", Topics, "topics:read", "A topic's configs."),
+    op(
+        "get_cluster",
+        Get,
+        "/cluster",
+        Cluster,
+        "cluster:read",
+        "Cluster id, controller and brokers.",
+    ),
+    op(
+        "get_audit",
+        Get,
+        "/audit",
+        Cluster,
+        "audit:read",
+        "The latest audit records, newest first.",
+    ),
+    op(
+        "list_topics",
+        Get,
+        "/topics",
+        Topics,
+        "topics:read",
+        "Search and page through topics.",
+    ),
+    op(
+        "create_topic",
+        Post,
+        "/topics",
+        Topics,
+        "topics:create",
+        "Create a topic.",
+    ),
+    op(
+        "get_topic",
+        Get,
+        "/topics/{topic}",
+        Topics,
+        "topics:read",
+        "Partitions and configs of a topic.",
+    ),
+    op(
+        "delete_topic",
+        Delete,
+        "/topics/{topic}",
+        Topics,
+        "topics:delete",
+        "Delete a topic.",
+    ),
+    op(
+        "get_topic_configs",
+        Get,
+        "/topics/{topic}/configs",
+        Topics,
+        "topics:read",
+        "A topic's configs.",
+    ),
     op(
         "alter_topic_configs",
         Patch,
@@ -147,9 +196,30 @@ pub const OPERATIONS: &[Operation] = &[
         "topics:alter",
         "Increase the partition count.",
     ),
-    op("purge_topic", Post, "/topics/{topic}/purge", Topics, "topics:purge", "Delete records (DeleteRecords)."),
-    op("get_schema", Get, "/topics/{topic}/schema", Topics, "schemas:read", "The topic's JSON Schema."),
-    op("put_schema", Put, "/topics/{topic}/schema", Topics, "schemas:write", "Set the topic's JSON Schema."),
+    op(
+        "purge_topic",
+        Post,
+        "/topics/{topic}/purge",
+        Topics,
+        "topics:purge",
+        "Delete records (DeleteRecords).",
+    ),
+    op(
+        "get_schema",
+        Get,
+        "/topics/{topic}/schema",
+        Topics,
+        "schemas:read",
+        "The topic's JSON Schema.",
+    ),
+    op(
+        "put_schema",
+        Put,
+        "/topics/{topic}/schema",
+        Topics,
+        "schemas:write",
+        "Set the topic's JSON Schema.",
+    ),
     op(
         "delete_schema",
         Delete,
@@ -174,7 +244,14 @@ pub const OPERATIONS: &[Operation] = &[
         "messages:produce",
         "Produce one message, validated against the topic's schema.",
     ),
-    op("list_groups", Get, "/consumer-groups", Groups, "groups:read", "Consumer groups with their lag."),
+    op(
+        "list_groups",
+        Get,
+        "/consumer-groups",
+        Groups,
+        "groups:read",
+        "Consumer groups with their lag.",
+    ),
     op(
         "get_group",
         Get,
@@ -218,7 +295,12 @@ mod tests {
         for (i, a) in OPERATIONS.iter().enumerate() {
             for b in &OPERATIONS[i + 1..] {
                 assert_ne!(a.id, b.id);
-                assert!(a.method != b.method || a.path != b.path, "{} and {} clash", a.id, b.id);
+                assert!(
+                    a.method != b.method || a.path != b.path,
+                    "{} and {} clash",
+                    a.id,
+                    b.id
+                );
             }
         }
     }

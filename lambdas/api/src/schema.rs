@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 /// 2020-12 unless the schema says otherwise). Produce validates values
 /// against it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicSchema {
     pub schema: serde_json::Value,
     /// Set by the server: who saved it and when (Unix milliseconds).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET {base}/auth/me`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SessionInfo {
     pub sub: String,
     pub name: String,
@@ -26,12 +27,14 @@ pub struct SessionInfo {
 
 /// `POST {base}/auth/logout`: where the browser goes next to end the IdP session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LogoutResponse {
     pub logout_url: String,
 }
 
 /// `GET /api/v1/me` (the API): the caller as the API sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Me {
     pub subject: String,
     pub name: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/topics?q=&page=&per_page=&internal=&sort=&order=`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct TopicQuery {
     /// Case-insensitive substring of the topic name.
@@ -19,6 +20,7 @@ pub struct TopicQuery {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TopicSort {
     #[default]
@@ -28,6 +30,7 @@ pub enum TopicSort {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     #[default]
@@ -37,6 +40,7 @@ pub enum SortOrder {
 
 /// One page of topics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicList {
     pub topics: Vec<TopicSummary>,
     /// Topics matching the query (all pages).
@@ -46,6 +50,7 @@ pub struct TopicList {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicSummary {
     pub name: String,
     pub partitions: u32,
@@ -61,6 +66,7 @@ pub struct TopicSummary {
 
 /// `POST /api/v1/topics`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CreateTopic {
     pub name: String,
     pub partitions: i32,
@@ -71,6 +77,7 @@ pub struct CreateTopic {
 
 /// `GET /api/v1/topics/{topic}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicDetail {
     pub name: String,
     pub internal: bool,
@@ -81,6 +88,7 @@ pub struct TopicDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PartitionInfo {
     pub partition: i32,
     /// -1 when the partition has no leader.
@@ -94,11 +102,13 @@ pub struct PartitionInfo {
 
 /// `GET /api/v1/topics/{topic}/configs`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicConfigs {
     pub configs: Vec<ConfigEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConfigEntry {
     pub name: String,
     /// `None` for sensitive values.
@@ -114,6 +124,7 @@ pub struct ConfigEntry {
 /// `PATCH /api/v1/topics/{topic}/configs`: applied with
 /// IncrementalAlterConfigs, so keys not named keep their value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ConfigPatch {
     pub set: BTreeMap<String, String>,
@@ -123,6 +134,7 @@ pub struct ConfigPatch {
 
 /// `POST /api/v1/topics/{topic}/partitions`: the new total (increase only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AddPartitions {
     pub count: i32,
 }
@@ -131,6 +143,7 @@ pub struct AddPartitions {
 /// (default: everything up to the high watermark) in the named partitions
 /// (default: all).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct PurgeRequest {
     pub partitions: Option<Vec<i32>>,
@@ -138,11 +151,13 @@ pub struct PurgeRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PurgeResult {
     pub partitions: Vec<PurgedPartition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PurgedPartition {
     pub partition: i32,
     /// The partition's first offset after the purge.

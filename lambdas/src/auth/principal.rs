@@ -99,9 +99,7 @@ impl FromRequestParts<AppState> for Principal {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthenticated("The Authorization header must be `Bearer <token>`.")
-            })?;
+            .ok_or_else(|| ApiError::unauthenticated("The Authorization header must be `Bearer <token>`."))?;
         match state.verifier.verify(token).await {
             Ok(claims) => {
                 let groups = claims.groups(state.verifier.groups_claim());

@@ -39,7 +39,9 @@ impl ClientContext for KafkaContext {
         // librdkafka calls from its own thread, which may sit inside tokio's
         // blocking pool: sign on a thread of our own with a small runtime.
         let (token, lifetime_ms) = thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             runtime
                 .block_on(aws_msk_iam_sasl_signer::generate_auth_token(
                     aws_types::region::Region::new(region),

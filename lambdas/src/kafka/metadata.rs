@@ -35,7 +35,10 @@ impl TopicMeta {
     }
 
     pub fn under_replicated(&self) -> u32 {
-        self.partitions.iter().filter(|p| p.isr.len() < p.replicas.len()).count() as u32
+        self.partitions
+            .iter()
+            .filter(|p| p.isr.len() < p.replicas.len())
+            .count() as u32
     }
 }
 
@@ -56,11 +59,9 @@ impl Kafka {
     /// One topic's metadata, or 404.
     pub async fn topic_meta(&self, topic: &str) -> Result<(ClusterMeta, usize), ApiError> {
         let meta = self.metadata().await?;
-        let index = meta
-            .topics
-            .iter()
-            .position(|t| t.name == topic)
-            .ok_or_else(|| ApiError::not_found("topic_not_found", format!("There is no topic named {topic}.")))?;
+        let index = meta.topics.iter().position(|t| t.name == topic).ok_or_else(|| {
+            ApiError::not_found("topic_not_found", format!("There is no topic named {topic}."))
+        })?;
         Ok((meta, index))
     }
 }

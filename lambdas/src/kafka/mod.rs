@@ -9,16 +9,24 @@
 //! (IncrementalAlterConfigs, consumer-group offsets, DescribeCluster) go
 //! through librdkafka's C API in [`ffi`].
 
+pub mod ffi;
+pub mod groups;
+pub mod internal;
+pub mod messages;
 pub mod metadata;
+pub mod schemas;
 pub mod topics;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use rdkafka::{
     ClientConfig,
     admin::AdminClient,
+    consumer::{BaseConsumer, Consumer},
     error::{KafkaError, RDKafkaErrorCode},
-    consumer::BaseConsumer,
     producer::FutureProducer,
 };
 
@@ -35,6 +43,10 @@ pub struct Kafka {
     pub(crate) producer: FutureProducer<KafkaContext>,
     /// Answers ListOffsets (watermarks, offsets for times); never joins a group.
     pub(crate) lister: Arc<BaseConsumer<KafkaContext>>,
+    /// Reads records for browse, audit and schemas; see [`Kafka::read`].
+    reader: Arc<Mutex<BaseConsumer<KafkaContext>>>,
+    /// The topics' JSON Schemas, as read from their internal topic.
+    pub(crate) schemas: schemas::SchemaCache,
     pub(crate) config: KafkaConfig,
 }
 
@@ -48,17 +60,31 @@ impl Kafka {
             .set("acks", "all")
             .set("enable.idempotence", "true")
             .set("linger.ms", "0")
-            .set("message.timeout.ms", &config.request_timeout.as_millis().to_string())
+            .set(
+                "message.timeout.ms",
+                config.request_timeout.as_millis().to_string(),
+            )
             .set("message.max.bytes", "1048576")
             .create_with_context(KafkaContext::new(config))?;
         let lister = client_config(config)
             .set("group.id", "configurator-offsets")
             .set("enable.auto.commit", "false")
             .create_with_context(KafkaContext::new(config))?;
+        let reader = client_config(config)
+            .set("group.id", "configurator-browser")
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("enable.partition.eof", "true")
+            .set("fetch.wait.max.ms", "50")
+            // Prefetch little: a Lambda has little memory and a browse reads little.
+            .set("queued.max.messages.kbytes", "8192")
+            .create_with_context(KafkaContext::new(config))?;
         Ok(Self {
             admin: Arc::new(admin),
             producer,
             lister: Arc::new(lister),
+            reader: Arc::new(Mutex::new(reader)),
+            schemas: schemas::SchemaCache::default(),
             config: config.clone(),
         })
     }
@@ -67,17 +93,25 @@ impl Kafka {
         self.config.request_timeout
     }
 
-    /// A short-lived consumer for reading (browse, audit): no group, no
-    /// commits; dropped when the call ends.
-    pub fn consumer(&self) -> Result<BaseConsumer<KafkaContext>, ApiError> {
-        client_config(&self.config)
-            .set("group.id", "configurator-browser")
-            .set("enable.auto.commit", "false")
-            .set("enable.auto.offset.store", "false")
-            .set("enable.partition.eof", "true")
-            .set("fetch.wait.max.ms", "50")
-            .create_with_context(KafkaContext::new(&self.config))
-            .map_err(|e| ApiError::internal(format!("cannot create a consumer: {e}")))
+    /// Runs `read` with the process's one reading consumer (browse, audit,
+    /// schemas), off the async workers. It never joins a group or commits:
+    /// `read` assigns the partitions and offsets it wants.
+    pub async fn read<T, F>(&self, read: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&BaseConsumer<KafkaContext>, Duration) -> Result<T, ApiError> + Send + 'static,
+    {
+        let reader = Arc::clone(&self.reader);
+        let timeout = self.timeout();
+        tokio::task::spawn_blocking(move || {
+            let consumer = reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let result = read(&consumer, timeout);
+            // Leave nothing assigned: the next reader starts clean.
+            let _ = consumer.unassign();
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("kafka read task failed: {e}")))?
     }
 
     /// Runs a blocking librdkafka call off the async workers and maps its
@@ -125,7 +159,12 @@ pub fn is_internal(topic: &str) -> bool {
 /// Maps a client error to the API's: an unreachable broker is a 503 the
 /// caller can retry, a slow one a 504, anything else is ours to investigate.
 pub fn kafka_error(error: KafkaError, timeout: Duration) -> ApiError {
-    match error.rdkafka_error_code() {
+    // rdkafka does not report the code of a failed admin operation as one.
+    let code = match &error {
+        KafkaError::AdminOp(code) => Some(*code),
+        other => other.rdkafka_error_code(),
+    };
+    match code {
         Some(code) => error_code(code, &error.to_string(), timeout),
         None => ApiError::internal(format!("kafka: {error}")),
     }
@@ -148,15 +187,17 @@ pub fn error_code(code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> Ap
         C::MessageTimedOut => ApiError::kafka_timeout(format!(
             "The Kafka cluster did not confirm the write within {secs} s; it may or may not have been written."
         )),
-        C::UnsupportedFeature | C::UnsupportedVersion | C::InvalidRequest => ApiError::not_supported(format!(
-            "This Kafka cluster does not support the operation ({detail})."
-        )),
+        C::UnsupportedFeature | C::UnsupportedVersion | C::InvalidRequest => ApiError::not_supported(
+            format!("This Kafka cluster does not support the operation ({detail})."),
+        ),
         C::UnknownTopicOrPartition | C::UnknownTopic => {
             ApiError::not_found("topic_not_found", "The topic does not exist.")
         }
         C::UnknownPartition => ApiError::not_found("partition_not_found", "The partition does not exist."),
         C::TopicAuthorizationFailed | C::ClusterAuthorizationFailed | C::GroupAuthorizationFailed => {
-            ApiError::internal(format!("the cluster refused Configurator's own credentials: {detail}"))
+            ApiError::internal(format!(
+                "the cluster refused Configurator's own credentials: {detail}"
+            ))
         }
         _ => ApiError::internal(format!("kafka: {code:?}: {detail}")),
     }

@@ -3,11 +3,19 @@
 
 use std::collections::HashMap;
 
-use configurator_api::{SortOrder, TopicList, TopicQuery, TopicSort, TopicSummary};
-use rdkafka::{Offset, TopicPartitionList, consumer::Consumer};
+use configurator_api::{
+    ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult, PurgedPartition,
+    SortOrder, TopicDetail, TopicList, TopicQuery, TopicSort, TopicSummary,
+};
+use rdkafka::{
+    Offset, TopicPartitionList,
+    admin::{ConfigSource, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication},
+    consumer::Consumer,
+    types::RDKafkaErrorCode,
+};
 
-use super::{Kafka, is_internal, kafka_error, metadata::TopicMeta};
-use crate::error::ApiError;
+use super::{Kafka, error_code, is_internal, kafka_error, metadata::TopicMeta};
+use crate::{error::ApiError, validate};
 
 /// Low and high watermark of each (topic, partition).
 pub type Watermarks = HashMap<(String, i32), (i64, i64)>;
@@ -73,8 +81,7 @@ impl Kafka {
             None
         };
         let start = ((page - 1) * per_page) as usize;
-        let page_topics: Vec<&TopicMeta> =
-            matches.into_iter().skip(start).take(per_page as usize).collect();
+        let page_topics: Vec<&TopicMeta> = matches.into_iter().skip(start).take(per_page as usize).collect();
         let marks = match watermarks {
             Some(marks) => marks,
             None => self.watermarks(partitions_of(&page_topics)).await?,
@@ -102,7 +109,9 @@ impl Kafka {
                     tpl.add_partition_offset(topic, *partition, offset)
                         .map_err(|e| kafka_error(e, timeout))?;
                 }
-                lister.offsets_for_times(tpl, timeout).map_err(|e| kafka_error(e, timeout))
+                lister
+                    .offsets_for_times(tpl, timeout)
+                    .map_err(|e| kafka_error(e, timeout))
             };
             let low = query(Offset::Beginning)?;
             let high = query(Offset::End)?;
@@ -119,6 +128,44 @@ impl Kafka {
         })
         .await
         .map_err(|e| ApiError::internal(format!("watermark task failed: {e}")))?
+    }
+}
+
+impl Kafka {
+    /// The first offset at or after `time` (Unix ms) in each partition;
+    /// `None` where no message is that recent.
+    pub async fn offsets_for_time(
+        &self,
+        keys: &[(String, i32)],
+        time: i64,
+    ) -> Result<HashMap<(String, i32), Option<i64>>, ApiError> {
+        let lister = std::sync::Arc::clone(&self.lister);
+        let timeout = self.timeout();
+        let keys = keys.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let mut tpl = TopicPartitionList::with_capacity(keys.len());
+            for (topic, partition) in &keys {
+                tpl.add_partition_offset(topic, *partition, Offset::Offset(time))
+                    .map_err(|e| kafka_error(e, timeout))?;
+            }
+            let found = lister
+                .offsets_for_times(tpl, timeout)
+                .map_err(|e| kafka_error(e, timeout))?;
+            let mut offsets = HashMap::with_capacity(keys.len());
+            for e in found.elements() {
+                if let Err(error) = e.error() {
+                    return Err(kafka_error(error, timeout));
+                }
+                let offset = match e.offset() {
+                    Offset::Offset(o) if o >= 0 => Some(o),
+                    _ => None,
+                };
+                offsets.insert((e.topic().to_owned(), e.partition()), offset);
+            }
+            Ok(offsets)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("offsets-for-times task failed: {e}")))?
     }
 }
 
@@ -150,5 +197,261 @@ pub fn summary(topic: &TopicMeta, marks: &Watermarks) -> TopicSummary {
         internal: is_internal(&topic.name),
         messages: messages(topic, marks),
         under_replicated_partitions: topic.under_replicated(),
+    }
+}
+
+impl Kafka {
+    /// Creates a topic after checking everything Kafka would refuse (and some
+    /// things a lenient broker would accept).
+    pub async fn create_topic(&self, request: &CreateTopic) -> Result<(), ApiError> {
+        validate::topic_name(&request.name)?;
+        validate::partitions("partitions", request.partitions)?;
+        validate::configs("configs", &request.configs)?;
+        let meta = self.metadata().await?;
+        validate::replication_factor(request.replication_factor, meta.brokers.len())?;
+        if meta.topics.iter().any(|t| t.name == request.name) {
+            return Err(topic_exists(&request.name));
+        }
+        let mut topic = NewTopic::new(
+            &request.name,
+            request.partitions,
+            TopicReplication::Fixed(request.replication_factor.into()),
+        );
+        for (key, value) in &request.configs {
+            topic = topic.set(key, value);
+        }
+        let timeout = self.timeout();
+        let results = self
+            .admin
+            .create_topics([&topic], &self.admin_options())
+            .await
+            .map_err(|e| kafka_error(e, timeout))?;
+        match results.into_iter().next() {
+            Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) => Err(topic_exists(&request.name)),
+            Some(Err((_, RDKafkaErrorCode::InvalidConfig | RDKafkaErrorCode::PolicyViolation))) => {
+                Err(ApiError::invalid(
+                    "configs",
+                    "invalid_config",
+                    "The cluster refused the topic's configs.",
+                ))
+            }
+            Some(Err((_, RDKafkaErrorCode::InvalidReplicationFactor))) => Err(ApiError::invalid(
+                "replication_factor",
+                "invalid_replication_factor",
+                "The cluster refused the replication factor.",
+            )),
+            Some(Err((_, code))) => Err(error_code(code, &request.name, timeout)),
+            Some(Ok(_)) | None => Ok(()),
+        }
+    }
+
+    pub async fn delete_topic(&self, name: &str) -> Result<(), ApiError> {
+        self.topic_meta(name).await?;
+        let timeout = self.timeout();
+        let results = self
+            .admin
+            .delete_topics(&[name], &self.admin_options())
+            .await
+            .map_err(|e| kafka_error(e, timeout))?;
+        match results.into_iter().next() {
+            Some(Err((_, code))) => Err(error_code(code, name, timeout)),
+            Some(Ok(_)) | None => Ok(()),
+        }
+    }
+
+    /// Partitions with leaders, replicas, ISR and watermarks, plus configs.
+    pub async fn topic_detail(&self, name: &str) -> Result<TopicDetail, ApiError> {
+        let (meta, index) = self.topic_meta(name).await?;
+        let topic = &meta.topics[index];
+        let marks = self.watermarks(partitions_of(&[topic])).await?;
+        let configs = self.topic_configs(name).await?;
+        let partitions = topic
+            .partitions
+            .iter()
+            .map(|p| {
+                let (low, high) = marks.get(&(name.to_owned(), p.id)).copied().unwrap_or((0, 0));
+                PartitionInfo {
+                    partition: p.id,
+                    leader: p.leader,
+                    replicas: p.replicas.clone(),
+                    isr: p.isr.clone(),
+                    low_watermark: low,
+                    high_watermark: high,
+                    messages: (high - low).max(0) as u64,
+                }
+            })
+            .collect();
+        Ok(TopicDetail {
+            name: name.to_owned(),
+            internal: is_internal(name),
+            replication_factor: topic.replication_factor(),
+            messages: messages(topic, &marks),
+            partitions,
+            configs,
+        })
+    }
+
+    /// The topic's configs as the cluster reports them (some brokers report
+    /// only the ones set on the topic).
+    pub async fn topic_configs(&self, name: &str) -> Result<Vec<ConfigEntry>, ApiError> {
+        let timeout = self.timeout();
+        let results = self
+            .admin
+            .describe_configs([&ResourceSpecifier::Topic(name)], &self.admin_options())
+            .await
+            .map_err(|e| kafka_error(e, timeout))?;
+        let resource = match results.into_iter().next() {
+            Some(Ok(resource)) => resource,
+            Some(Err(code)) => return Err(error_code(code, name, timeout)),
+            None => return Ok(Vec::new()),
+        };
+        let mut entries: Vec<ConfigEntry> = resource
+            .entries
+            .into_iter()
+            .map(|e| ConfigEntry {
+                value: if e.is_sensitive { None } else { e.value },
+                source: config_source(e.source).into(),
+                name: e.name,
+                is_default: e.is_default,
+                read_only: e.is_read_only,
+                sensitive: e.is_sensitive,
+            })
+            .collect();
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(entries)
+    }
+
+    /// Sets and resets configs with IncrementalAlterConfigs: keys not named
+    /// keep their values (the legacy AlterConfigs would reset them all).
+    pub async fn alter_topic_configs(&self, name: &str, patch: &ConfigPatch) -> Result<(), ApiError> {
+        validate::configs("set", &patch.set)?;
+        validate::config_keys("delete", &patch.delete)?;
+        if patch.set.is_empty() && patch.delete.is_empty() {
+            return Err(ApiError::bad_request(
+                "empty_patch",
+                "Name at least one config to set or delete.",
+            ));
+        }
+        if let Some(key) = patch.delete.iter().find(|k| patch.set.contains_key(*k)) {
+            return Err(ApiError::invalid(
+                "delete",
+                "conflicting_patch",
+                format!("{key} is both set and deleted."),
+            ));
+        }
+        self.topic_meta(name).await?;
+        let (name, patch) = (name.to_owned(), patch.clone());
+        self.blocking(move |admin, timeout| {
+            super::ffi::incremental_alter_topic_configs(admin, &name, &patch.set, &patch.delete, timeout)
+        })
+        .await
+    }
+
+    /// Raises the partition count. Brokers without CreatePartitions answer 501.
+    pub async fn add_partitions(&self, name: &str, count: i32) -> Result<(), ApiError> {
+        validate::partitions("count", count)?;
+        let (meta, index) = self.topic_meta(name).await?;
+        let current = meta.topics[index].partitions.len() as i32;
+        if count <= current {
+            return Err(ApiError::invalid(
+                "count",
+                "partitions_not_increased",
+                format!(
+                    "{name} has {current} partitions; the new count must be larger (Kafka cannot remove partitions)."
+                ),
+            ));
+        }
+        let timeout = self.timeout();
+        let results = self
+            .admin
+            .create_partitions([&NewPartitions::new(name, count as usize)], &self.admin_options())
+            .await
+            .map_err(|e| kafka_error(e, timeout))?;
+        match results.into_iter().next() {
+            Some(Err((_, code))) => Err(error_code(code, "CreatePartitions", timeout)),
+            Some(Ok(_)) | None => Ok(()),
+        }
+    }
+
+    /// Deletes records below `before_offset` (default: all) in the chosen
+    /// partitions (default: all) with DeleteRecords.
+    pub async fn purge(&self, name: &str, request: &PurgeRequest) -> Result<PurgeResult, ApiError> {
+        let (meta, index) = self.topic_meta(name).await?;
+        let topic = &meta.topics[index];
+        let chosen: Vec<i32> = match &request.partitions {
+            None => topic.partitions.iter().map(|p| p.id).collect(),
+            Some(list) if list.is_empty() => {
+                return Err(ApiError::invalid(
+                    "partitions",
+                    "invalid_partition",
+                    "Name at least one partition.",
+                ));
+            }
+            Some(list) => {
+                if let Some(bad) = list
+                    .iter()
+                    .find(|p| !topic.partitions.iter().any(|q| q.id == **p))
+                {
+                    return Err(ApiError::invalid(
+                        "partitions",
+                        "invalid_partition",
+                        format!("{name} has no partition {bad}."),
+                    ));
+                }
+                list.clone()
+            }
+        };
+        let marks = self
+            .watermarks(chosen.iter().map(|p| (name.to_owned(), *p)).collect())
+            .await?;
+        let mut tpl = TopicPartitionList::new();
+        for p in &chosen {
+            let (low, high) = marks.get(&(name.to_owned(), *p)).copied().unwrap_or((0, 0));
+            let before = match request.before_offset {
+                None => high,
+                Some(offset) if (low..=high).contains(&offset) => offset,
+                Some(offset) => {
+                    return Err(ApiError::invalid(
+                        "before_offset",
+                        "offset_out_of_range",
+                        format!("Partition {p} holds offsets {low}–{high}; {offset} is outside them."),
+                    ));
+                }
+            };
+            tpl.add_partition_offset(name, *p, Offset::Offset(before))
+                .map_err(|e| kafka_error(e, self.timeout()))?;
+        }
+        let timeout = self.timeout();
+        let result = self
+            .admin
+            .delete_records(&tpl, &self.admin_options())
+            .await
+            .map_err(|e| kafka_error(e, timeout))?;
+        let mut partitions = Vec::with_capacity(chosen.len());
+        for e in result.elements() {
+            if let Err(err) = e.error() {
+                return Err(kafka_error(err, timeout));
+            }
+            partitions.push(PurgedPartition {
+                partition: e.partition(),
+                low_watermark: raw(e.offset()),
+            });
+        }
+        partitions.sort_by_key(|p| p.partition);
+        Ok(PurgeResult { partitions })
+    }
+}
+
+fn topic_exists(name: &str) -> ApiError {
+    ApiError::conflict("topic_exists", format!("A topic named {name} already exists.")).with_field("name")
+}
+
+fn config_source(source: ConfigSource) -> &'static str {
+    match source {
+        ConfigSource::DynamicTopic => "topic",
+        ConfigSource::DynamicBroker | ConfigSource::StaticBroker => "broker",
+        ConfigSource::DynamicDefaultBroker => "cluster",
+        ConfigSource::Default => "default",
+        _ => "unknown",
     }
 }

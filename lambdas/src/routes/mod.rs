@@ -2,14 +2,20 @@
 //! to its handler. A deployed function mounts only its own group's
 //! operations; local mode mounts them all.
 
+mod audit;
+mod cluster;
+mod groups;
 mod health;
 mod me;
+mod messages;
+mod openapi;
+mod schema;
 mod topics;
 
 use axum::{
     Router,
     http::{Method, Uri},
-    routing::{MethodRouter, get},
+    routing::{MethodRouter, delete, get, patch, post, put},
 };
 use configurator_api::routes::{Function, OPERATIONS, Operation};
 
@@ -21,26 +27,45 @@ pub fn api(function: Option<Function>) -> Router<AppState> {
         // Every function answers health, openapi and me: the load balancer and the
         // console may reach any of them.
         .filter(|op| function.is_none_or(|f| f == op.function || op.permission.is_none()))
-        .fold(Router::new(), |router, op| match handler(op) {
-            Some(h) => router.route(op.path, h),
-            None => router,
-        })
+        .fold(Router::new(), |router, op| router.route(op.path, handler(op)))
         .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// The handler of each operation id. A new operation in the route table
 /// without an arm here fails the tests (and the process at start).
-fn handler(op: &Operation) -> Option<MethodRouter<AppState>> {
-    Some(match op.id {
+fn handler(op: &Operation) -> MethodRouter<AppState> {
+    match op.id {
         "health" => get(health::health),
+        "openapi" => get(openapi::document),
         "me" => get(me::me),
+        "get_cluster" => get(cluster::get),
+        "get_audit" => get(audit::list),
         "list_topics" => get(topics::list),
-        _ => return None,
-    })
+        "create_topic" => post(topics::create),
+        "get_topic" => get(topics::get),
+        "delete_topic" => delete(topics::delete),
+        "get_topic_configs" => get(topics::configs),
+        "alter_topic_configs" => patch(topics::alter_configs),
+        "add_partitions" => post(topics::add_partitions),
+        "purge_topic" => post(topics::purge),
+        "get_schema" => get(schema::get),
+        "put_schema" => put(schema::put),
+        "delete_schema" => delete(schema::delete),
+        "browse_messages" => get(messages::browse),
+        "produce_message" => post(messages::produce),
+        "list_groups" => get(groups::list),
+        "get_group" => get(groups::get),
+        "delete_group" => delete(groups::delete),
+        "reset_offsets" => post(groups::reset_offsets),
+        other => panic!("API operation {other} has no handler"),
+    }
 }
 
 pub async fn not_found(method: Method, uri: Uri) -> ApiError {
-    ApiError::not_found("not_found", format!("No API route matches {method} {}.", uri.path()))
+    ApiError::not_found(
+        "not_found",
+        format!("No API route matches {method} {}.", uri.path()),
+    )
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {

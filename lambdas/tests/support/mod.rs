@@ -69,6 +69,18 @@ pub async fn create_topic(name: &str, partitions: i32) {
     results[0].as_ref().expect("topic created");
 }
 
+/// The names of the topics the broker holds, asked with a separate client.
+pub fn broker_topics() -> Vec<String> {
+    kafka_admin()
+        .inner()
+        .fetch_metadata(None, Duration::from_secs(5))
+        .expect("metadata")
+        .topics()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect()
+}
+
 /// The identity provider as the Lambdas see it: an issuer with a JWKS.
 pub struct Idp {
     pub issuer: String,
@@ -187,6 +199,44 @@ impl Api {
             base,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Any call with a JSON body (or none); answers status and JSON body.
+    pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A raw body with the given content type, for malformed-input tests.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value, reqwest::header::HeaderMap) {

@@ -1,0 +1,1756 @@
+//! Kong's declarative configuration (gateway/kong.yaml) against the
+//! route table (`configurator_api::routes::OPERATIONS`) and Kong 3.9's schemas
+//! (gateway/kong-3.9-schema.yaml), so the gateway cannot drift silently:
+//! a new operation without its route, a route to the wrong function, a route
+//! that skips authentication, a misspelt plugin field or an Enterprise-only
+//! plugin each fail here with a message saying what to change.
+//!
+//! The template is rendered the way gateway/render.mjs and Terraform render it
+//! (each placeholder becomes the JSON encoding of its value), once with the
+//! values compose.yaml gives the `gateway-config` service and once with
+//! production-like values, and both results are checked.
+//!
+//! Route selection is modelled on Kong 3.9's default router flavor
+//! (`traditional_compatible`, kong/router/transform.lua `get_priority`): a
+//! regex path `~/x` becomes `^/x`, matched by the Rust `regex` crate as in
+//! Kong's ATC router, against the normalised path (query string removed).
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::PathBuf,
+    sync::LazyLock,
+};
+
+use configurator_api::{
+    API_PREFIX, MAX_MESSAGE_BYTES, REQUEST_ID_HEADER,
+    routes::{Function, OPERATIONS, Operation},
+};
+use regex::Regex;
+use serde_json::{Value, json};
+
+const TEMPLATE: &str = "gateway/kong.yaml";
+const SCHEMA: &str = "gateway/kong-3.9-schema.yaml";
+const COMPOSE: &str = "compose.yaml";
+const README: &str = "gateway/README.md";
+
+/// The consumer and acl group of the BFF, the only caller allowed through.
+const BFF: &str = "configurator-bff";
+/// The header the BFF sends its key in (bff/src/upstream.rs).
+const BFF_KEY_HEADER: &str = "apikey";
+/// Lambda's limit for a synchronous invoke payload, in bytes.
+const LAMBDA_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
+/// What every route must run, whatever its level (global, service, route).
+const REQUIRED_EVERYWHERE: &[&str] = &[
+    "jwt",
+    "key-auth",
+    "acl",
+    "rate-limiting",
+    "request-size-limiting",
+    "correlation-id",
+    "prometheus",
+    "aws-lambda",
+];
+/// Plugins that would make this configuration depend on Kong Enterprise.
+const ENTERPRISE_ONLY: &[&str] = &[
+    "request-validator",
+    "openid-connect",
+    "rate-limiting-advanced",
+    "jwt-signer",
+    "oas-validation",
+    "opa",
+];
+const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+/// Values for `{param}`: ordinary names, names equal to the literal segments
+/// of other routes, an encoded slash (Kong keeps reserved characters encoded
+/// when it normalises) and a decoded non-ASCII character (it decodes those).
+const PARAMS: &[&str] = &[
+    "orders.v1",
+    "x",
+    "configs",
+    "partitions",
+    "purge",
+    "schema",
+    "messages",
+    "reset-offsets",
+    "topics",
+    "consumer-groups",
+    "health",
+    "a%2Fb",
+    "café",
+];
+/// Requests that belong to no operation and must match no route at all.
+const OUTSIDE: &[&str] = &[
+    "/",
+    "/api",
+    "/api/v1",
+    "/api/v1/",
+    "/api/v2/topics",
+    "/api/v1/topicsx",
+    "/api/v1/unknown",
+    "/api/v1/health/x",
+    "/api/v1/openapi.jsonx",
+    "/api/v1/openapiXjson",
+    "/api/v1/mex",
+    "/api/v1/consumer-groupsx",
+    "/API/V1/TOPICS",
+    "/apix/v1/topics",
+    "/topics",
+    "/admin",
+    "/metrics",
+];
+
+const SAMPLE_PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAr+bmJSargP25MfSoz37v\n\
+RckxJcQ3xAsAr8kOl5WvXi9+GB6QQhvULAfGQ6LcIPFSgbqRGMrQQQ6fshZmJFWQ\n\
+zQIDAQAB\n\
+-----END PUBLIC KEY-----\n";
+
+// ---------------------------------------------------------------------------
+// Files, YAML, rendering
+// ---------------------------------------------------------------------------
+
+fn read(relative: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// YAML as JSON values, with merge keys (`<<: *anchor`) applied.
+fn yaml(text: &str, what: &str) -> Value {
+    let mut value: serde_norway::Value =
+        serde_norway::from_str(text).unwrap_or_else(|e| panic!("{what} is not valid YAML: {e}"));
+    value.apply_merge().unwrap_or_else(|e| panic!("{what}: {e}"));
+    serde_json::to_value(value).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// The placeholders declared in the template's header comment, in order:
+/// `#   NAME   type   meaning` (the same rule as gateway/render.mjs).
+fn declarations(template: &str) -> Vec<(String, String)> {
+    let line = Regex::new(r"^#\s+([A-Z][A-Z0-9_]*)\s+(string\??|integer|boolean)\s+\S").unwrap();
+    template
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| line.captures(l).map(|c| (c[1].to_owned(), c[2].to_owned())))
+        .collect()
+}
+
+/// A placeholder's value from its text, typed as declared (render.mjs `typed`).
+fn typed(name: &str, ty: &str, raw: Option<&str>) -> Value {
+    let text = raw.unwrap_or("").trim();
+    match ty {
+        "string" => {
+            assert!(!text.is_empty(), "{name} must be set");
+            Value::String(raw.unwrap().to_owned())
+        }
+        "string?" if text.is_empty() || text == "null" => Value::Null,
+        "string?" => Value::String(raw.unwrap().to_owned()),
+        "integer" => json!(
+            text.parse::<i64>()
+                .unwrap_or_else(|_| panic!("{name} must be an integer, got {text:?}"))
+        ),
+        "boolean" => match text {
+            "true" => json!(true),
+            "false" => json!(false),
+            other => panic!("{name} must be true or false, got {other:?}"),
+        },
+        other => panic!("{name}: unknown type {other}"),
+    }
+}
+
+fn placeholder_pattern() -> Regex {
+    Regex::new(r"\$\{([^}]*)\}").unwrap()
+}
+
+/// Each placeholder replaced by the JSON encoding of its value.
+fn render(template: &str, values: &BTreeMap<String, Value>) -> String {
+    placeholder_pattern()
+        .replace_all(template, |c: &regex::Captures| {
+            let value = values
+                .get(&c[1])
+                .unwrap_or_else(|| panic!("no value for ${{{}}}", &c[1]));
+            serde_json::to_string(value).unwrap()
+        })
+        .into_owned()
+}
+
+/// compose.yaml's interpolation of `${VAR:-default}` as Compose does it when
+/// VAR is unset.
+fn compose_default(text: &str) -> String {
+    Regex::new(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}")
+        .unwrap()
+        .replace_all(text, |c: &regex::Captures| {
+            c.get(1).map_or("", |m| m.as_str()).to_owned()
+        })
+        .into_owned()
+}
+
+fn compose() -> Value {
+    yaml(&read(COMPOSE), COMPOSE)
+}
+
+fn compose_env(compose: &Value, service: &str) -> BTreeMap<String, String> {
+    let env = &compose["services"][service]["environment"];
+    let map = env
+        .as_object()
+        .unwrap_or_else(|| panic!("compose.yaml: service {service} needs an `environment` mapping"));
+    map.iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k.clone(), compose_default(&text))
+        })
+        .collect()
+}
+
+/// The values compose.yaml's `gateway-config` service renders with (the
+/// IdP's key is fetched at run time; a sample PEM stands in for it).
+fn compose_values(template: &str) -> BTreeMap<String, Value> {
+    let env = compose_env(&compose(), "gateway-config");
+    declarations(template)
+        .into_iter()
+        .map(|(name, ty)| {
+            let raw = match name.as_str() {
+                "IDP_RSA_PUBLIC_KEY" => Some(SAMPLE_PEM),
+                _ => env.get(&name).map(String::as_str),
+            };
+            let value = typed(&name, &ty, raw);
+            (name, value)
+        })
+        .collect()
+}
+
+/// A production deployment as Terraform would render it: real Lambda
+/// endpoint, function ARNs, Redis for several Kong nodes.
+fn production_values(template: &str) -> BTreeMap<String, Value> {
+    let arn = |f: &str| format!("arn:aws:lambda:eu-west-1:123456789012:function:configurator-prod-{f}");
+    let raw: BTreeMap<&str, String> = [
+        ("IDP_ISSUER", "https://login.example.com/realms/corp".to_owned()),
+        ("IDP_RSA_PUBLIC_KEY", SAMPLE_PEM.to_owned()),
+        ("BFF_API_KEY", "Zk3q/9+x:\"#ab'c".to_owned()),
+        ("AWS_REGION", "eu-west-1".to_owned()),
+        ("LAMBDA_HOST", "lambda.eu-west-1.amazonaws.com".to_owned()),
+        ("LAMBDA_PORT", "443".to_owned()),
+        ("LAMBDA_DISABLE_HTTPS", "false".to_owned()),
+        ("LAMBDA_CLUSTER", arn("cluster")),
+        ("LAMBDA_TOPICS", arn("topics")),
+        ("LAMBDA_MESSAGES", arn("messages")),
+        ("LAMBDA_GROUPS", arn("groups")),
+        ("RATE_LIMIT_POLICY", "redis".to_owned()),
+        (
+            "REDIS_HOST",
+            "master.configurator.abc123.euw1.cache.amazonaws.com".to_owned(),
+        ),
+        ("REDIS_PORT", "6379".to_owned()),
+        ("REDIS_SSL", "true".to_owned()),
+        (
+            "REDIS_PASSWORD",
+            "{vault://env/configurator-redis-password}".to_owned(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    declarations(template)
+        .into_iter()
+        .map(|(name, ty)| {
+            let value = typed(&name, &ty, raw.get(name.as_str()).map(String::as_str));
+            (name, value)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The configuration, checked against Kong 3.9's schemas while it is read
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Plugin {
+    name: String,
+    config: Value,
+}
+
+impl Plugin {
+    fn get(&self, field: &str) -> &Value {
+        &self.config[field]
+    }
+
+    fn strings(&self, field: &str) -> Vec<String> {
+        self.get(field)
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+struct Service {
+    name: String,
+    host: String,
+    plugins: Vec<Plugin>,
+}
+
+#[derive(Debug)]
+struct Route {
+    name: String,
+    service: usize,
+    methods: Vec<String>,
+    paths: Vec<String>,
+    regexes: Vec<Regex>,
+    regex_priority: u64,
+    strip_path: bool,
+    protocols: Vec<String>,
+    plugins: Vec<Plugin>,
+}
+
+#[derive(Debug, Default)]
+struct Consumer {
+    username: String,
+    keys: Vec<Value>,
+    groups: Vec<String>,
+    jwt_secrets: Vec<Value>,
+    plugins: usize,
+}
+
+#[derive(Debug)]
+struct Kong {
+    label: &'static str,
+    globals: Vec<Plugin>,
+    services: Vec<Service>,
+    routes: Vec<Route>,
+    consumers: Vec<Consumer>,
+}
+
+fn schema() -> Value {
+    yaml(&read(SCHEMA), SCHEMA)
+}
+
+fn object<'a>(
+    value: &'a Value,
+    at: &str,
+    errors: &mut Vec<String>,
+) -> Option<&'a serde_json::Map<String, Value>> {
+    let o = value.as_object();
+    if o.is_none() {
+        errors.push(format!("{at}: expected a mapping, got {value}"));
+    }
+    o
+}
+
+/// One value against one field description of the schema fixture.
+fn check_value(at: &str, value: &Value, field: &Value, errors: &mut Vec<String>) {
+    if value.is_null() {
+        if field["required"] == json!(true) {
+            errors.push(format!("{at}: required"));
+        }
+        return;
+    }
+    let ty = field["type"].as_str().unwrap_or("any");
+    if let Some(text) = value.as_str()
+        && text.starts_with("{vault://")
+    {
+        if field["referenceable"] != json!(true) {
+            errors.push(format!(
+                "{at}: Kong 3.9 resolves vault references only in referenceable fields; this one would keep {text:?} literally"
+            ));
+        }
+        return;
+    }
+    let ok = match ty {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "boolean" => value.is_boolean(),
+        "array" | "set" => value.is_array(),
+        "record" => value.is_object(),
+        "host" => value.as_str().is_some_and(|h| {
+            Regex::new(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+                .unwrap()
+                .is_match(h)
+        }),
+        "port" => value.as_u64().is_some_and(|p| p <= 65535),
+        _ => true,
+    };
+    if !ok {
+        errors.push(format!("{at}: {value} is not a valid {ty}"));
+        return;
+    }
+    if let Some(allowed) = field["one_of"].as_array()
+        && !allowed.contains(value)
+    {
+        errors.push(format!(
+            "{at}: {value} is not one of {}",
+            Value::Array(allowed.clone())
+        ));
+    }
+    if let Some([low, high]) = field["between"].as_array().map(Vec::as_slice)
+        && let (Some(v), Some(l), Some(h)) = (value.as_f64(), low.as_f64(), high.as_f64())
+        && !(l..=h).contains(&v)
+    {
+        errors.push(format!("{at}: {v} is not between {l} and {h}"));
+    }
+    if let (Some(gt), Some(v)) = (field["gt"].as_f64(), value.as_f64())
+        && v <= gt
+    {
+        errors.push(format!("{at}: {v} must be greater than {gt}"));
+    }
+    if let (Some(items), Some(elements)) = (value.as_array(), field.get("elements")) {
+        for (i, item) in items.iter().enumerate() {
+            check_value(&format!("{at}[{i}]"), item, elements, errors);
+        }
+        if ty == "set" {
+            let distinct: BTreeSet<String> = items.iter().map(Value::to_string).collect();
+            if distinct.len() != items.len() {
+                errors.push(format!("{at}: a set must not repeat elements"));
+            }
+        }
+    }
+    if let (Some(map), Some(fields)) = (value.as_object(), field["fields"].as_object()) {
+        check_fields(at, map, fields, errors);
+    }
+}
+
+fn check_fields(
+    at: &str,
+    map: &serde_json::Map<String, Value>,
+    fields: &serde_json::Map<String, Value>,
+    errors: &mut Vec<String>,
+) {
+    for (key, value) in map {
+        match fields.get(key) {
+            Some(field) => check_value(&format!("{at}.{key}"), value, field, errors),
+            None => errors.push(format!(
+                "{at}.{key}: no such field in Kong 3.9 (known: {})",
+                fields.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+    for (key, field) in fields {
+        if field["required"] == json!(true) && !map.contains_key(key) {
+            errors.push(format!("{at}.{key}: required"));
+        }
+    }
+}
+
+/// An entity's own fields (children named in `nested` are left to the caller).
+fn check_entity(kind: &str, at: &str, entity: &Value, schema: &Value, errors: &mut Vec<String>) {
+    let Some(map) = object(entity, at, errors) else {
+        return;
+    };
+    let description = &schema["entities"][kind];
+    let nested: BTreeSet<&str> = description["nested"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let own: serde_json::Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| !nested.contains(k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    check_fields(at, &own, description["fields"].as_object().unwrap(), errors);
+}
+
+fn read_plugins(at: &str, list: &Value, schema: &Value, errors: &mut Vec<String>) -> Vec<Plugin> {
+    let mut plugins = Vec::new();
+    let Some(items) = list.as_array() else {
+        if !list.is_null() {
+            errors.push(format!("{at}.plugins: expected a list"));
+        }
+        return plugins;
+    };
+    let bundled = schema["bundled_plugins"].as_array().unwrap();
+    let entity_fields: BTreeSet<&str> = schema["plugin_entity_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for (i, item) in items.iter().enumerate() {
+        let Some(map) = object(item, &format!("{at}.plugins[{i}]"), errors) else {
+            continue;
+        };
+        let name = map.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+        let here = format!("{at}.plugins[{i}] ({name})");
+        for key in map.keys() {
+            if !entity_fields.contains(key.as_str()) {
+                errors.push(format!("{here}.{key}: no such plugin field in Kong 3.9"));
+            }
+        }
+        if ENTERPRISE_ONLY.contains(&name.as_str()) {
+            errors.push(format!(
+                "{here}: a Kong Enterprise plugin; this gateway runs Kong OSS"
+            ));
+            continue;
+        } else if !bundled.contains(&json!(name)) {
+            errors.push(format!("{here}: not a plugin bundled with Kong OSS 3.9"));
+            continue;
+        }
+        if map.get("enabled") == Some(&json!(false)) {
+            errors.push(format!(
+                "{here}: disabled plugins are not allowed (a disabled route-level instance does not switch off the global one, it only confuses)"
+            ));
+        }
+        let config = map.get("config").cloned().unwrap_or(json!({}));
+        match schema["plugins"][&name]["config"].as_object() {
+            Some(fields) => {
+                if let Some(c) = object(&config, &format!("{here}.config"), errors) {
+                    check_fields(&format!("{here}.config"), c, fields, errors);
+                }
+            }
+            None => errors.push(format!(
+                "{here}: gateway/kong-3.9-schema.yaml has no schema for it; transcribe kong/plugins/{name}/schema.lua (tag 3.9.1) first"
+            )),
+        }
+        plugins.push(Plugin { name, config });
+    }
+    plugins
+}
+
+/// Kong's priority for a route in the `traditional_compatible` router
+/// (kong/router/transform.lua `get_priority`), for the fields used here.
+fn kong_priority(route: &Route) -> u64 {
+    let match_weight = u64::from(!route.methods.is_empty()) + u64::from(!route.paths.is_empty());
+    let regex_url = route.paths.iter().all(|p| p.starts_with('~'));
+    (match_weight << 61) | (u64::from(regex_url) << 51) | (route.regex_priority << 19)
+}
+
+fn parse(label: &'static str, rendered: &str) -> Result<Kong, Vec<String>> {
+    let schema = schema();
+    let doc = yaml(rendered, TEMPLATE);
+    let mut errors = Vec::new();
+    let Some(top) = object(&doc, "(top)", &mut errors) else {
+        return Err(errors);
+    };
+    for key in top.keys() {
+        if ![
+            "_format_version",
+            "_transform",
+            "_comment",
+            "plugins",
+            "services",
+            "consumers",
+        ]
+        .contains(&key.as_str())
+        {
+            errors.push(format!(
+                "(top).{key}: not expected here (routes belong under their service, so none is without a target)"
+            ));
+        }
+    }
+    if top.get("_format_version") != Some(&json!("3.0")) {
+        errors.push("(top)._format_version: must be \"3.0\"".into());
+    }
+
+    let globals = read_plugins("(global)", &doc["plugins"], &schema, &mut errors);
+    let mut services = Vec::new();
+    let mut routes = Vec::new();
+    for (s, service) in doc["services"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let at = format!("services[{s}]");
+        check_entity("services", &at, service, &schema, &mut errors);
+        let name = service["name"].as_str().unwrap_or("").to_owned();
+        let at = format!("service {name}");
+        let host = service["url"]
+            .as_str()
+            .and_then(|u| u.split("://").nth(1))
+            .map(|rest| rest.split(['/', ':']).next().unwrap_or("").to_owned())
+            .or_else(|| service["host"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let plugins = read_plugins(&at, &service["plugins"], &schema, &mut errors);
+        for (r, route) in service["routes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            check_entity(
+                "routes",
+                &format!("{at}.routes[{r}]"),
+                route,
+                &schema,
+                &mut errors,
+            );
+            let name = route["name"].as_str().unwrap_or("").to_owned();
+            let here = format!("route {name}");
+            for forbidden in ["hosts", "headers", "snis", "sources", "destinations"] {
+                if route.get(forbidden).is_some() {
+                    errors.push(format!("{here}: `{forbidden}` is not modelled by the contract test; match on methods and paths only"));
+                }
+            }
+            let strings = |field: &str| -> Vec<String> {
+                route[field]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default()
+            };
+            let paths = strings("paths");
+            let mut regexes = Vec::new();
+            for path in &paths {
+                match path.strip_prefix('~') {
+                    Some(pattern) => match Regex::new(&format!("^{}", pattern.replace("?<", "?P<"))) {
+                        Ok(re) => regexes.push(re),
+                        Err(e) => errors.push(format!("{here}: path {path:?} does not compile: {e}")),
+                    },
+                    None => errors.push(format!(
+                        "{here}: path {path:?} is a prefix path; use a regex path (`~/api/v1/...$`) so it matches exactly"
+                    )),
+                }
+            }
+            let regex_priority = match route["regex_priority"].as_i64().unwrap_or(0) {
+                p @ 0..=0xFFFF_FFFF => p as u64,
+                p => {
+                    errors.push(format!("{here}: regex_priority {p} is outside 0..2^32"));
+                    0
+                }
+            };
+            routes.push(Route {
+                name,
+                service: s,
+                methods: strings("methods"),
+                paths,
+                regexes,
+                regex_priority,
+                strip_path: route["strip_path"].as_bool().unwrap_or(true),
+                protocols: {
+                    let p = strings("protocols");
+                    if p.is_empty() {
+                        vec!["http".into(), "https".into()]
+                    } else {
+                        p
+                    }
+                },
+                plugins: read_plugins(&here, &route["plugins"], &schema, &mut errors),
+            });
+        }
+        services.push(Service { name, host, plugins });
+    }
+
+    let mut consumers = Vec::new();
+    for (c, consumer) in doc["consumers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let at = format!("consumers[{c}]");
+        check_entity("consumers", &at, consumer, &schema, &mut errors);
+        let list = |field: &str| consumer[field].as_array().cloned().unwrap_or_default();
+        for (kind, field) in [
+            ("keyauth_credentials", "keyauth_credentials"),
+            ("jwt_secrets", "jwt_secrets"),
+            ("acls", "acls"),
+        ] {
+            for (i, item) in list(field).iter().enumerate() {
+                check_entity(kind, &format!("{at}.{field}[{i}]"), item, &schema, &mut errors);
+            }
+        }
+        consumers.push(Consumer {
+            username: consumer["username"].as_str().unwrap_or("").to_owned(),
+            keys: list("keyauth_credentials")
+                .iter()
+                .map(|k| k["key"].clone())
+                .collect(),
+            groups: list("acls")
+                .iter()
+                .filter_map(|a| a["group"].as_str().map(str::to_owned))
+                .collect(),
+            jwt_secrets: list("jwt_secrets"),
+            plugins: list("plugins").len(),
+        });
+    }
+
+    if errors.is_empty() {
+        Ok(Kong {
+            label,
+            globals,
+            services,
+            routes,
+            consumers,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The template rendered with compose's values and with production values
+/// (read once; a schema problem fails every test that needs them).
+fn configurations() -> &'static [Kong] {
+    static CONFIGURATIONS: LazyLock<Vec<Kong>> = LazyLock::new(load_configurations);
+    &CONFIGURATIONS
+}
+
+fn load_configurations() -> Vec<Kong> {
+    let template = read(TEMPLATE);
+    [("compose", compose_values(&template)), ("production", production_values(&template))]
+        .into_iter()
+        .map(|(label, values)| {
+            parse(label, &render(&template, &values)).unwrap_or_else(|errors| {
+                panic!(
+                    "{TEMPLATE} rendered with the {label} values does not fit Kong 3.9's schemas ({SCHEMA}):\n  {}",
+                    errors.join("\n  ")
+                )
+            })
+        })
+        .collect()
+}
+
+impl Kong {
+    fn service_of(&self, route: &Route) -> &Service {
+        &self.services[route.service]
+    }
+
+    /// The Lambda function a route ends at: its service's aws-lambda plugin.
+    fn function_of(&self, route: &Route) -> Option<Function> {
+        Function::ALL
+            .into_iter()
+            .find(|f| self.service_of(route).name == service_name(*f))
+    }
+
+    /// The route Kong selects for a request, or None (Kong answers 404).
+    fn route_for(&self, method: &str, path: &str) -> Result<Option<&Route>, String> {
+        let mut matching: Vec<&Route> = self
+            .routes
+            .iter()
+            .filter(|r| r.methods.is_empty() || r.methods.iter().any(|m| m == method))
+            .filter(|r| r.regexes.iter().any(|re| re.is_match(path)))
+            .collect();
+        matching.sort_by_key(|r| std::cmp::Reverse(kong_priority(r)));
+        match matching.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            [first, second, ..] if kong_priority(first) == kong_priority(second) => Err(format!(
+                "{method} {path} matches routes {} and {} with the same priority: Kong's choice would be arbitrary; give the more specific one a higher regex_priority",
+                first.name, second.name
+            )),
+            [first, rest @ ..] => {
+                // Overlaps are meant only between read-only catch-alls.
+                for r in std::iter::once(first).chain(rest) {
+                    if r.methods != ["GET"] {
+                        return Err(format!(
+                            "{method} {path} matches routes {} at once; only GET routes may overlap",
+                            matching
+                                .iter()
+                                .map(|r| r.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+                Ok(Some(first))
+            }
+        }
+    }
+
+    /// The plugins in effect on a route: route over service over global, by name.
+    fn effective(&self, route: &Route) -> BTreeMap<String, (&'static str, Plugin)> {
+        let mut map = BTreeMap::new();
+        for (level, plugins) in [
+            ("global", &self.globals),
+            ("service", &self.service_of(route).plugins),
+            ("route", &route.plugins),
+        ] {
+            for p in plugins {
+                map.insert(p.name.clone(), (level, p.clone()));
+            }
+        }
+        map
+    }
+
+    fn consumer(&self, username: &str) -> Option<&Consumer> {
+        self.consumers.iter().find(|c| c.username == username)
+    }
+}
+
+fn service_name(function: Function) -> String {
+    format!("configurator-{}", function.name())
+}
+
+fn placeholder_of(function: Function) -> String {
+    format!("LAMBDA_{}", function.name().to_uppercase())
+}
+
+fn full(path: &str) -> String {
+    format!("{API_PREFIX}{path}")
+}
+
+/// Concrete request paths for an operation, one per sample parameter value.
+static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{[^}]+\}").unwrap());
+
+fn samples(op: &Operation) -> Vec<String> {
+    let param = &*PARAM;
+    if !op.path.contains('{') {
+        return vec![full(op.path)];
+    }
+    PARAMS
+        .iter()
+        .map(|p| full(&param.replace_all(op.path, *p)))
+        .collect()
+}
+
+/// Whether a concrete path is an instance of an operation's path template.
+fn instance_of(op: &Operation, path: &str) -> bool {
+    let Some(rest) = path.strip_prefix(API_PREFIX) else {
+        return false;
+    };
+    let want: Vec<&str> = op.path.split('/').collect();
+    let have: Vec<&str> = rest.split('/').collect();
+    want.len() == have.len()
+        && want
+            .iter()
+            .zip(&have)
+            .all(|(w, h)| if w.starts_with('{') { !h.is_empty() } else { w == h })
+}
+
+/// The route an operation needs, for failure messages.
+fn suggestion(op: &Operation) -> String {
+    let param = &*PARAM;
+    let regex = param
+        .replace_all(&full(op.path).replace('.', r"\."), "[^/]+")
+        .into_owned();
+    let name = if op.method.is_mutating() {
+        op.id.to_owned()
+    } else {
+        format!("{}-read", op.function.name())
+    };
+    format!(
+        "add to service {} a route `name: {name}`, `methods: [{}]`, `paths: ['~{regex}$']`, `strip_path: false`{}",
+        service_name(op.function),
+        op.method.as_str(),
+        if op.method.is_mutating() {
+            ""
+        } else {
+            " (or widen the function's GET catch-all)"
+        }
+    )
+}
+
+fn fail_if(problems: Vec<String>, what: &str) {
+    let mut seen = BTreeSet::new();
+    let unique: Vec<String> = problems.into_iter().filter(|p| seen.insert(p.clone())).collect();
+    let shown = unique.iter().take(40).cloned().collect::<Vec<_>>().join("\n  ");
+    let more = unique.len().saturating_sub(40);
+    assert!(
+        unique.is_empty(),
+        "{what}:\n  {shown}{}",
+        if more > 0 {
+            format!("\n  … and {more} more")
+        } else {
+            String::new()
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The template itself
+// ---------------------------------------------------------------------------
+
+#[test]
+fn placeholders_are_declared_used_and_safe_for_terraform() {
+    let template = read(TEMPLATE);
+    let declared: BTreeMap<String, String> = declarations(&template).into_iter().collect();
+    assert!(
+        !declared.is_empty(),
+        "{TEMPLATE}: no placeholder table in the header comment"
+    );
+    let used: BTreeSet<String> = placeholder_pattern()
+        .captures_iter(&template)
+        .map(|c| c[1].to_owned())
+        .collect();
+    let mut problems = Vec::new();
+    for name in used.difference(&declared.keys().cloned().collect()) {
+        problems.push(format!(
+            "${{{name}}} is used but not declared in the header comment"
+        ));
+    }
+    for name in declared.keys().filter(|n| !used.contains(*n)) {
+        problems.push(format!("{name} is declared but never used"));
+    }
+    // templatefile() reads `%{` as a directive and `${…}` anywhere, comments included.
+    if template.contains("%{") {
+        problems.push("`%{` would be a Terraform template directive".into());
+    }
+    for (i, line) in template.lines().enumerate() {
+        if line.trim_start().starts_with('#') && line.contains("${") {
+            problems.push(format!(
+                "line {}: a placeholder in a comment would be rendered too",
+                i + 1
+            ));
+        }
+    }
+    // Every value differing per deployment is a placeholder, never written in.
+    for name in [
+        "IDP_ISSUER",
+        "IDP_RSA_PUBLIC_KEY",
+        "BFF_API_KEY",
+        "AWS_REGION",
+        "REDIS_HOST",
+    ] {
+        if !declared.contains_key(name) {
+            problems.push(format!("{name} must be a placeholder"));
+        }
+    }
+    for f in Function::ALL {
+        if !declared.contains_key(&placeholder_of(f)) {
+            problems.push(format!("{} must be a placeholder", placeholder_of(f)));
+        }
+    }
+    fail_if(problems, TEMPLATE);
+}
+
+#[test]
+fn rendering_keeps_every_value_intact() {
+    let template = read(TEMPLATE);
+    for values in [compose_values(&template), production_values(&template)] {
+        let doc = yaml(&render(&template, &values), TEMPLATE);
+        let bff = doc["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["username"] == BFF)
+            .unwrap();
+        assert_eq!(bff["keyauth_credentials"][0]["key"], values["BFF_API_KEY"]);
+        let secret = doc["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|c| c["jwt_secrets"].as_array().and_then(|s| s.first()))
+            .expect("a jwt secret");
+        assert_eq!(
+            secret["rsa_public_key"], values["IDP_RSA_PUBLIC_KEY"],
+            "the PEM's line breaks must survive"
+        );
+        assert_eq!(secret["key"], values["IDP_ISSUER"]);
+        assert!(!render(&template, &values).contains("${"));
+    }
+}
+
+#[test]
+fn configuration_fits_kong_3_9_schemas_and_uses_only_oss_plugins() {
+    // configurations() panics with every schema problem listed.
+    for kong in configurations() {
+        let schema = schema();
+        let mut problems = Vec::new();
+        let all: Vec<&Plugin> = kong
+            .globals
+            .iter()
+            .chain(kong.services.iter().flat_map(|s| &s.plugins))
+            .chain(kong.routes.iter().flat_map(|r| &r.plugins))
+            .collect();
+        for p in &all {
+            if schema["plugins"][&p.name]["priority"].as_u64().is_none() {
+                problems.push(format!("{}: no priority in {SCHEMA}", p.name));
+            }
+        }
+        // Entity checks of the schemas that field types cannot express.
+        for p in &all {
+            match p.name.as_str() {
+                "acl" if p.get("allow").is_array() == p.get("deny").is_array() => {
+                    problems.push("acl: exactly one of allow and deny".into());
+                }
+                "jwt"
+                    if p.get("maximum_expiration").as_f64().unwrap_or(0.0) > 0.0
+                        && !p.strings("claims_to_verify").contains(&"exp".to_owned()) =>
+                {
+                    problems.push("jwt: maximum_expiration needs claims_to_verify to contain exp".into());
+                }
+                "rate-limiting" => {
+                    let periods = ["second", "minute", "hour", "day", "month", "year"];
+                    let limits: Vec<f64> = periods.iter().filter_map(|k| p.get(k).as_f64()).collect();
+                    if limits.is_empty() {
+                        problems.push("rate-limiting: at least one limit".into());
+                    }
+                    if limits.windows(2).any(|w| w[1] < w[0]) {
+                        problems.push("rate-limiting: a longer period cannot have a lower limit".into());
+                    }
+                    let redis = p.get("policy") == "redis";
+                    if !redis && p.get("sync_rate").as_f64().is_some_and(|r| r != -1.0) {
+                        problems.push("rate-limiting: sync_rate only with the redis policy".into());
+                    }
+                    if redis {
+                        for f in ["host", "port", "timeout"] {
+                            if p.get("redis")[f].is_null() {
+                                problems.push(format!("rate-limiting: policy redis needs redis.{f}"));
+                            }
+                        }
+                    }
+                    if p.get("limit_by") != "consumer" {
+                        problems.push("rate-limiting: limit per consumer (limit_by: consumer)".into());
+                    }
+                }
+                "aws-lambda" => {
+                    for f in ["aws_key", "aws_secret", "aws_assume_role_arn", "proxy_url"] {
+                        if !p.get(f).is_null() {
+                            problems.push(format!(
+                                "aws-lambda: {f} must not be set: Kong signs with the task or instance role"
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for c in &kong.consumers {
+            for secret in &c.jwt_secrets {
+                let algorithm = secret["algorithm"].as_str().unwrap_or("HS256");
+                if algorithm != "RS256" {
+                    problems.push(format!(
+                        "consumer {}: jwt secret algorithm {algorithm}, expected RS256",
+                        c.username
+                    ));
+                }
+                if !secret["rsa_public_key"]
+                    .as_str()
+                    .is_some_and(|k| k.contains("-----BEGIN PUBLIC KEY-----"))
+                {
+                    problems.push(format!(
+                        "consumer {}: RS256 needs rsa_public_key (a PEM)",
+                        c.username
+                    ));
+                }
+                if !secret["secret"].is_null() {
+                    problems.push(format!("consumer {}: no shared secret with RS256", c.username));
+                }
+            }
+            if c.plugins > 0 {
+                problems.push(format!(
+                    "consumer {}: consumer-scoped plugins are outside what this test models",
+                    c.username
+                ));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn compose_loads_exactly_the_plugins_the_configuration_uses() {
+    let compose = compose();
+    let env = compose_env(&compose, "kong");
+    let loaded: BTreeSet<String> = env
+        .get("KONG_PLUGINS")
+        .expect("compose.yaml: kong needs KONG_PLUGINS (only what the configuration uses)")
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    for kong in configurations() {
+        let used: BTreeSet<String> = kong
+            .globals
+            .iter()
+            .chain(kong.services.iter().flat_map(|s| &s.plugins))
+            .chain(kong.routes.iter().flat_map(|r| &r.plugins))
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(
+            loaded, used,
+            "compose.yaml KONG_PLUGINS must list exactly the plugins {TEMPLATE} uses"
+        );
+        let required: BTreeSet<String> = REQUIRED_EVERYWHERE.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            used, required,
+            "the configuration uses plugins the contract does not cover, or lacks one"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Routes against the route table
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_operation_reaches_its_own_function_through_exactly_one_route() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        for op in OPERATIONS {
+            let before = problems.len();
+            // The first failing sample path says enough about an operation.
+            for path in samples(op) {
+                if problems.len() > before {
+                    break;
+                }
+                let method = op.method.as_str();
+                match kong.route_for(method, &path) {
+                    Err(e) => problems.push(format!("{} ({method} {path}): {e}", op.id)),
+                    Ok(None) => problems.push(format!(
+                        "{} ({method} {path}): no route matches; {}",
+                        op.id,
+                        suggestion(op)
+                    )),
+                    Ok(Some(route)) => {
+                        if kong.function_of(route) != Some(op.function) {
+                            problems.push(format!(
+                                "{} ({method} {path}) ends at route {} of {}, but its function is {}; {}",
+                                op.id,
+                                route.name,
+                                kong.service_of(route).name,
+                                op.function.name(),
+                                suggestion(op)
+                            ));
+                        }
+                        if op.method.is_mutating() && (route.name != op.id || route.methods != [method]) {
+                            problems.push(format!(
+                                "{} ({method} {path}) ends at route {} (methods {:?}); every mutating operation has its own route named after it: {}",
+                                op.id,
+                                route.name,
+                                route.methods,
+                                suggestion(op)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn no_route_is_extra_or_overbroad() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        let mut names = BTreeSet::new();
+        for route in &kong.routes {
+            if !names.insert(route.name.as_str()) {
+                problems.push(format!("route {}: the name is used twice", route.name));
+            }
+            if route.methods.is_empty() {
+                problems.push(format!(
+                    "route {}: no methods, so it would take writes too; list them",
+                    route.name
+                ));
+            }
+            if route.methods.iter().any(|m| m == "GET") && route.methods != ["GET"] {
+                problems.push(format!(
+                    "route {}: a GET route is read-only: methods must be exactly [GET], got {:?}",
+                    route.name, route.methods
+                ));
+            }
+            if route.methods.len() > 1 {
+                problems.push(format!("route {}: one method per route", route.name));
+            }
+            if route.strip_path {
+                problems.push(format!(
+                    "route {}: strip_path must be false (the Lambdas route on /api/v1/...)",
+                    route.name
+                ));
+            }
+            if route.protocols.iter().any(|p| p != "http" && p != "https") {
+                problems.push(format!(
+                    "route {}: protocols must be http and/or https",
+                    route.name
+                ));
+            }
+            for path in &route.paths {
+                if !path.starts_with(&format!("~{API_PREFIX}/")) || !path.ends_with('$') {
+                    problems.push(format!(
+                        "route {}: path {path:?} must start with ~{API_PREFIX}/ and end with $",
+                        route.name
+                    ));
+                }
+            }
+            // A route no operation ends at is extra.
+            let used = OPERATIONS.iter().any(|op| {
+                samples(op).iter().any(|p| {
+                    kong.route_for(op.method.as_str(), p)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|r| r.name == route.name)
+                })
+            });
+            if !used {
+                problems.push(format!(
+                    "route {} of {}: no operation in configurator_api::routes::OPERATIONS ends here; remove it or add the operation",
+                    route.name,
+                    kong.service_of(route).name
+                ));
+            }
+            if kong.function_of(route).is_none() {
+                problems.push(format!(
+                    "route {}: its service is not one of the Lambda functions",
+                    route.name
+                ));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn no_request_reaches_a_function_that_does_not_own_its_path() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        let paths: BTreeSet<String> = OPERATIONS.iter().flat_map(samples).collect();
+        for path in &paths {
+            // The functions serving some operation at this path, whatever the method.
+            let owners: BTreeSet<&str> = OPERATIONS
+                .iter()
+                .filter(|op| instance_of(op, path))
+                .map(|op| op.function.name())
+                .collect();
+            for method in METHODS {
+                let expected: BTreeSet<&str> = OPERATIONS
+                    .iter()
+                    .filter(|op| op.method.as_str() == *method && instance_of(op, path))
+                    .map(|op| op.function.name())
+                    .collect();
+                match kong.route_for(method, path) {
+                    Err(e) => problems.push(e),
+                    Ok(Some(route)) => {
+                        let got = kong.function_of(route).map_or("?", Function::name);
+                        let fine = if expected.is_empty() {
+                            // No such operation: only a read-only catch-all of
+                            // the path's owner may take it (the Lambda answers 404).
+                            *method == "GET" && owners.contains(got)
+                        } else {
+                            expected.contains(got)
+                        };
+                        if !fine {
+                            problems.push(format!(
+                                "{method} {path} ends at route {} ({got}), but the path belongs to {owners:?} (operations with this method: {expected:?})",
+                                route.name
+                            ));
+                        }
+                    }
+                    Ok(None) => {}
+                }
+            }
+        }
+        for path in OUTSIDE {
+            for method in METHODS {
+                match kong.route_for(method, path) {
+                    Ok(None) => {}
+                    Ok(Some(route)) => problems.push(format!(
+                        "{method} {path} is no API path but matches route {}",
+                        route.name
+                    )),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Authentication, and the plugins on every route
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_route_requires_the_bffs_key_and_a_user_token_unless_the_api_needs_none() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        for route in &kong.routes {
+            let effective = kong.effective(route);
+            let at = format!("route {}", route.name);
+            for name in REQUIRED_EVERYWHERE {
+                if !effective.contains_key(*name) {
+                    problems.push(format!(
+                        "{at}: plugin {name} is not in effect (global, service or route)"
+                    ));
+                }
+            }
+            let (Some((_, jwt)), Some((_, key_auth)), Some((_, acl))) = (
+                effective.get("jwt"),
+                effective.get("key-auth"),
+                effective.get("acl"),
+            ) else {
+                continue;
+            };
+
+            // The BFF's key: header only, stripped, never optional.
+            if !key_auth.get("anonymous").is_null() {
+                problems.push(format!("{at}: key-auth must not have an anonymous consumer"));
+            }
+            if key_auth.get("hide_credentials") != true {
+                problems.push(format!(
+                    "{at}: key-auth must hide the key from the Lambda (hide_credentials)"
+                ));
+            }
+            if key_auth.get("key_in_query") != false || key_auth.get("key_in_body") != false {
+                problems.push(format!("{at}: key-auth must read the key from the header only"));
+            }
+            if key_auth.strings("key_names") != [BFF_KEY_HEADER] {
+                problems.push(format!(
+                    "{at}: key-auth key_names must be [{BFF_KEY_HEADER}], the header the BFF sends"
+                ));
+            }
+            // Only the BFF's group.
+            if acl.strings("allow") != [BFF] || !acl.get("deny").is_null() {
+                problems.push(format!("{at}: acl must allow exactly [{BFF}]"));
+            }
+            // The user's token: from the Authorization header, exp checked.
+            if !jwt.strings("claims_to_verify").contains(&"exp".to_owned()) {
+                problems.push(format!("{at}: jwt must verify exp"));
+            }
+            if jwt.get("key_claim_name") != "iss" {
+                problems.push(format!("{at}: jwt credentials are keyed by iss"));
+            }
+            if jwt.strings("header_names") != ["authorization"]
+                || !jwt.strings("uri_param_names").is_empty()
+                || jwt.get("uri_param_names").is_null()
+                || !jwt.strings("cookie_names").is_empty()
+            {
+                problems.push(format!(
+                    "{at}: jwt must read the token from the Authorization header only (uri_param_names: [], cookie_names: [])"
+                ));
+            }
+
+            // A token may be optional only where every operation needs none.
+            let served: Vec<&Operation> = OPERATIONS
+                .iter()
+                .filter(|op| {
+                    samples(op).iter().any(|p| {
+                        kong.route_for(op.method.as_str(), p)
+                            .ok()
+                            .flatten()
+                            .is_some_and(|r| r.name == route.name)
+                    })
+                })
+                .collect();
+            if let Some(anonymous) = jwt.get("anonymous").as_str() {
+                if let Some(op) = served.iter().find(|op| op.authenticated) {
+                    problems.push(format!(
+                        "{at}: jwt has an anonymous consumer, but {} needs a token; move the unauthenticated operations to a route of their own",
+                        op.id
+                    ));
+                }
+                if route.methods != ["GET"] {
+                    problems.push(format!("{at}: an optional token only on a GET route"));
+                }
+                match kong.consumer(anonymous) {
+                    None => problems.push(format!(
+                        "{at}: jwt's anonymous consumer {anonymous} does not exist"
+                    )),
+                    Some(c) if !c.groups.is_empty() || !c.keys.is_empty() || !c.jwt_secrets.is_empty() => {
+                        problems.push(format!(
+                            "{at}: the anonymous consumer {anonymous} must have no group and no credential"
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            } else if let Some(op) = served.iter().find(|op| !op.authenticated) {
+                problems.push(format!(
+                    "{at}: {} needs no token (authenticated: false) but the route requires one; give it a route whose jwt has `anonymous`",
+                    op.id
+                ));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn consumers_are_the_bff_the_idps_key_and_the_anonymous_one() {
+    let template = read(TEMPLATE);
+    for kong in configurations() {
+        let values = if kong.label == "compose" {
+            compose_values(&template)
+        } else {
+            production_values(&template)
+        };
+        let mut problems = Vec::new();
+        let bff = kong.consumer(BFF).expect("the BFF's consumer");
+        if bff.keys != [values["BFF_API_KEY"].clone()] {
+            problems.push(format!(
+                "{BFF}: exactly one key-auth credential, the BFF_API_KEY placeholder"
+            ));
+        }
+        if bff.groups != [BFF] {
+            problems.push(format!("{BFF}: in the acl group {BFF} only"));
+        }
+        if !bff.jwt_secrets.is_empty() {
+            problems.push(format!(
+                "{BFF}: no jwt credential (a user token must not identify the BFF, or a token alone would pass acl)"
+            ));
+        }
+        let issuers: Vec<&Consumer> = kong
+            .consumers
+            .iter()
+            .filter(|c| !c.jwt_secrets.is_empty())
+            .collect();
+        match issuers.as_slice() {
+            [idp] => {
+                if !idp.groups.is_empty() || !idp.keys.is_empty() {
+                    problems.push(format!(
+                        "{}: holds the IdP's key only; no group, no API key",
+                        idp.username
+                    ));
+                }
+                if idp.jwt_secrets.iter().map(|s| &s["key"]).collect::<Vec<_>>() != [&values["IDP_ISSUER"]] {
+                    problems.push(format!(
+                        "{}: one jwt credential keyed by IDP_ISSUER",
+                        idp.username
+                    ));
+                }
+            }
+            other => problems.push(format!(
+                "exactly one consumer holds the IdP's key, found {}",
+                other.len()
+            )),
+        }
+        for c in &kong.consumers {
+            if c.username != BFF && c.groups.iter().any(|g| g == BFF) {
+                problems.push(format!("{}: only the BFF is in group {BFF}", c.username));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn every_function_has_one_hardened_lambda_target() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        for f in Function::ALL {
+            if !kong.services.iter().any(|s| s.name == service_name(f)) {
+                problems.push(format!(
+                    "no service {} for function {}",
+                    service_name(f),
+                    f.name()
+                ));
+            }
+        }
+        for p in kong
+            .globals
+            .iter()
+            .chain(kong.routes.iter().flat_map(|r| &r.plugins))
+        {
+            if p.name == "aws-lambda" {
+                problems.push("aws-lambda belongs on the services only (one function per service)".into());
+            }
+        }
+        let template = read(TEMPLATE);
+        let values = if kong.label == "compose" {
+            compose_values(&template)
+        } else {
+            production_values(&template)
+        };
+        for s in &kong.services {
+            let at = format!("service {}", s.name);
+            if !s.host.ends_with(".invalid") {
+                problems.push(format!(
+                    "{at}: its URL's host must end in .invalid, so it fails closed without its plugin"
+                ));
+            }
+            let lambdas: Vec<&Plugin> = s.plugins.iter().filter(|p| p.name == "aws-lambda").collect();
+            let [lambda] = lambdas.as_slice() else {
+                problems.push(format!("{at}: exactly one aws-lambda plugin"));
+                continue;
+            };
+            let function = Function::ALL.into_iter().find(|f| service_name(*f) == s.name);
+            match function {
+                Some(f) if lambda.get("function_name") == &values[&placeholder_of(f)] => {}
+                _ => problems.push(format!(
+                    "{at}: function_name must be the placeholder of its own function"
+                )),
+            }
+            let expect = [
+                ("awsgateway_compatible", json!(true)),
+                ("is_proxy_integration", json!(true)),
+                // The default, Tail, returns the function's log tail in a response header.
+                ("log_type", json!("None")),
+                ("invocation_type", json!("RequestResponse")),
+                ("qualifier", json!("live")),
+                // The default, true, silently drops bodies nginx buffered to disk.
+                ("skip_large_bodies", json!(false)),
+                ("base64_encode_body", json!(true)),
+                ("aws_imds_protocol_version", json!("v2")),
+                ("aws_region", values["AWS_REGION"].clone()),
+                ("host", values["LAMBDA_HOST"].clone()),
+                ("port", values["LAMBDA_PORT"].clone()),
+                ("disable_https", values["LAMBDA_DISABLE_HTTPS"].clone()),
+            ];
+            for (field, want) in expect {
+                if lambda.get(field) != &want {
+                    problems.push(format!(
+                        "{at}: aws-lambda {field} must be {want}, got {}",
+                        lambda.get(field)
+                    ));
+                }
+            }
+            if !lambda
+                .get("timeout")
+                .as_f64()
+                .is_some_and(|t| t > 0.0 && t < 30_000.0)
+            {
+                problems.push(format!(
+                    "{at}: aws-lambda timeout must be under the BFF's 30 s upstream timeout, so Kong answers first"
+                ));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn limits_request_ids_and_metrics_are_global() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        let global = |name: &str| kong.globals.iter().find(|p| p.name == name);
+        for name in [
+            "jwt",
+            "key-auth",
+            "acl",
+            "rate-limiting",
+            "request-size-limiting",
+            "correlation-id",
+            "prometheus",
+        ] {
+            if global(name).is_none() {
+                problems.push(format!(
+                    "{name} must be a global plugin, so a new route cannot miss it"
+                ));
+            }
+        }
+        for route in &kong.routes {
+            for p in &route.plugins {
+                if p.name != "jwt" {
+                    problems.push(format!(
+                        "route {}: only jwt may be overridden on a route, found {}",
+                        route.name, p.name
+                    ));
+                }
+            }
+        }
+        for s in &kong.services {
+            for p in &s.plugins {
+                if p.name != "aws-lambda" {
+                    problems.push(format!(
+                        "service {}: only aws-lambda belongs on a service, found {}",
+                        s.name, p.name
+                    ));
+                }
+            }
+        }
+        if let Some(size) = global("request-size-limiting") {
+            let unit = match size.get("size_unit").as_str().unwrap_or("megabytes") {
+                "bytes" => 1,
+                "kilobytes" => 1024,
+                _ => 1024 * 1024,
+            };
+            let allowed = size.get("allowed_payload_size").as_u64().unwrap_or(128) * unit;
+            // A message of MAX_MESSAGE_BYTES as JSON, base64 included, must pass…
+            if allowed < 2 * MAX_MESSAGE_BYTES as u64 {
+                problems.push(format!(
+                    "request-size-limiting: {allowed} bytes is too little for a {MAX_MESSAGE_BYTES}-byte message as JSON"
+                ));
+            }
+            // …and Kong's base64 of the body, plus headers, must fit Lambda's payload limit.
+            if allowed * 4 / 3 + 64 * 1024 > LAMBDA_PAYLOAD_LIMIT {
+                problems.push(format!(
+                    "request-size-limiting: {allowed} bytes, base64-encoded by Kong, exceeds Lambda's {LAMBDA_PAYLOAD_LIMIT}-byte payload limit"
+                ));
+            }
+        }
+        if let Some(id) = global("correlation-id") {
+            if !id
+                .get("header_name")
+                .as_str()
+                .is_some_and(|h| h.eq_ignore_ascii_case(REQUEST_ID_HEADER))
+            {
+                problems.push(format!("correlation-id: header_name must be {REQUEST_ID_HEADER}, the header the BFF and the Lambdas use"));
+            }
+            if id.get("echo_downstream") != true {
+                problems
+                    .push("correlation-id: echo_downstream, so Kong's own answers carry the id too".into());
+            }
+        }
+        if let Some(limit) = global("rate-limiting") {
+            let want = if kong.label == "compose" { "local" } else { "redis" };
+            if limit.get("policy") != want {
+                problems.push(format!(
+                    "rate-limiting: policy must come from RATE_LIMIT_POLICY ({want} here)"
+                ));
+            }
+            if let Some(password) = limit.get("redis")["password"].as_str()
+                && !password.starts_with("{vault://")
+            {
+                problems.push(
+                    "rate-limiting: redis.password must be a vault reference, never the password".into(),
+                );
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Docker Compose and the README
+// ---------------------------------------------------------------------------
+
+#[test]
+fn compose_runs_kong_db_less_with_this_template_and_hides_its_admin_api() {
+    let compose = compose();
+    let services = compose["services"].as_object().expect("compose.yaml: services");
+    let mut problems = Vec::new();
+
+    let render = &services["gateway-config"];
+    let command: Vec<String> = render["command"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let mounts_gateway = render["volumes"].as_array().is_some_and(|v| {
+        v.iter()
+            .any(|m| m.as_str().is_some_and(|m| m.starts_with("./gateway:/gateway")))
+    });
+    if !(mounts_gateway
+        && command.iter().any(|a| a == "/gateway/render.mjs")
+        && command.iter().any(|a| a == &format!("/{TEMPLATE}")))
+    {
+        problems.push(format!(
+            "gateway-config must run gateway/render.mjs on {TEMPLATE}, the file this test checks"
+        ));
+    }
+    let output = command.last().cloned().unwrap_or_default();
+
+    let kong = &services["kong"];
+    let env = compose_env(&compose, "kong");
+    if !kong["image"]
+        .as_str()
+        .is_some_and(|i| i == "kong:3.9" || i.starts_with("kong:3.9."))
+    {
+        problems.push(format!(
+            "kong: image must be Kong OSS 3.9 (kong:3.9…), got {}",
+            kong["image"]
+        ));
+    }
+    if env.get("KONG_DATABASE").map(String::as_str) != Some("off") {
+        problems.push("kong: KONG_DATABASE=off (DB-less)".into());
+    }
+    if env.get("KONG_DECLARATIVE_CONFIG") != Some(&output) {
+        problems.push(format!(
+            "kong: KONG_DECLARATIVE_CONFIG must be what gateway-config writes ({output})"
+        ));
+    }
+    if env
+        .get("KONG_ROUTER_FLAVOR")
+        .is_some_and(|f| f != "traditional_compatible")
+    {
+        problems.push("kong: the routes are checked for the traditional_compatible router".into());
+    }
+    if !env
+        .get("KONG_ADMIN_LISTEN")
+        .is_some_and(|l| l.split(',').all(|l| l.trim().starts_with("127.0.0.1:")))
+    {
+        problems.push("kong: KONG_ADMIN_LISTEN on 127.0.0.1 only".into());
+    }
+    if env.get("KONG_ADMIN_GUI_LISTEN").map(String::as_str) != Some("off") {
+        problems
+            .push("kong: KONG_ADMIN_GUI_LISTEN=off (Kong Manager listens on 0.0.0.0:8002 by default)".into());
+    }
+    for (name, service) in services {
+        for port in service["ports"].as_array().into_iter().flatten() {
+            let text = port.as_str().unwrap_or("");
+            if !text.starts_with("127.0.0.1:") {
+                problems.push(format!("{name}: port {port} must be published on 127.0.0.1 only"));
+            }
+            if name == "kong" && !text.ends_with(":8000") {
+                problems.push(format!(
+                    "kong: only the proxy (8000) may be published, not {text}"
+                ));
+            }
+        }
+    }
+    if !services["kafka"]["image"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("apache/kafka:3.9"))
+    {
+        problems.push("kafka: apache/kafka:3.9.x (KRaft)".into());
+    }
+
+    // The values wired through the stack agree with each other.
+    let config = compose_env(&compose, "gateway-config");
+    let bff = compose_env(&compose, "bff");
+    let idp = compose_env(&compose, "idp");
+    if bff.get("UPSTREAM_API_KEY") != config.get("BFF_API_KEY") {
+        problems.push("bff: UPSTREAM_API_KEY must be the BFF_API_KEY Kong is configured with".into());
+    }
+    if bff.get("UPSTREAM_URL").map(String::as_str) != Some("http://kong:8000") {
+        problems.push("bff: UPSTREAM_URL must be Kong's proxy".into());
+    }
+    let issuer = config.get("IDP_ISSUER");
+    if idp.get("IDP_ISSUER") != issuer || bff.get("OIDC_ISSUER") != issuer {
+        problems
+            .push("the IdP's issuer, Kong's IDP_ISSUER and the BFF's OIDC_ISSUER must be the same".into());
+    }
+    let lambda_at = format!(
+        "http://{}:{}/",
+        config.get("LAMBDA_HOST").cloned().unwrap_or_default(),
+        config.get("LAMBDA_PORT").cloned().unwrap_or_default()
+    );
+    for f in Function::ALL {
+        let service = format!("lambda-{}", f.name());
+        if !services.contains_key(&service) {
+            problems.push(format!("no compose service {service}"));
+            continue;
+        }
+        let env = compose_env(&compose, &service);
+        let name = config.get(&placeholder_of(f)).cloned().unwrap_or_default();
+        if env.get("CONFIGURATOR_FUNCTION").map(String::as_str) != Some(f.name()) {
+            problems.push(format!("{service}: CONFIGURATOR_FUNCTION={}", f.name()));
+        }
+        if env.get("AWS_LAMBDA_RUNTIME_API") != Some(&format!("{lambda_at}{name}")) {
+            problems.push(format!(
+                "{service}: AWS_LAMBDA_RUNTIME_API must be {lambda_at}{name}, where Kong invokes {}",
+                placeholder_of(f)
+            ));
+        }
+        if env.get("OIDC_ISSUER") != issuer {
+            problems.push(format!("{service}: OIDC_ISSUER must be the IdP's issuer"));
+        }
+    }
+    fail_if(problems, COMPOSE);
+}
+
+#[test]
+fn the_readme_documents_every_placeholder() {
+    let readme = read(README);
+    let missing: Vec<String> = declarations(&read(TEMPLATE))
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "{README} does not document {missing:?}");
+}
+
+#[test]
+fn the_route_model_behaves_like_kong() {
+    // Guards for the model itself, on the real configuration.
+    let kong = &configurations()[0];
+    let name = |m: &str, p: &str| kong.route_for(m, p).unwrap().map(|r| r.name.clone());
+    // Anchored at both ends, and the escaped dot is a dot.
+    assert_eq!(
+        name("GET", "/api/v1/openapi.json").as_deref(),
+        Some("cluster-public")
+    );
+    assert_eq!(name("GET", "/api/v1/openapiXjson"), None);
+    // The messages catch-all outranks the topics catch-all under /topics/{t}/messages.
+    assert_eq!(
+        name("GET", "/api/v1/topics/t/messages").as_deref(),
+        Some("messages-read")
+    );
+    assert_eq!(
+        name("GET", "/api/v1/topics/t/configs").as_deref(),
+        Some("topics-read")
+    );
+    // Methods matter: the catch-alls are GET only.
+    assert_eq!(name("POST", "/api/v1/me"), None);
+    assert_eq!(name("DELETE", "/api/v1/topics/t/configs"), None);
+    // Kong keeps %2F encoded when it normalises, so it stays inside one segment.
+    assert_eq!(
+        name("DELETE", "/api/v1/consumer-groups/a%2Fb").as_deref(),
+        Some("delete_group")
+    );
+    assert!(
+        kong_priority(kong.routes.iter().find(|r| r.name == "messages-read").unwrap())
+            > kong_priority(kong.routes.iter().find(|r| r.name == "topics-read").unwrap())
+    );
+}

@@ -1,0 +1,177 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document, generated at start from
+//! the route table and the contract types' JSON Schemas, so it describes
+//! exactly what the code serves (a test checks real answers against it).
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
+use configurator_api::{
+    AddPartitions, AuditList, ClusterInfo, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail, GroupList,
+    Me, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets, ResetResult,
+    TopicConfigs, TopicDetail, TopicList, TopicSchema,
+    routes::{OPERATIONS, Operation},
+};
+use serde_json::{Map, Value, json};
+
+static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
+
+pub async fn document() -> Json<Value> {
+    Json(DOCUMENT.clone())
+}
+
+/// Query parameters: name and description.
+type QueryParams = &'static [(&'static str, &'static str)];
+
+/// What an operation takes and gives, beyond the route table.
+struct Shape {
+    request: Option<Value>,
+    /// Success status and body schema (`None`: no body).
+    response: (u16, Option<Value>),
+    query: QueryParams,
+}
+
+fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
+    let s = |v: Value| Some(v);
+    let (request, response, query): (Option<Value>, (u16, Option<Value>), QueryParams) = match op.id {
+        "health" => (
+            None,
+            (
+                200,
+                s(json!({"type": "object", "properties": {"status": {"const": "ok"}}})),
+            ),
+            &[],
+        ),
+        "openapi" => (None, (200, s(json!({"type": "object"}))), &[]),
+        "me" => (None, (200, s(r::<Me>(g))), &[]),
+        "get_cluster" => (None, (200, s(r::<ClusterInfo>(g))), &[]),
+        "get_audit" => (
+            None,
+            (200, s(r::<AuditList>(g))),
+            &[("limit", "1–1000, default 100")],
+        ),
+        "list_topics" => (
+            None,
+            (200, s(r::<TopicList>(g))),
+            &[
+                ("q", "name contains (case-insensitive)"),
+                ("page", "1-based"),
+                ("per_page", "1–500, default 50"),
+                ("internal", "true to include internal topics"),
+                ("sort", "name | partitions | messages"),
+                ("order", "asc | desc"),
+            ],
+        ),
+        "create_topic" => (s(r::<CreateTopic>(g)), (201, s(r::<TopicDetail>(g))), &[]),
+        "get_topic" | "add_partitions" => (
+            (op.id == "add_partitions").then(|| r::<AddPartitions>(g)),
+            (200, s(r::<TopicDetail>(g))),
+            &[],
+        ),
+        "delete_topic" | "delete_schema" | "delete_group" => (None, (204, None), &[]),
+        "get_topic_configs" => (None, (200, s(r::<TopicConfigs>(g))), &[]),
+        "alter_topic_configs" => (s(r::<ConfigPatch>(g)), (200, s(r::<TopicConfigs>(g))), &[]),
+        "purge_topic" => (s(r::<PurgeRequest>(g)), (200, s(r::<PurgeResult>(g))), &[]),
+        "get_schema" => (None, (200, s(r::<TopicSchema>(g))), &[]),
+        "put_schema" => (s(r::<TopicSchema>(g)), (200, s(r::<TopicSchema>(g))), &[]),
+        "browse_messages" => (
+            None,
+            (200, s(r::<MessagePage>(g))),
+            &[
+                ("partition", "comma-separated partitions, default all"),
+                ("from", "earliest | latest | offset:N | timestamp:MS"),
+                ("limit", "1–500, default 50"),
+                ("q", "key or value contains"),
+                ("cursor", "the previous page's cursor"),
+            ],
+        ),
+        "produce_message" => (s(r::<ProduceRequest>(g)), (201, s(r::<Produced>(g))), &[]),
+        "list_groups" => (None, (200, s(r::<GroupList>(g))), &[]),
+        "get_group" => (None, (200, s(r::<GroupDetail>(g))), &[]),
+        "reset_offsets" => (s(r::<ResetOffsets>(g)), (200, s(r::<ResetResult>(g))), &[]),
+        other => panic!("the OpenAPI document does not describe {other}"),
+    };
+    Shape {
+        request,
+        response,
+        query,
+    }
+}
+
+/// A `$ref` to `T`'s schema in `components/schemas`.
+fn r<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    g.subschema_for::<T>().to_value()
+}
+
+fn build() -> Value {
+    let mut g = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let error = r::<ErrorEnvelope>(&mut g);
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let shape = shape(op, &mut g);
+        let mut parameters: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        parameters.extend(shape.query.iter().map(|(name, description)| {
+            json!({"name": name, "in": "query", "required": false, "description": description,
+                   "schema": {"type": "string"}})
+        }));
+        let mut responses = Map::new();
+        let (status, body) = shape.response;
+        responses.insert(
+            status.to_string(),
+            match body {
+                Some(schema) => json!({"description": "Success",
+                    "content": {"application/json": {"schema": schema}}}),
+                None => json!({"description": "Success, no content"}),
+            },
+        );
+        responses.insert(
+            "default".into(),
+            json!({"description": "Any error, in the one envelope (400, 401, 403, 404, 409, 413, 501, 503, 504)",
+                   "content": {"application/json": {"schema": error}}}),
+        );
+        let mut operation = json!({
+            "operationId": op.id,
+            "summary": op.summary,
+            "tags": [op.function.name()],
+            "parameters": parameters,
+            "responses": responses,
+            "x-configurator-function": op.function.name(),
+        });
+        if let Some(permission) = op.permission {
+            operation["x-configurator-permission"] = json!(permission);
+        }
+        operation["security"] = if op.authenticated {
+            json!([{"bearer": []}])
+        } else {
+            json!([])
+        };
+        if let Some(schema) = shape.request {
+            operation["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": schema}}});
+        }
+        let path = format!("{}{}", configurator_api::API_PREFIX, op.path);
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[op.method.as_str().to_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Configurator API",
+            "version": "1",
+            "description": "Kafka management: topics, messages, schemas, consumer groups, audit. \
+                Every call but health and openapi needs an IdP access token; permissions come from the policy.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": g.take_definitions(true),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    })
+}

@@ -1,0 +1,97 @@
+//! A topic's JSON Schema.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use configurator_api::TopicSchema;
+use serde_json::json;
+
+use crate::{
+    AppState,
+    audit::now_ms,
+    auth::Principal,
+    error::ApiError,
+    extract::Body,
+    kafka::schemas::no_schema,
+    policy::{Action, Resource},
+};
+
+/// `GET /topics/{topic}/schema`; 404 `schema_not_found` when it has none.
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Principal,
+    Path(topic): Path<String>,
+) -> Result<Json<TopicSchema>, ApiError> {
+    caller.require(&state.policy, Action::SchemasRead, Resource::Topic(&topic))?;
+    state.kafka.topic_meta(&topic).await?;
+    state
+        .kafka
+        .schema(&topic)
+        .await?
+        .map(Json)
+        .ok_or_else(|| no_schema(&topic))
+}
+
+/// `PUT /topics/{topic}/schema` → the stored schema with who and when.
+pub async fn put(
+    State(state): State<AppState>,
+    caller: Principal,
+    Path(topic): Path<String>,
+    Body(request): Body<TopicSchema>,
+) -> Result<Json<TopicSchema>, ApiError> {
+    let resource = Resource::Topic(&topic);
+    let outcome = async {
+        caller.require(&state.policy, Action::SchemasWrite, resource)?;
+        state.kafka.topic_meta(&topic).await?;
+        let schema = TopicSchema {
+            schema: request.schema.clone(),
+            updated_by: Some(caller.display_name().to_owned()),
+            updated_at: Some(now_ms()),
+        };
+        state.kafka.put_schema(&topic, schema).await
+    }
+    .await;
+    state
+        .kafka
+        .audited(
+            &caller,
+            Action::SchemasWrite,
+            resource,
+            json!({}),
+            outcome,
+            StatusCode::OK,
+        )
+        .await
+        .map(Json)
+}
+
+/// `DELETE /topics/{topic}/schema` → 204.
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Principal,
+    Path(topic): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let resource = Resource::Topic(&topic);
+    let outcome = async {
+        caller.require(&state.policy, Action::SchemasWrite, resource)?;
+        state
+            .kafka
+            .delete_schema(&topic)
+            .await
+            .map(|_| StatusCode::NO_CONTENT)
+    }
+    .await;
+    state
+        .kafka
+        .audited(
+            &caller,
+            Action::SchemasWrite,
+            resource,
+            json!({"delete": true}),
+            outcome,
+            StatusCode::NO_CONTENT,
+        )
+        .await
+}

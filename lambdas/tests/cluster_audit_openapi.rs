@@ -1,0 +1,236 @@
+//! Cluster, audit trail, the OpenAPI document, and recovery after the broker
+//! comes back.
+
+mod support;
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use configurator_api::routes::OPERATIONS;
+use serde_json::{Value, json};
+use support::{Api, Idp, bootstrap_servers, broker_topics, unique};
+
+const ADMINS: &[&str] = &["kafka-admins"];
+const OPERATORS: &[&str] = &["kafka-operators"];
+const VIEWERS: &[&str] = &["kafka-viewers"];
+
+#[tokio::test]
+async fn the_cluster_view_matches_the_broker() {
+    let idp = Idp::start().await;
+    let api = Api::start(&idp.issuer).await;
+
+    let (status, body, _) = api.get("/cluster", Some(&idp.token("victor", VIEWERS))).await;
+
+    assert_eq!(status, 200, "{body}");
+    let broker = &body["brokers"][0];
+    assert_eq!(
+        format!("{}:{}", broker["host"].as_str().unwrap(), broker["port"]),
+        bootstrap_servers()
+    );
+    assert!(body["topic_count"].as_u64().unwrap() >= (broker_topics().len() as u64).saturating_sub(5));
+    assert!(
+        body["cluster_id"].is_string(),
+        "DescribeCluster names the cluster: {body}"
+    );
+    assert!(body["partition_count"].as_u64().unwrap() >= body["topic_count"].as_u64().unwrap());
+    let (status, _, _) = api
+        .get("/cluster", Some(&idp.token("stranger", &["marketing"])))
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
+    let idp = Idp::start().await;
+    let api = Api::start(&idp.issuer).await;
+    let (alice, oscar) = (idp.token("alice", ADMINS), idp.token("oscar", OPERATORS));
+    let name = unique("it.audited");
+
+    let (status, _) = api
+        .call(
+            "POST",
+            "/topics",
+            &oscar,
+            Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = api
+        .call(
+            "POST",
+            "/topics",
+            &alice,
+            Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, produced) = api
+        .call(
+            "POST",
+            &format!("/topics/{name}/messages"),
+            &oscar,
+            Some(json!({"value": {"data": "secret-payload"}})),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    let (status, body, _) = api.get("/audit?limit=50", Some(&alice)).await;
+    assert_eq!(status, 200, "{body}");
+    let records: Vec<&Value> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["resource"] == format!("topic:{name}"))
+        .collect();
+    // Newest first: the produce, the create, the refused create.
+    let summary: Vec<(&str, &str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap(),
+                r["name"].as_str().unwrap(),
+                r["result"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("messages:produce", "oscar", "ok"),
+            ("topics:create", "alice", "ok"),
+            ("topics:create", "oscar", "forbidden"),
+        ]
+    );
+    assert_eq!(records[1]["parameters"]["partitions"], 1);
+    assert_eq!(records[0]["parameters"]["offset"], produced["offset"]);
+    assert!(
+        !records[0].to_string().contains("secret-payload"),
+        "no message bodies in the audit"
+    );
+    assert!(!records[0]["request_id"].as_str().unwrap().is_empty());
+
+    let (status, _, _) = api.get("/audit", Some(&oscar)).await;
+    assert_eq!(status, 403);
+    let (status, body, _) = api.get("/audit?limit=0", Some(&alice)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_limit"))
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_operation_and_describes_real_answers() {
+    let idp = Idp::start().await;
+    let api = Api::start(&idp.issuer).await;
+
+    let (status, doc, _) = api.get("/openapi.json", None).await;
+
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for op in OPERATIONS {
+        let entry = &doc["paths"][format!("/api/v1{}", op.path)][op.method.as_str().to_lowercase()];
+        assert_eq!(entry["operationId"], op.id, "{} is documented", op.id);
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        OPERATIONS.len(),
+        "nothing undocumented, nothing extra"
+    );
+
+    // Real answers validate against the documented response schemas.
+    let alice = idp.token("alice", ADMINS);
+    for (path, id) in [
+        ("/cluster", "get_cluster"),
+        ("/topics?per_page=5", "list_topics"),
+        ("/me", "me"),
+    ] {
+        let op = OPERATIONS.iter().find(|o| o.id == id).unwrap();
+        let schema = doc["paths"][format!("/api/v1{}", op.path)]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]
+            .clone();
+        let mut rooted = json!({"allOf": [schema], "components": doc["components"].clone()});
+        rooted["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let validator = jsonschema::validator_for(&rooted).expect("the documented schema compiles");
+        let (status, body, _) = api.get(path, Some(&alice)).await;
+        assert_eq!(status, 200);
+        let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{path}: {errors:?}");
+    }
+    let (_, error, _) = api.get("/topics", None).await;
+    let envelope = json!({"allOf": [doc["paths"]["/api/v1/topics"]["get"]["responses"]["default"]["content"]
+        ["application/json"]["schema"].clone()], "components": doc["components"].clone()});
+    assert!(jsonschema::validator_for(&envelope).unwrap().is_valid(&error));
+}
+
+/// A nisshi broker of our own, stopped when dropped.
+struct Broker(Child);
+
+impl Broker {
+    fn start(port: u16) -> Self {
+        let url = format!("tcp://127.0.0.1:{port}");
+        Self(
+            Command::new("nisshi")
+                .args([
+                    "broker",
+                    "--storage-engine",
+                    "memory://nisshi/",
+                    "--listener-url",
+                    &url,
+                ])
+                .args(["--advertised-listener-url", &url])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("nisshi is installed (scripts/setup.sh)"),
+        )
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
+    let idp = Idp::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let api = Api::start_with(&idp.issuer, &format!("127.0.0.1:{port}")).await;
+    let token = idp.token("alice", ADMINS);
+
+    let started = Instant::now();
+    let (status, body, _) = api.get("/cluster", Some(&token)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (503, Some("kafka_unavailable"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let _broker = Broker::start(port);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, _, _) = api.get("/cluster", Some(&token)).await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the API did not recover (last status {status})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,392 @@
+//! Browse, produce and schemas against the real broker; a separate client
+//! checks what was written.
+
+mod support;
+
+use std::time::Duration;
+
+use rdkafka::{
+    ClientConfig, Message, Offset, TopicPartitionList,
+    consumer::{BaseConsumer, Consumer},
+    message::Headers,
+    producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer},
+};
+use serde_json::{Value, json};
+use support::{Api, Idp, bootstrap_servers, create_topic, unique};
+
+const ADMINS: &[&str] = &["kafka-admins"];
+const OPERATORS: &[&str] = &["kafka-operators"];
+const VIEWERS: &[&str] = &["kafka-viewers"];
+
+async fn setup() -> (Idp, Api) {
+    let idp = Idp::start().await;
+    let api = Api::start(&idp.issuer).await;
+    (idp, api)
+}
+
+/// `count` records per partition: key `k{i}`, value `{"n": i, "p": partition}`.
+fn fill(topic: &str, partitions: i32, count: usize) {
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .create()
+        .unwrap();
+    for p in 0..partitions {
+        for i in 0..count {
+            let (key, value) = (format!("k{i}"), json!({"n": i, "p": p}).to_string());
+            producer
+                .send(BaseRecord::to(topic).partition(p).key(&key).payload(&value))
+                .map_err(|(e, _)| e)
+                .unwrap();
+        }
+    }
+    producer.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// Key, value and headers of one record.
+type Record = (Option<Vec<u8>>, Option<Vec<u8>>, Vec<(String, Vec<u8>)>);
+
+/// The record at `offset`, read with a separate consumer.
+fn read_back(topic: &str, partition: i32, offset: i64) -> Record {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .set("group.id", "it-read-back")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+        .unwrap();
+    consumer.assign(&tpl).unwrap();
+    let message = consumer.poll(Duration::from_secs(5)).expect("a record").unwrap();
+    let headers = message
+        .headers()
+        .map(|hs| {
+            hs.iter()
+                .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        message.key().map(<[u8]>::to_vec),
+        message.payload().map(<[u8]>::to_vec),
+        headers,
+    )
+}
+
+fn offsets(page: &Value) -> Vec<(i64, i64)> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["partition"].as_i64().unwrap(), m["offset"].as_i64().unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn browse_reads_from_each_start_with_limits_filters_and_cursors() {
+    let (idp, api) = setup().await;
+    let topic = unique("it.browse");
+    create_topic(&topic, 2).await;
+    fill(&topic, 2, 20);
+    let oscar = idp.token("oscar", OPERATORS);
+    let get = |query: String| {
+        let (api, oscar, topic) = (&api, &oscar, &topic);
+        async move {
+            api.get(&format!("/topics/{topic}/messages?{query}"), Some(oscar))
+                .await
+        }
+    };
+
+    let (status, page, _) = get("partition=1&limit=5".into()).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(offsets(&page), (0..5).map(|o| (1, o)).collect::<Vec<_>>());
+    assert_eq!(page["messages"][2]["key"], json!({"data": "k2", "base64": false}));
+    assert_eq!(
+        page["messages"][2]["value"]["data"],
+        json!({"n": 2, "p": 1}).to_string()
+    );
+    assert!(page["messages"][0]["timestamp"].as_i64().unwrap() > 1_600_000_000_000);
+    // The cursor reads on where the page stopped.
+    let cursor = page["cursor"].as_str().expect("more to read").to_owned();
+    let (_, next, _) = get(format!("limit=5&cursor={cursor}")).await;
+    assert_eq!(offsets(&next), (5..10).map(|o| (1, o)).collect::<Vec<_>>());
+
+    let (_, latest, _) = get("partition=0&from=latest&limit=3".into()).await;
+    assert_eq!(offsets(&latest), [(0, 19), (0, 18), (0, 17)], "newest first");
+    assert!(latest["cursor"].is_null());
+
+    let (_, from_offset, _) = get("partition=0&from=offset:18&limit=50".into()).await;
+    assert_eq!(offsets(&from_offset), [(0, 18), (0, 19)]);
+    assert!(
+        from_offset["cursor"].is_null(),
+        "the partition was read to its end"
+    );
+
+    let (_, future, _) = get(format!("from=timestamp:{}", 4_000_000_000_000i64)).await;
+    assert!(offsets(&future).is_empty());
+    let (_, past, _) = get("from=timestamp:0&limit=500".into()).await;
+    assert_eq!(offsets(&past).len(), 40);
+
+    let (_, filtered, _) = get("q=k17&limit=500".into()).await;
+    assert_eq!(offsets(&filtered), [(0, 17), (1, 17)]);
+    assert_eq!(filtered["scanned"], 40);
+    assert!(filtered["stopped_early"].is_null());
+
+    for (query, code, field) in [
+        ("limit=0", "invalid_limit", "limit"),
+        ("limit=501", "invalid_limit", "limit"),
+        ("partition=9", "invalid_partition", "partition"),
+        ("partition=x", "invalid_partition", "partition"),
+        ("from=yesterday", "invalid_from", "from"),
+        ("from=offset:99", "offset_out_of_range", "from"),
+        ("cursor=nonsense", "invalid_cursor", "cursor"),
+    ] {
+        let (status, body, _) = get(query.into()).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert_eq!(
+            (body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+            (Some(code), Some(field))
+        );
+    }
+    let (status, body, _) = api.get("/topics/it.nope/messages", Some(&oscar)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("topic_not_found"))
+    );
+    let (status, body, _) = api
+        .get(
+            &format!("/topics/{topic}/messages"),
+            Some(&idp.token("victor", VIEWERS)),
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("messages:read")
+    );
+}
+
+#[tokio::test]
+async fn a_scan_is_bounded_and_says_so() {
+    let (idp, api) = setup().await;
+    let topic = unique("it.budget");
+    create_topic(&topic, 1).await;
+    // More records than one browse may read, none matching the filter.
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .set("linger.ms", "20")
+        .create()
+        .unwrap();
+    for _ in 0..60_000 {
+        producer
+            .send(BaseRecord::<(), _>::to(&topic).payload("x"))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+
+    let started = std::time::Instant::now();
+    let (status, page, _) = api
+        .get(
+            &format!("/topics/{topic}/messages?q=needle&limit=10"),
+            Some(&idp.token("alice", ADMINS)),
+        )
+        .await;
+
+    assert_eq!(status, 200, "{page}");
+    assert!(page["messages"].as_array().unwrap().is_empty());
+    let stop = page["stopped_early"]
+        .as_str()
+        .expect("the scan stopped at a budget");
+    assert!(["record_budget", "time_budget"].contains(&stop));
+    assert!(page["scanned"].as_u64().unwrap() <= 50_000);
+    assert!(page["cursor"].is_string(), "it can read on");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn produce_writes_key_value_headers_and_partition() {
+    let (idp, api) = setup().await;
+    let topic = unique("it.produce");
+    create_topic(&topic, 3).await;
+    let oscar = idp.token("oscar", OPERATORS);
+
+    let (status, body) = api
+        .call(
+            "POST",
+            &format!("/topics/{topic}/messages"),
+            &oscar,
+            Some(json!({
+                "key": {"data": "order-1"},
+                "value": {"data": "{\"total\": 12}"},
+                "headers": [{"key": "source", "value": {"data": "console"}},
+                            {"key": "bin", "value": {"data": "AP8=", "base64": true}}],
+                "partition": 2,
+            })),
+        )
+        .await;
+
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["partition"], 2);
+    let offset = body["offset"].as_i64().unwrap();
+    let (key, value, headers) = read_back(&topic, 2, offset);
+    assert_eq!(key.as_deref(), Some(&b"order-1"[..]));
+    assert_eq!(value.as_deref(), Some(&b"{\"total\": 12}"[..]));
+    assert_eq!(
+        headers,
+        [
+            ("source".to_owned(), b"console".to_vec()),
+            ("bin".to_owned(), vec![0x00, 0xff])
+        ]
+    );
+
+    // Binary data comes back as base64 when browsed.
+    let (_, page, _) = api
+        .get(&format!("/topics/{topic}/messages?partition=2"), Some(&oscar))
+        .await;
+    assert_eq!(
+        page["messages"][0]["headers"][1]["value"],
+        json!({"data": "AP8=", "base64": true})
+    );
+
+    for (request, status_code, code, field) in [
+        (
+            json!({"value": {"data": "x"}, "partition": 7}),
+            400,
+            "invalid_partition",
+            Some("partition"),
+        ),
+        (
+            json!({"value": {"data": "%%", "base64": true}}),
+            400,
+            "invalid_base64",
+            Some("value"),
+        ),
+        (
+            json!({"value": {"data": "x".repeat(1_000_001)}}),
+            413,
+            "message_too_large",
+            None,
+        ),
+        (json!({"value": "not an object"}), 400, "invalid_body", None),
+    ] {
+        let (status, body) = api
+            .call(
+                "POST",
+                &format!("/topics/{topic}/messages"),
+                &oscar,
+                Some(request),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (status_code, Some(code)),
+            "{body}"
+        );
+        assert_eq!(body["error"]["field"].as_str(), field);
+    }
+    let (status, _) = api
+        .call(
+            "POST",
+            &format!("/topics/{topic}/messages"),
+            &idp.token("victor", VIEWERS),
+            Some(json!({"value": {"data": "x"}})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, page, _) = api
+        .get(&format!("/topics/{topic}/messages?limit=500"), Some(&oscar))
+        .await;
+    assert_eq!(
+        page["messages"].as_array().unwrap().len(),
+        1,
+        "refused produces wrote nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_topic_schema_governs_produce() {
+    let (idp, api) = setup().await;
+    let topic = unique("it.schema");
+    create_topic(&topic, 1).await;
+    let (alice, oscar, victor) = (
+        idp.token("alice", ADMINS),
+        idp.token("oscar", OPERATORS),
+        idp.token("victor", VIEWERS),
+    );
+    let path = format!("/topics/{topic}/schema");
+    let schema = json!({
+        "type": "object",
+        "required": ["id", "amount"],
+        "properties": {"id": {"type": "string"}, "amount": {"type": "number", "minimum": 0}},
+    });
+
+    let (status, body, _) = api.get(&path, Some(&victor)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("schema_not_found"))
+    );
+    let (status, _) = api
+        .call("PUT", &path, &oscar, Some(json!({"schema": schema})))
+        .await;
+    assert_eq!(status, 403, "operators cannot write schemas");
+    let (status, body) = api
+        .call("PUT", &path, &alice, Some(json!({"schema": {"type": 12}})))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_schema"))
+    );
+    let (status, body) = api
+        .call("PUT", &path, &alice, Some(json!({"schema": schema})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["updated_by"], "alice");
+    let (status, body, _) = api.get(&path, Some(&victor)).await;
+    assert_eq!((status, &body["schema"]), (200, &schema));
+
+    // A second API process (another Lambda instance) enforces it too.
+    let other = Api::start(&idp.issuer).await;
+    let (status, body) = produce(&other, &topic, &oscar, r#"{"id": 7, "amount": -1}"#).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("schema_validation_failed")),
+        "{body}"
+    );
+    let details = body["error"]["details"].as_array().unwrap();
+    let paths: Vec<&str> = details.iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"/id") && paths.contains(&"/amount"), "{body}");
+    let (status, body) = produce(&api, &topic, &oscar, "not json").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("value_not_json"))
+    );
+    let (status, body) = produce(&api, &topic, &oscar, r#"{"id": "a", "amount": 3}"#).await;
+    assert_eq!(status, 201, "{body}");
+    let (_, page, _) = api.get(&format!("/topics/{topic}/messages"), Some(&oscar)).await;
+    assert_eq!(
+        page["messages"].as_array().unwrap().len(),
+        1,
+        "only the valid value was written"
+    );
+
+    let (status, _) = api.call("DELETE", &path, &alice, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = produce(&other, &topic, &oscar, "free text again").await;
+    assert_eq!(status, 201, "without a schema anything goes");
+}
+
+async fn produce(api: &Api, topic: &str, token: &str, value: &str) -> (u16, Value) {
+    api.call(
+        "POST",
+        &format!("/topics/{topic}/messages"),
+        token,
+        Some(json!({"value": {"data": value}})),
+    )
+    .await
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmarks the Lambdas against a broker of their own (release build):
+# GET /topics with 10,000 topics vs the raw metadata fetch, browsing 500
+# messages, consumer groups with lag (when its example exists), process
+# start → first answer, and the binary's size.
+# Knobs: BENCH_TOPICS (10000), BENCH_BROKER_PORT (19592).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+scripts/setup.sh >/dev/null
+port=${BENCH_BROKER_PORT:-19592}
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$port"
+
+step "building release binaries"
+cargo build --release -p configurator-lambdas --bins --examples
+
+nisshi broker --storage-engine memory://nisshi/ --listener-url "tcp://127.0.0.1:$port" \
+  --advertised-listener-url "tcp://127.0.0.1:$port" >target/bench-broker.log 2>&1 &
+broker=$!
+trap 'kill $broker 2>/dev/null || true' EXIT
+sleep 0.5
+
+step "topics and browse"
+target/release/examples/bench_api
+if [ -x target/release/examples/bench_groups ]; then
+  step "consumer groups"
+  target/release/examples/bench_groups "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
+fi
+
+step "process start → first answered request (10 runs)"
+api_port=19593
+for _ in $(seq 10); do
+  start=$(date +%s%N)
+  LISTEN_ADDR="127.0.0.1:$api_port" RUST_LOG=warn target/release/configurator-lambdas &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$api_port/api/v1/health" >/dev/null; do sleep 0.001; done
+  echo "$(( ($(date +%s%N) - start) / 1000000 )) ms"
+  kill $pid; wait $pid 2>/dev/null || true
+done | sort -n | awk '{a[NR]=$1} END {print "start → health answered: p50 " a[int((NR+1)/2)] " ms, max " a[NR] " ms"}'
+
+step "binary size"
+bin=target/release/configurator-lambdas
+strip -o target/configurator-lambdas.stripped "$bin"
+echo "configurator-lambdas: $(du -k "$bin" | cut -f1) KB, stripped $(du -k target/configurator-lambdas.stripped | cut -f1) KB, zipped $(gzip -9c target/configurator-lambdas.stripped | wc -c | awk '{printf "%d", $1/1024}') KB"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Static checks of terraform/ that need no cloud account and no provider
+# download (terraform init/validate/plan do, so they are not run here):
+#   1. every .tf, .tfvars and .hcl file parses (python-hcl2);
+#   2. references across module boundaries resolve (variables, locals,
+#      outputs, module arguments, tfvars keys): terraform/tools/check_references.py;
+#   3. terraform fmt -check, when a terraform binary is installed;
+#   4. the environments' shared files are identical (only terraform.tfvars
+#      and backend.hcl may differ between dev, staging and prod);
+#   5. modules/kong-config (no providers) renders the real gateway/kong.yaml
+#      with terraform itself, and the result is what Kong should get;
+#   6. checkov finds no failed check (skips are written next to the resource
+#      with their reason: grep -rn 'checkov:skip' terraform).
+# Exits non-zero on the first failing step. Needs python-hcl2 and checkov
+# (scripts/setup.sh installs both; no network is used here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$(date +%s)
+
+# python-hcl2 from its own venv (scripts/setup.sh: checkov's parser fork
+# installs a module of the same name), else whatever python3 has.
+HCL2_PYTHON=${CONFIGURATOR_TOOLS_DIR:-$HOME/.cache/configurator}/python-hcl2/bin/python
+[ -x "$HCL2_PYTHON" ] || HCL2_PYTHON=python3
+
+echo "== terraform: parsing every file with python-hcl2"
+"$HCL2_PYTHON" - <<'EOF'
+import pathlib
+import sys
+
+import hcl2
+
+files = sorted(
+    p
+    for pattern in ("*.tf", "*.tfvars", "*.hcl")
+    for p in pathlib.Path("terraform").rglob(pattern)
+    if ".terraform" not in p.parts
+)
+if not files:
+    sys.exit("no Terraform files found under terraform/")
+failed = 0
+for path in files:
+    try:
+        with path.open() as f:
+            hcl2.load(f)
+    except Exception as error:  # the parser raises several types
+        failed += 1
+        print(f"PARSE ERROR {path}: {error}", file=sys.stderr)
+print(f"{len(files)} files parsed, {failed} failed")
+sys.exit(1 if failed else 0)
+EOF
+
+echo "== terraform: cross-checking variables, outputs and module arguments"
+"$HCL2_PYTHON" terraform/tools/check_references.py
+
+if command -v terraform >/dev/null 2>&1; then
+  echo "== terraform fmt -check"
+  # An absent ~/.terraformrc only produces a warning; fmt reads no config.
+  if ! TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform; then
+    echo "terraform fmt: the files above need 'terraform fmt -recursive terraform'" >&2
+    exit 1
+  fi
+else
+  echo "== terraform not installed: skipping fmt -check"
+fi
+
+echo "== environments share main.tf, variables.tf, outputs.tf, versions.tf"
+for file in main.tf variables.tf outputs.tf versions.tf; do
+  for env in staging prod; do
+    if ! cmp -s "terraform/environments/dev/$file" "terraform/environments/$env/$file"; then
+      echo "terraform/environments/$env/$file differs from dev's: keep environment differences in terraform.tfvars" >&2
+      exit 1
+    fi
+  done
+done
+
+if command -v terraform >/dev/null 2>&1 && [ -f gateway/kong.yaml ]; then
+  echo "== terraform: rendering gateway/kong.yaml through modules/kong-config"
+  # The root module has no providers and a local module only, so init needs
+  # no network; its .terraform and state go to a temporary directory.
+  render_tmp=$(mktemp -d)
+  trap 'rm -rf "$render_tmp"' EXIT
+  render() {
+    TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1 TF_DATA_DIR="$render_tmp/.terraform" \
+      terraform -chdir=terraform/tools/kong-render-check "$@"
+  }
+  if ! render init -input=false -no-color >"$render_tmp/init.log" 2>&1 ||
+    ! render apply -auto-approve -input=false -no-color -state="$render_tmp/terraform.tfstate" >"$render_tmp/apply.log" 2>&1; then
+    cat "$render_tmp"/*.log >&2
+    exit 1
+  fi
+  render output -no-color -state="$render_tmp/terraform.tfstate" -json rendered |
+    python3 terraform/tools/check_kong_render.py
+else
+  echo "== terraform or gateway/kong.yaml missing: skipping the Kong config rendering"
+fi
+
+echo "== checkov"
+# --skip-download: no Prisma Cloud calls (guidelines, policies); external
+# modules are not downloaded either (the community VPC module is scanned
+# upstream, our own modules here). checkov exits 1 on any failed check.
+checkov -d terraform --framework terraform --skip-download --quiet --compact 2> >(grep -v 'Failed to download module' >&2)
+
+echo "terraform checks passed in $(($(date +%s) - started))s"

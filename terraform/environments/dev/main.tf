@@ -1,0 +1,165 @@
+# One Configurator environment. The files of environments/dev, staging and
+# prod are the same except terraform.tfvars and backend.hcl
+# (scripts/check-terraform.sh keeps them so).
+
+locals {
+  name = "configurator-${var.environment}"
+  tags = { Project = "configurator", Environment = var.environment }
+}
+
+module "platform" {
+  source = "../../modules/platform"
+
+  name               = local.name
+  log_retention_days = var.log_retention_days
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name                 = local.name
+  cidr                 = var.vpc_cidr
+  azs                  = var.azs
+  enable_nat_gateway   = var.enable_nat_gateway
+  single_nat_gateway   = var.single_nat_gateway
+  console_client_cidrs = var.console_client_cidrs
+  kms_key_arn          = module.platform.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  tags                 = local.tags
+}
+
+module "msk" {
+  source = "../../modules/msk"
+
+  name               = local.name
+  kafka_version      = var.kafka_version
+  broker_count       = length(var.azs) * var.msk_brokers_per_az
+  instance_type      = var.msk_instance_type
+  volume_size_gib    = var.msk_volume_size_gib
+  subnet_ids         = module.network.intra_subnet_ids
+  security_group_id  = module.network.security_group_ids["msk"]
+  kms_key_arn        = module.platform.kms_key_arn
+  log_retention_days = var.log_retention_days
+}
+
+module "lambdas" {
+  source = "../../modules/lambdas"
+
+  name                 = local.name
+  package_path         = var.lambda_package_path
+  memory_mb            = var.lambda_memory_mb
+  reserved_concurrency = var.lambda_reserved_concurrency
+  stable_versions      = var.lambda_stable_versions
+  canary_weight        = var.lambda_canary_weight
+  subnet_ids           = module.network.private_subnet_ids
+  security_group_id    = module.network.security_group_ids["lambda"]
+  kms_key_arn          = module.platform.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  bootstrap_brokers    = module.msk.bootstrap_brokers_iam
+  msk_cluster_arn      = module.msk.cluster_arn
+  msk_topic_arn_prefix = module.msk.topic_arn_prefix
+  msk_group_arn_prefix = module.msk.group_arn_prefix
+  oidc_issuer          = var.oidc_issuer
+  oidc_audience        = var.oidc_audience
+  oidc_groups_claim    = var.oidc_groups_claim
+  policy_file          = var.lambda_policy_file
+}
+
+module "alb" {
+  source = "../../modules/alb"
+
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  subnet_ids          = module.network.private_subnet_ids
+  security_group_id   = module.network.security_group_ids["alb"]
+  certificate_arn     = var.certificate_arn
+  hostname            = var.console_hostname
+  private_zone_id     = var.private_zone_id
+  base_path           = var.base_path
+  deletion_protection = var.deletion_protection
+}
+
+module "redis" {
+  source = "../../modules/redis"
+
+  name               = local.name
+  node_type          = var.redis_node_type
+  nodes              = var.redis_nodes
+  subnet_ids         = module.network.intra_subnet_ids
+  security_group_id  = module.network.security_group_ids["redis"]
+  kms_key_arn        = module.platform.kms_key_arn
+  log_retention_days = var.log_retention_days
+}
+
+module "kong" {
+  source = "../../modules/kong"
+
+  name                        = local.name
+  account_id                  = var.account_id
+  image                       = var.kong_image
+  desired_count               = var.kong_desired_count
+  config_template_path        = var.kong_config_path
+  oidc_issuer                 = var.oidc_issuer
+  idp_rsa_public_key_pem      = var.idp_rsa_public_key_pem
+  redis_host                  = module.redis.primary_endpoint
+  redis_port                  = module.redis.port
+  redis_auth_token_secret_arn = module.redis.auth_token_secret_arn
+  lambda_function_names       = module.lambdas.function_names
+  lambda_alias_name           = module.lambdas.alias_name
+  lambda_alias_arns           = module.lambdas.alias_arns
+  ecs_cluster_arn             = module.platform.ecs_cluster_arn
+  ecs_exec_policy_arn         = module.platform.ecs_exec_policy_arn
+  vpc_id                      = module.network.vpc_id
+  subnet_ids                  = module.network.private_subnet_ids
+  task_security_group_id      = module.network.security_group_ids["kong"]
+  lb_security_group_id        = module.network.security_group_ids["kong_lb"]
+  certificate_arn             = var.certificate_arn
+  hostname                    = var.kong_hostname
+  private_zone_id             = var.private_zone_id
+  access_logs_bucket          = module.alb.access_logs_bucket
+  deletion_protection         = var.deletion_protection
+  kms_key_arn                 = module.platform.kms_key_arn
+  log_retention_days          = var.log_retention_days
+  metric_namespace            = "Configurator/${var.environment}"
+}
+
+module "bff" {
+  source = "../../modules/bff"
+
+  name                        = local.name
+  account_id                  = var.account_id
+  image                       = var.bff_image
+  desired_count               = var.bff_desired_count
+  public_url                  = "https://${var.console_hostname}"
+  base_path                   = var.base_path
+  oidc_issuer                 = var.oidc_issuer
+  oidc_client_id              = var.oidc_client_id
+  upstream_url                = module.kong.proxy_url
+  upstream_api_key_secret_arn = module.kong.bff_api_key_secret_arn
+  extra_environment           = var.bff_extra_environment
+  ecs_cluster_arn             = module.platform.ecs_cluster_arn
+  ecs_exec_policy_arn         = module.platform.ecs_exec_policy_arn
+  subnet_ids                  = module.network.private_subnet_ids
+  security_group_id           = module.network.security_group_ids["bff"]
+  target_group_arn            = module.alb.bff_target_group_arn
+  session_store_secret_arn    = module.redis.url_secret_arn
+  kms_key_arn                 = module.platform.kms_key_arn
+  log_retention_days          = var.log_retention_days
+}
+
+module "observability" {
+  source = "../../modules/observability"
+
+  name                         = local.name
+  kms_key_arn                  = module.platform.kms_key_arn
+  alarm_emails                 = var.alarm_emails
+  lambda_function_names        = module.lambdas.function_names
+  alb_arn_suffix               = module.alb.arn_suffix
+  bff_target_group_arn_suffix  = module.alb.bff_target_group_arn_suffix
+  kong_nlb_arn_suffix          = module.kong.nlb_arn_suffix
+  kong_target_group_arn_suffix = module.kong.target_group_arn_suffix
+  kong_metric_namespace        = module.kong.metric_5xx.namespace
+  kong_metric_name             = module.kong.metric_5xx.name
+  msk_cluster_name             = module.msk.cluster_name
+  msk_broker_count             = length(var.azs) * var.msk_brokers_per_az
+}

@@ -1,0 +1,45 @@
+# prod: one NAT gateway per AZ, Multi-AZ Redis, at least two tasks each,
+# deletion protection on.
+environment = "prod"
+account_id  = "333333333333"
+region      = "eu-central-1"
+
+vpc_cidr             = "10.42.0.0/16"
+azs                  = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+single_nat_gateway   = false
+console_client_cidrs = ["10.0.0.0/8"]
+# Load balancers keep deletion protection everywhere: set false and apply
+# before a terraform destroy.
+deletion_protection = true
+
+certificate_arn  = "arn:aws:acm:eu-central-1:333333333333:certificate/00000000-0000-0000-0000-000000000000"
+console_hostname = "configurator.internal.example.com"
+kong_hostname    = "kong.configurator.internal.example.com"
+private_zone_id  = ""
+
+oidc_issuer    = "https://idp.example.com/realms/prod"
+oidc_client_id = "configurator-bff"
+# The IdP's RS256 signing key (public), for Kong's jwt plugin.
+idp_rsa_public_key_pem = <<-EOT
+  -----BEGIN PUBLIC KEY-----
+  REPLACE-WITH-THE-IDP-SIGNING-KEY
+  -----END PUBLIC KEY-----
+EOT
+
+msk_instance_type   = "kafka.m7g.large"
+msk_volume_size_gib = 500
+
+lambda_reserved_concurrency = {
+  cluster  = 20
+  topics   = 20
+  messages = 40
+  groups   = 20
+}
+
+kong_desired_count = 3
+bff_image          = "333333333333.dkr.ecr.eu-central-1.amazonaws.com/configurator-bff:prod"
+bff_desired_count  = 3
+redis_node_type    = "cache.m7g.large"
+redis_nodes        = 2
+
+alarm_emails = []

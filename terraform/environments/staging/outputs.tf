@@ -1,0 +1,49 @@
+output "console_url" {
+  description = "Where people open the console."
+  value       = module.alb.console_url
+}
+
+output "kong_proxy_url" {
+  description = "Kong's internal proxy URL (reachable from the BFF only)."
+  value       = module.kong.proxy_url
+}
+
+output "msk_bootstrap_brokers" {
+  description = "MSK bootstrap brokers of the IAM listener (port 9098)."
+  value       = module.msk.bootstrap_brokers_iam
+}
+
+output "alb_dns_name" {
+  description = "Point console_hostname here when DNS is not managed by this stack."
+  value       = module.alb.dns_name
+}
+
+output "kong_nlb_dns_name" {
+  description = "Point kong_hostname here when DNS is not managed by this stack."
+  value       = module.kong.nlb_dns_name
+}
+
+output "lambda_latest_versions" {
+  description = "Newest published version per function (for lambda_stable_versions during a canary)."
+  value       = module.lambdas.latest_versions
+}
+
+output "oidc_client_secret_arn" {
+  description = "Put the IdP's client secret here before the BFF's first start."
+  value       = module.bff.oidc_client_secret_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of every alarm."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "dashboard_url" {
+  description = "The CloudWatch dashboard."
+  value       = module.observability.dashboard_url
+}
+
+output "ecs_cluster_name" {
+  description = "For ECS Exec: aws ecs execute-command --cluster <this> ..."
+  value       = module.platform.ecs_cluster_name
+}

@@ -1,0 +1,237 @@
+# The four Lambda functions of the API, one per route group, all from the
+# same `bootstrap.zip` (cargo lambda build --release --arm64 --output-format
+# zip). CONFIGURATOR_FUNCTION tells each which routes it serves; each has its
+# own role that allows only the Kafka actions those routes use.
+#
+# Releases: every apply that changes the zip publishes a new version. The
+# `live` alias (what Kong invokes) points at it directly unless a canary is
+# configured: then it stays on `stable_versions[fn]` and sends
+# `canary_weight` of the traffic to the new version (see the README).
+
+data "aws_partition" "current" {}
+
+locals {
+  functions = toset(["cluster", "topics", "messages", "groups"])
+
+  cluster_arn  = var.msk_cluster_arn
+  all_topics   = "${var.msk_topic_arn_prefix}/*"
+  audit_topic  = "${var.msk_topic_arn_prefix}/${var.audit_topic}"
+  schema_topic = "${var.msk_topic_arn_prefix}/${var.schema_topic}"
+  all_groups   = "${var.msk_group_arn_prefix}/*"
+  # The short-lived consumer that browses messages and reads the audit and
+  # schema topics (assign, no commits) uses this group id.
+  browser_group = "${var.msk_group_arn_prefix}/${var.browser_group}"
+
+  # Kafka permissions per function, as MSK IAM actions (each is the Kafka ACL
+  # of the same name). Notes on the less obvious ones:
+  # - DeleteRecords (purge) is authorised as DELETE on the topic, so the
+  #   topics function needs DeleteTopic for it as well as for deletion.
+  # - Committing offsets (reset-offsets) needs READ on the group *and* on
+  #   the topic: AlterGroup plus ReadData for the groups function.
+  # - The producers are idempotent (enable.idempotence), hence
+  #   WriteDataIdempotently on the cluster wherever WriteData is granted.
+  # - Mutating calls write an audit record to the audit topic.
+  kafka_statements = {
+    cluster = [
+      # GET /cluster, GET /audit (reads the audit topic), GET /me.
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster"], resources = [local.cluster_arn] },
+      { sid = "ReadAudit", actions = ["DescribeTopic", "ReadData"], resources = [local.audit_topic] },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+    ]
+    topics = [
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      {
+        sid = "ManageTopics"
+        actions = [
+          "CreateTopic", "DescribeTopic", "AlterTopic", "DeleteTopic",
+          "DescribeTopicDynamicConfiguration", "AlterTopicDynamicConfiguration",
+        ]
+        resources = [local.all_topics]
+      },
+      { sid = "Schemas", actions = ["ReadData", "WriteData"], resources = [local.schema_topic] },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+    ]
+    messages = [
+      # Browse and produce on any topic (the API's own policy decides who
+      # may); reads schemas for validation and writes audit records.
+      { sid = "Cluster", actions = ["Connect", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      { sid = "Messages", actions = ["DescribeTopic", "ReadData", "WriteData"], resources = [local.all_topics] },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+    ]
+    groups = [
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      # Lag needs offsets of every topic; reset-offsets commits on them.
+      { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = [local.all_topics] },
+      { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = [local.all_groups] },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
+    ]
+  }
+
+  # Which version `live` points at, and whether it splits traffic.
+  stable_version = {
+    for fn in local.functions : fn => lookup(var.stable_versions, fn, aws_lambda_function.this[fn].version)
+  }
+  canary = {
+    for fn in local.functions : fn => var.canary_weight > 0 && contains(keys(var.stable_versions), fn)
+  }
+}
+
+# --- IAM ---------------------------------------------------------------------
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name               = "${var.name}-${each.key}"
+  description        = "Configurator ${each.key} Lambda"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
+  dynamic "statement" {
+    for_each = local.kafka_statements[each.key]
+
+    content {
+      sid       = "Kafka${statement.value.sid}"
+      actions   = [for a in statement.value.actions : "kafka-cluster:${a}"]
+      resources = statement.value.resources
+    }
+  }
+
+  # Its own log group only (the function does not create log groups).
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
+  }
+
+  # The environment variables are encrypted with the environment's key.
+  statement {
+    sid       = "DecryptEnvironment"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "configurator-${each.key}"
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+# ENIs in the VPC: these EC2 actions have no resource-level permissions, so
+# the AWS-managed policy (ENI actions only, no logs) is as narrow as it gets.
+resource "aws_iam_role_policy_attachment" "vpc" {
+  for_each = local.functions
+
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+
+# Active tracing: Lambda sends segments with the function's role.
+resource "aws_iam_role_policy_attachment" "xray" {
+  for_each = local.functions
+
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+# --- Functions ---------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+  #checkov:skip=CKV_AWS_116:Kong invokes these functions synchronously (RequestResponse); a DLQ only ever receives failed asynchronous events, so it would stay empty.
+  #checkov:skip=CKV_AWS_272:The zip is built by cargo lambda and deployed by the same pipeline that builds it; source_code_hash pins the exact artifact. AWS Signer is not set up for this project.
+
+  function_name = "${var.name}-${each.key}"
+  description   = "Configurator API: ${each.key} routes"
+  role          = aws_iam_role.this[each.key].arn
+
+  filename         = var.package_path
+  source_code_hash = filebase64sha256(var.package_path)
+  runtime          = "provided.al2023"
+  handler          = "bootstrap"
+  architectures    = ["arm64"]
+
+  memory_size = var.memory_mb
+  timeout     = var.timeout_seconds
+  # A function cannot starve the others (or the account) of concurrency,
+  # and a runaway caller is throttled instead of overwhelming the cluster.
+  reserved_concurrent_executions = var.reserved_concurrency[each.key]
+
+  # Each change publishes a version for the `live` alias (canary releases).
+  publish     = true
+  kms_key_arn = var.kms_key_arn
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [var.security_group_id]
+  }
+
+  environment {
+    variables = merge(
+      {
+        CONFIGURATOR_FUNCTION    = each.key
+        KAFKA_BOOTSTRAP_SERVERS  = var.bootstrap_brokers
+        KAFKA_AUTH               = "msk-iam"
+        KAFKA_REQUEST_TIMEOUT_MS = tostring(var.kafka_request_timeout_ms)
+        OIDC_ISSUER              = var.oidc_issuer
+        OIDC_AUDIENCE            = var.oidc_audience
+        OIDC_GROUPS_CLAIM        = var.oidc_groups_claim
+      },
+      var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
+    )
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy.function,
+    aws_iam_role_policy_attachment.vpc,
+  ]
+}
+
+resource "aws_lambda_alias" "live" {
+  for_each = local.functions
+
+  name             = var.alias_name
+  description      = "What Kong invokes; splits traffic during a canary release"
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = local.stable_version[each.key]
+
+  dynamic "routing_config" {
+    for_each = local.canary[each.key] ? [1] : []
+
+    content {
+      additional_version_weights = {
+        (aws_lambda_function.this[each.key].version) = var.canary_weight
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+variable "name" {
+  description = "Name prefix; functions are named <name>-cluster, -topics, -messages, -groups."
+  type        = string
+}
+
+variable "package_path" {
+  description = "The zip cargo lambda builds: target/lambda/configurator-lambdas/bootstrap.zip."
+  type        = string
+}
+
+variable "memory_mb" {
+  description = "Memory per function (CPU scales with it)."
+  type        = number
+  default     = 512
+}
+
+variable "timeout_seconds" {
+  description = "Function timeout; above KAFKA_REQUEST_TIMEOUT_MS plus a cold start."
+  type        = number
+  default     = 15
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions per function."
+  type        = map(number)
+  default = {
+    cluster  = 10
+    topics   = 10
+    messages = 20
+    groups   = 10
+  }
+
+  validation {
+    condition     = alltrue([for fn in ["cluster", "topics", "messages", "groups"] : contains(keys(var.reserved_concurrency), fn)])
+    error_message = "reserved_concurrency needs an entry for cluster, topics, messages and groups."
+  }
+}
+
+variable "alias_name" {
+  description = "The alias Kong invokes."
+  type        = string
+  default     = "live"
+}
+
+variable "stable_versions" {
+  description = "During a canary: the version `live` keeps serving, per function (e.g. { topics = \"7\" }). Empty: `live` follows the newest version."
+  type        = map(string)
+  default     = {}
+}
+
+variable "canary_weight" {
+  description = "Share of `live` traffic (0 to 0.5) sent to the newest version of the functions listed in stable_versions."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.canary_weight >= 0 && var.canary_weight <= 0.5
+    error_message = "canary_weight must be between 0 and 0.5; promote by emptying stable_versions instead."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for the functions' ENIs."
+  type        = list(string)
+}
+
+variable "security_group_id" {
+  description = "Security group of the functions."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for environment variables and logs."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function log groups."
+  type        = number
+  default     = 365
+}
+
+variable "bootstrap_brokers" {
+  description = "MSK bootstrap brokers of the IAM listener."
+  type        = string
+}
+
+variable "msk_cluster_arn" {
+  description = "ARN of the MSK cluster."
+  type        = string
+}
+
+variable "msk_topic_arn_prefix" {
+  description = "arn:...:topic/<cluster name>/<cluster uuid>"
+  type        = string
+}
+
+variable "msk_group_arn_prefix" {
+  description = "arn:...:group/<cluster name>/<cluster uuid>"
+  type        = string
+}
+
+variable "audit_topic" {
+  description = "Topic the API writes audit records to."
+  type        = string
+  default     = "__configurator_audit"
+}
+
+variable "schema_topic" {
+  description = "Topic the API keeps topic schemas in."
+  type        = string
+  default     = "__configurator_schemas"
+}
+
+variable "browser_group" {
+  description = "Consumer group id of the API's reading consumer."
+  type        = string
+  default     = "configurator-browser"
+}
+
+variable "kafka_request_timeout_ms" {
+  description = "Upper bound for one broker operation (the API answers 503 past it)."
+  type        = number
+  default     = 4000
+}
+
+variable "oidc_issuer" {
+  description = "Expected iss of access tokens."
+  type        = string
+}
+
+variable "oidc_audience" {
+  description = "Expected aud of access tokens."
+  type        = string
+  default     = "configurator-api"
+}
+
+variable "oidc_groups_claim" {
+  description = "Access-token claim that lists the caller's IdP groups."
+  type        = string
+  default     = "groups"
+}
+
+variable "policy_file" {
+  description = "Path of a permission policy (TOML) inside the package; empty for the built-in policy."
+  type        = string
+  default     = ""
+}

@@ -1,0 +1,72 @@
+variable "name" {
+  description = "Name prefix, e.g. configurator-dev."
+  type        = string
+}
+
+variable "cidr" {
+  description = "The VPC's IPv4 range (a /16 leaves room for /20 workload subnets)."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "azs" {
+  description = "Availability zones by name, listed explicitly so the set never changes behind Terraform's back. Three keep MSK's replication factor at 3."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.azs) >= 2 && length(var.azs) <= 3
+    error_message = "List 2 or 3 availability zones."
+  }
+}
+
+variable "enable_nat_gateway" {
+  description = "NAT for HTTPS to the OIDC issuer and public registries. Turn off only when the IdP and images are reachable privately."
+  type        = bool
+  default     = true
+}
+
+variable "single_nat_gateway" {
+  description = "One shared NAT gateway (cheaper, dev) instead of one per AZ (prod)."
+  type        = bool
+  default     = false
+}
+
+variable "console_client_cidrs" {
+  description = "Networks (office, VPN, peered VPCs) whose people may open the console on the internal ALB."
+  type        = list(string)
+}
+
+variable "bff_port" {
+  description = "Port the BFF container listens on."
+  type        = number
+  default     = 8080
+}
+
+variable "kong_proxy_port" {
+  description = "Kong's proxy port inside the task."
+  type        = number
+  default     = 8000
+}
+
+variable "kong_status_port" {
+  description = "Kong's status API port (health checks)."
+  type        = number
+  default     = 8100
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the flow log group."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Retention of the VPC flow logs."
+  type        = number
+  default     = 365
+}
+
+variable "tags" {
+  description = "Tags for the resources the community modules create."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,57 @@
+# Renders the real gateway/kong.yaml through modules/kong-config with sample
+# values, once for one Kong task (local rate limits) and once for several
+# (Redis). No providers, so scripts/check-terraform.sh applies it offline
+# (state and .terraform in a temporary directory) and
+# ../check_kong_render.py checks what Kong would get.
+
+terraform {
+  required_version = ">= 1.10"
+}
+
+locals {
+  sample = {
+    template_path          = "${path.module}/../../../gateway/kong.yaml"
+    idp_issuer             = "https://idp.example.com/realms/check"
+    idp_rsa_public_key_pem = "-----BEGIN PUBLIC KEY-----\nMIIBCgKCAQEAcheck\n-----END PUBLIC KEY-----\n"
+    bff_api_key            = "check-bff-key"
+    aws_region             = "eu-central-1"
+    lambda_function_names  = { for fn in ["cluster", "topics", "messages", "groups"] : fn => "configurator-check-${fn}" }
+    redis_host             = "redis.check.internal"
+  }
+}
+
+module "one_task" {
+  source = "../../modules/kong-config"
+
+  template_path          = local.sample.template_path
+  idp_issuer             = local.sample.idp_issuer
+  idp_rsa_public_key_pem = local.sample.idp_rsa_public_key_pem
+  bff_api_key            = local.sample.bff_api_key
+  aws_region             = local.sample.aws_region
+  lambda_function_names  = local.sample.lambda_function_names
+  shared_rate_limits     = false
+  redis_host             = local.sample.redis_host
+}
+
+module "several_tasks" {
+  source = "../../modules/kong-config"
+
+  template_path          = local.sample.template_path
+  idp_issuer             = local.sample.idp_issuer
+  idp_rsa_public_key_pem = local.sample.idp_rsa_public_key_pem
+  bff_api_key            = local.sample.bff_api_key
+  aws_region             = local.sample.aws_region
+  lambda_function_names  = local.sample.lambda_function_names
+  shared_rate_limits     = true
+  redis_host             = local.sample.redis_host
+}
+
+output "rendered" {
+  description = "Both renderings and the env var Kong's env vault reads the Redis token from."
+  value = {
+    one_task           = module.one_task.json
+    several_tasks      = module.several_tasks.json
+    redis_password_env = module.several_tasks.redis_password_env
+  }
+  sensitive = true
+}
