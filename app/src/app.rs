@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     api::{self, BASE},
-    components::toast::Toasts,
+    components::{href, toast::Toasts},
     pages::{
         AuditPage, ConfigsTab, GroupDetailPage, GroupsPage, MessagesTab, NotFound, OverviewPage, PartitionsTab,
         SchemaTab, TopicPage, TopicsPage,
@@ -76,10 +76,10 @@ fn Header() -> impl IntoView {
 
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">
+            <a href=href("/") class="brand">
                 <img src=format!("{BASE}/favicon.svg") alt="" width="26" height="26" />
                 <span>"Configurator"</span>
-            </A>
+            </a>
             {move || session.0.with(|me| me.as_ref().map(|me| me.environment.clone())).filter(|e| !e.is_empty()).map(|env| {
                 let kind = match env.to_ascii_lowercase().as_str() {
                     "prod" | "production" | "prd" => "danger",
@@ -120,20 +120,20 @@ fn Sidebar() -> impl IntoView {
     let session = use_session();
     view! {
         <nav class="sidebar" aria-label="Main">
-            <A href="/" exact=true>
+            <A href=href("/") exact=true>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z" /></svg>
                 "Overview"
             </A>
-            <A href="/topics">
+            <A href=href("/topics")>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 5h14M3 10h14M3 15h14" /></svg>
                 "Topics"
             </A>
-            <A href="/groups">
+            <A href=href("/groups")>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
                 "Consumer groups"
             </A>
             <Show when=move || session.can("audit:read")>
-                <A href="/audit">
+                <A href=href("/audit")>
                     <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h6M8 13h6" /></svg>
                     "Audit log"
                 </A>

@@ -4,6 +4,7 @@ mod controls;
 mod dialog;
 mod feedback;
 mod field;
+mod html;
 mod json;
 mod table;
 pub mod toast;
@@ -14,5 +15,6 @@ pub use feedback::{
     CopyButton, ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,
 };
 pub use field::{Field, describe};
+pub use html::{Html, RawBody, clicked};
 pub use json::{JsonView, is_json, pretty_json};
 pub use table::{Pager, SortHeader, TableSkeleton};

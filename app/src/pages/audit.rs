@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{LoadError, ProgressBar, TableSkeleton, set_title},
+    components::{Html, LoadError, ProgressBar, RawBody, TableSkeleton, set_title},
     format,
     load::load,
     query,
@@ -26,6 +26,37 @@ pub fn AuditPage() -> impl IntoView {
         go(&query::url("/audit", &[("q", q), ("limit", limit)]), replace);
     };
     let navigate = StoredValue::new(navigate);
+
+    let rows = Signal::derive(move || {
+        let needle = q.get().to_lowercase();
+        let mut h = Html::new();
+        audit.data.with(|list| {
+            let Some(list) = list else { return };
+            let mut shown = 0;
+            for r in list.records.iter().filter(|r| {
+                needle.is_empty()
+                    || [&r.name, &r.subject, &r.action, &r.resource, &r.result].iter().any(|f| f.to_lowercase().contains(&needle))
+            }) {
+                shown += 1;
+                let params = r.parameters.to_string();
+                h.row("audit-row")
+                    .raw("<td class=\"nowrap\" title=\"").text(&format::iso(r.time)).raw("\"><div>").text(&format::ago(r.time))
+                    .raw("</div><div class=\"muted small mono\">").text(&format::date_time(r.time)).raw("</div></td>")
+                    .raw("<td><div class=\"strong\">").text(&r.name).raw("</div><div class=\"muted small\">").text(&r.subject).raw("</div></td>")
+                    .raw("<td><code class=\"action\">").text(&r.action).raw("</code></td>")
+                    .cell("mono", &r.resource)
+                    .raw("<td class=\"mono small cell-params\" title=\"").text(&params).raw("\">").text(&format::preview(&params, 80)).raw("</td>")
+                    .raw("<td class=\"nowrap\">")
+                    .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
+                    .raw("<div class=\"muted small mono\" title=\"Request id\">").text(&r.request_id).raw("</div></td>")
+                    .end_row();
+            }
+            if shown == 0 {
+                h.empty(6, "Nothing recorded yet.");
+            }
+        });
+        h.finish()
+    });
 
     view! {
         <section class="page">
@@ -64,45 +95,10 @@ pub fn AuditPage() -> impl IntoView {
                         <th scope="col">"Parameters"</th>
                         <th scope="col">"Result"</th>
                     </tr></thead>
-                    {move || {
-                        let needle = q.get().to_lowercase();
-                        match audit.data.get() {
-                            None => view! { <TableSkeleton columns=6 rows=8 /> }.into_any(),
-                            Some(list) => {
-                                let rows: Vec<_> = list.records.into_iter().filter(|r| {
-                                    needle.is_empty() || [&r.name, &r.subject, &r.action, &r.resource, &r.result]
-                                        .iter().any(|f| f.to_lowercase().contains(&needle))
-                                }).collect();
-                                if rows.is_empty() {
-                                    view! { <tbody><tr><td colspan="6" class="empty">"Nothing recorded yet."</td></tr></tbody> }.into_any()
-                                } else {
-                                    view! {
-                                        <tbody>
-                                            {rows.into_iter().map(|r| {
-                                                let ok = r.result == "ok";
-                                                let params = r.parameters.to_string();
-                                                view! {
-                                                    <tr data-testid="audit-row">
-                                                        <td class="nowrap" title=format::iso(r.time)>
-                                                            <div>{format::ago(r.time)}</div>
-                                                            <div class="muted small mono">{format::date_time(r.time)}</div>
-                                                        </td>
-                                                        <td><div class="strong">{r.name}</div><div class="muted small">{r.subject}</div></td>
-                                                        <td><code class="action">{r.action}</code></td>
-                                                        <td class="mono">{r.resource}</td>
-                                                        <td class="mono small cell-params" title=params.clone()>{format::preview(&params, 80)}</td>
-                                                        <td class="nowrap">
-                                                            <span class=if ok { "pill pill-ok" } else { "pill pill-danger" }>{r.result}</span>
-                                                            <div class="muted small mono" title="Request id">{r.request_id}</div>
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    }.into_any()
-                                }
-                            }
-                        }
+                    {move || if audit.data.with(Option::is_none) {
+                        view! { <TableSkeleton columns=6 rows=8 /> }.into_any()
+                    } else {
+                        view! { <RawBody html=rows /> }.into_any()
                     }}
                 </table>
             </div>

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use configurator_api::{ConfigEntry, ConfigPatch};
+use configurator_api::ConfigPatch;
 use leptos::{prelude::*, task::spawn_local};
 use serde::de::IgnoredAny;
 
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{Dialog, DialogError, DialogFooter, Pill, ReadOnlyNote, TableSkeleton, toast},
+    components::{Dialog, DialogError, DialogFooter, Html, RawBody, ReadOnlyNote, TableSkeleton, toast},
     format,
     permissions::use_session,
 };
@@ -74,12 +74,6 @@ fn changes(rows: &[Row]) -> Vec<Change> {
         .collect()
 }
 
-fn source_pill(entry: &ConfigEntry) -> impl IntoView + use<> {
-    let kind = if entry.source == "topic" || !entry.is_default { "info" } else { "neutral" };
-    let source = entry.source.clone();
-    view! { <Pill kind>{source}</Pill> }
-}
-
 #[component]
 pub fn ConfigsTab() -> impl IntoView {
     let topic = use_topic();
@@ -120,8 +114,32 @@ pub fn ConfigsTab() -> impl IntoView {
     };
     // A server error about one config, shown on its row.
     let error_for = move |key: String| {
-        error.with(|e| e.as_ref().filter(|e| e.field() == Some(&format!("configs.{key}"))).map(ApiError::message))
+        error.with(|e| e.as_ref().filter(|e| e.field() == Some(&format!("set.{key}"))).map(ApiError::message))
     };
+
+    let view_rows = Signal::derive(move || {
+        let mut h = Html::new();
+        topic.detail.data.with(|d| {
+            let Some(d) = d else { return };
+            if d.configs.is_empty() {
+                h.empty(3, "The broker reports no configs for this topic: it uses the broker's defaults.");
+            }
+            for c in &d.configs {
+                let value = if c.sensitive { "••••••" } else { c.value.as_deref().unwrap_or("—") };
+                h.row("config-row").cell("mono strong", &c.name).raw("<td class=\"mono\">").text(value);
+                if let Some(ms) = c.name.ends_with(".ms").then(|| value.parse::<i64>().ok()).flatten() {
+                    h.raw(" <span class=\"muted small\">(").text(&format::duration_ms(ms)).raw(")</span>");
+                }
+                h.raw("</td><td>")
+                    .pill(if c.source == "topic" || !c.is_default { "info" } else { "neutral" }, &c.source);
+                if c.read_only {
+                    h.raw(" ").pill("neutral", "read-only");
+                }
+                h.raw("</td>").end_row();
+            }
+        });
+        h.finish()
+    });
 
     view! {
         <div class="section-header">
@@ -160,26 +178,7 @@ pub fn ConfigsTab() -> impl IntoView {
                 </thead>
                 {move || match (topic.detail.data.get(), editing.get()) {
                     (None, _) => view! { <TableSkeleton columns=3 rows=4 /> }.into_any(),
-                    (Some(detail), false) if detail.configs.is_empty() => view! {
-                        <tbody><tr><td colspan="3" class="empty">"The broker reports no configs for this topic: it uses the broker's defaults."</td></tr></tbody>
-                    }.into_any(),
-                    (Some(detail), false) => view! {
-                        <tbody>
-                            {detail.configs.into_iter().map(|c| {
-                                let human = (c.name.ends_with(".ms")).then(|| c.value.as_deref().and_then(|v| v.parse::<i64>().ok()).map(format::duration_ms)).flatten();
-                                view! {
-                                    <tr data-testid="config-row">
-                                        <td class="mono strong">{c.name.clone()}</td>
-                                        <td class="mono">
-                                            {if c.sensitive { "••••••".to_owned() } else { c.value.clone().unwrap_or_else(|| "—".into()) }}
-                                            {human.map(|h| view! { <span class="muted small">{format!(" ({h})")}</span> })}
-                                        </td>
-                                        <td>{source_pill(&c)} {c.read_only.then(|| view! { <Pill kind="neutral">"read-only"</Pill> })}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    }.into_any(),
+                    (Some(_), false) => view! { <RawBody html=view_rows /> }.into_any(),
                     (Some(_), true) => view! {
                         <tbody>
                             <For each=move || rows.get() key=|r| r.id let:row>
@@ -274,11 +273,11 @@ fn ReviewDialog(
         });
     });
     let field_error = move |key: &str| {
-        let field = format!("configs.{key}");
+        let field = format!("set.{key}");
         error.with(|e| e.as_ref().filter(|e| e.field() == Some(field.as_str())).map(ApiError::message))
     };
     let general = Signal::derive(move || {
-        error.get().filter(|e| !e.field().is_some_and(|f| f.starts_with("configs.")))
+        error.get().filter(|e| !e.field().is_some_and(|f| f.starts_with("set.")))
     });
     view! {
         <Dialog title="Review config changes" on_close>

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use configurator_api::{GroupDetail, PartitionLag};
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::{groups::state_kind, reset_offsets::ResetOffsetsDialog};
 use crate::{
     api::{self, ApiError, seg},
-    components::{ConfirmDialog, LoadError, Pill, ReadOnlyNote, Stat, set_title, toast},
+    components::{ConfirmDialog, Html, LoadError, Pill, ReadOnlyNote, href, set_title, toast},
     format,
     load::load,
     permissions::use_session,
@@ -56,7 +56,7 @@ pub fn GroupDetailPage() -> impl IntoView {
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <A href="/groups">"Consumer groups"</A>
+                <a href=href("/groups")>"Consumer groups"</a>
                 <span aria-hidden="true">"/"</span>
                 <span aria-current="page" class="mono">{id}</span>
             </nav>
@@ -80,7 +80,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                 </div>
             </div>
             <LoadError error=group.error retry=group.retry() />
-            {move || group.data.get().map(|group| view! { <GroupBody group /> })}
+            <div inner_html=move || group.data.with(|g| g.as_ref().map(group_body).unwrap_or_default())></div>
             <Show when=move || resetting.get()>
                 {move || group.data.get().map(|g| view! {
                     <ResetOffsetsDialog group=g on_done=move |_| { resetting.set(false); group.reload(); }
@@ -98,123 +98,108 @@ pub fn GroupDetailPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn GroupBody(group: GroupDetail) -> impl IntoView {
-    let mut by_topic: BTreeMap<String, Vec<PartitionLag>> = BTreeMap::new();
+/// Everything about the group that is only shown: numbers, lag per
+/// partition (table and chart) and members.
+fn group_body(group: &GroupDetail) -> String {
+    let mut by_topic: BTreeMap<&str, Vec<&PartitionLag>> = BTreeMap::new();
     for lag in &group.offsets {
-        by_topic.entry(lag.topic.clone()).or_default().push(lag.clone());
+        by_topic.entry(&lag.topic).or_default().push(lag);
     }
-    let topic_count = by_topic.len();
-    let member_count = group.members.len();
-    let partition_count = group.offsets.len();
-    view! {
-        <div class="stats">
-            <Stat label="Total lag"><span class:text-warn={group.total_lag > 0} data-testid="group-total-lag">{format::int(group.total_lag)}</span></Stat>
-            <Stat label="Members">{member_count}</Stat>
-            <Stat label="Topics">{topic_count}</Stat>
-            <Stat label="Partitions">{partition_count}</Stat>
-        </div>
-        <h2 class="section-title">"Lag by partition"</h2>
-        {if by_topic.is_empty() {
-            view! { <div class="card empty-state"><p class="muted">"This group has no committed offsets."</p></div> }.into_any()
-        } else {
-            by_topic.into_iter().map(|(topic, mut lags)| {
-                lags.sort_unstable_by(|a, b| a.partition.cmp(&b.partition));
-                let total: u64 = lags.iter().map(|l| l.lag).sum();
-                let link = format!("/topics/{}", seg(&topic));
-                let chart = view! { <LagChart topic=topic.clone() lags=lags.clone() /> };
-                view! {
-                    <div class="card" data-testid="group-topic">
-                        <div class="card-head">
-                            <h3><A href=link attr:class="mono">{topic}</A></h3>
-                            <span class="muted">{format!("lag {}", format::int(total))}</span>
-                        </div>
-                        {chart}
-                        <table class="table table-plain" data-testid="lag-table">
-                            <thead><tr>
-                                <th scope="col" class="num">"Partition"</th>
-                                <th scope="col" class="num">"Committed offset"</th>
-                                <th scope="col" class="num">"End offset"</th>
-                                <th scope="col" class="num">"Lag"</th>
-                            </tr></thead>
-                            <tbody>
-                                {lags.into_iter().map(|l| view! {
-                                    <tr data-testid="lag-row">
-                                        <td class="num mono strong">{l.partition}</td>
-                                        <td class="num mono">{if l.committed_offset < 0 { "—".to_owned() } else { format::int(l.committed_offset) }}</td>
-                                        <td class="num mono">{format::int(l.end_offset)}</td>
-                                        <td class="num mono" class:text-warn={l.lag > 0}>{format::int(l.lag)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-            }).collect_view().into_any()
-        }}
-        <h2 class="section-title">"Members"</h2>
-        <div class="table-wrap">
-            <table class="table" data-testid="members-table">
-                <thead><tr>
-                    <th scope="col">"Member"</th>
-                    <th scope="col">"Client id"</th>
-                    <th scope="col">"Host"</th>
-                    <th scope="col">"Assigned partitions"</th>
-                </tr></thead>
-                {if group.members.is_empty() {
-                    view! { <tbody><tr><td colspan="4" class="empty">"No active members: the group is not consuming right now."</td></tr></tbody> }.into_any()
-                } else {
-                    view! {
-                        <tbody>
-                            {group.members.into_iter().map(|m| view! {
-                                <tr data-testid="member-row">
-                                    <td class="mono small">{m.member_id}</td>
-                                    <td class="mono">{m.client_id}</td>
-                                    <td class="mono">{m.host}</td>
-                                    <td class="mono small">{m.assignment.iter().map(|a| format!("{}: {}", a.topic, a.partitions.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ")}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    }.into_any()
-                }}
-            </table>
-        </div>
+    let mut h = Html::new();
+    let stat = |h: &mut Html, label: &str, value: &str, id: &str| {
+        h.raw("<div class=\"stat\"><div class=\"stat-label\">").text(label).raw("</div><div class=\"stat-value\" data-testid=\"")
+            .raw(id).raw("\">").text(value).raw("</div></div>");
+    };
+    h.raw("<div class=\"stats\">");
+    stat(&mut h, "Total lag", &format::int(group.total_lag), "group-total-lag");
+    stat(&mut h, "Members", &group.members.len().to_string(), "group-members");
+    stat(&mut h, "Topics", &by_topic.len().to_string(), "group-topics");
+    stat(&mut h, "Partitions", &group.offsets.len().to_string(), "group-partitions");
+    h.raw("</div><h2 class=\"section-title\">Lag by partition</h2>");
+    if by_topic.is_empty() {
+        h.raw("<div class=\"card empty-state\"><p class=\"muted\">This group has no committed offsets.</p></div>");
     }
+    for (topic, mut lags) in by_topic {
+        lags.sort_unstable_by_key(|l| l.partition);
+        let total: u64 = lags.iter().map(|l| l.lag).sum();
+        h.raw("<div class=\"card\" data-testid=\"group-topic\"><div class=\"card-head\"><h3>")
+            .link(&format!("/topics/{}", seg(topic)), "mono", topic)
+            .raw("</h3><span class=\"muted\">lag ")
+            .text(&format::int(total))
+            .raw("</span></div>");
+        lag_chart(&mut h, topic, &lags);
+        h.raw("<table class=\"table table-plain\" data-testid=\"lag-table\"><thead><tr><th scope=\"col\" class=\"num\">Partition</th>\
+            <th scope=\"col\" class=\"num\">Committed offset</th><th scope=\"col\" class=\"num\">End offset</th>\
+            <th scope=\"col\" class=\"num\">Lag</th></tr></thead><tbody>");
+        for l in lags {
+            h.row("lag-row")
+                .cell("num mono strong", &l.partition.to_string())
+                .cell("num mono", &if l.committed_offset < 0 { "—".to_owned() } else { format::int(l.committed_offset) })
+                .cell("num mono", &format::int(l.end_offset))
+                .cell(if l.lag > 0 { "num mono text-warn" } else { "num mono" }, &format::int(l.lag))
+                .end_row();
+        }
+        h.raw("</tbody></table></div>");
+    }
+    h.raw("<h2 class=\"section-title\">Members</h2><div class=\"table-wrap\"><table class=\"table\" data-testid=\"members-table\">\
+        <thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Client id</th><th scope=\"col\">Host</th>\
+        <th scope=\"col\">Assigned partitions</th></tr></thead><tbody>");
+    if group.members.is_empty() {
+        h.empty(4, "No active members: the group is not consuming right now.");
+    }
+    for m in &group.members {
+        let assigned: Vec<String> = m
+            .assignment
+            .iter()
+            .map(|a| format!("{}: {}", a.topic, a.partitions.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")))
+            .collect();
+        h.row("member-row")
+            .cell("mono small", &m.member_id)
+            .cell("mono", &m.client_id)
+            .cell("mono", &m.host)
+            .cell("mono small", &assigned.join("; "))
+            .end_row();
+    }
+    h.raw("</tbody></table></div>");
+    h.finish()
 }
 
 /// Lag per partition as bars (SVG, scaled to the largest lag of the topic;
 /// whole-number coordinates keep float formatting out of the download).
-#[component]
-fn LagChart(topic: String, lags: Vec<PartitionLag>) -> impl IntoView {
+fn lag_chart(h: &mut Html, topic: &str, lags: &[&PartitionLag]) {
     const HEIGHT: u64 = 140;
-    const TOP: u64 = 18;
     const BOTTOM: u64 = 20;
+    const PLOT: u64 = 102;
     const SLOT: u64 = 44;
     const BAR: u64 = 26;
     let width = (lags.len() as u64 * SLOT).max(240);
     let most = lags.iter().map(|l| l.lag).max().unwrap_or(0).max(1);
-    let plot = HEIGHT - TOP - BOTTOM;
     let base = HEIGHT - BOTTOM;
-    let label = format!("Lag per partition of {topic}");
-    view! {
-        <svg class="chart" viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-label=label data-testid="lag-chart"
-            preserveAspectRatio="xMinYMid meet" style=format!("max-width:{width}px")>
-            <line class="chart-axis" x1="0" x2=width.to_string() y1=base.to_string() y2=base.to_string() />
-            {lags.into_iter().enumerate().map(|(i, l)| {
-                let h = (l.lag.min(most) * plot / most).max(u64::from(l.lag > 0) * 2);
-                let x = i as u64 * SLOT + (SLOT - BAR) / 2;
-                let middle = (x + BAR / 2).to_string();
-                view! {
-                    <g class="chart-bar">
-                        <title>{format!("Partition {}: lag {}", l.partition, format::int(l.lag))}</title>
-                        <rect x=x.to_string() y=(base - h).to_string() width=BAR.to_string() height=h.to_string() rx="2" />
-                        <text class="chart-value" x=middle.clone() y=(base - h - 4).to_string() text-anchor="middle">{compact(l.lag)}</text>
-                        <text class="chart-label" x=middle y=(HEIGHT - 5).to_string() text-anchor="middle">{l.partition}</text>
-                    </g>
-                }
-            }).collect_view()}
-        </svg>
+    h.raw(&format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {width} {HEIGHT}\" role=\"img\" data-testid=\"lag-chart\" \
+         preserveAspectRatio=\"xMinYMid meet\" style=\"max-width:{width}px\" aria-label=\""
+    ))
+    .text(&format!("Lag per partition of {topic}"))
+    .raw(&format!("\"><line class=\"chart-axis\" x1=\"0\" x2=\"{width}\" y1=\"{base}\" y2=\"{base}\"/>"));
+    for (i, l) in lags.iter().enumerate() {
+        let bar = (l.lag * PLOT / most).max(u64::from(l.lag > 0) * 2);
+        let x = i as u64 * SLOT + (SLOT - BAR) / 2;
+        let middle = x + BAR / 2;
+        h.raw(&format!(
+            "<g class=\"chart-bar\"><title>Partition {}: lag {}</title>\
+             <rect x=\"{x}\" y=\"{}\" width=\"{BAR}\" height=\"{bar}\" rx=\"2\"/>\
+             <text class=\"chart-value\" x=\"{middle}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+             <text class=\"chart-label\" x=\"{middle}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+            l.partition,
+            format::int(l.lag),
+            base - bar,
+            base - bar - 4,
+            compact(l.lag),
+            HEIGHT - 5,
+            l.partition
+        ));
     }
+    h.raw("</svg>");
 }
 
 /// `1234` → `1.2k`, for labels that must stay short.

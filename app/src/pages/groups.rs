@@ -3,11 +3,11 @@
 
 use configurator_api::{GroupList, GroupSummary};
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::seg,
-    components::{LoadError, Pill, ProgressBar, SortHeader, TableSkeleton, set_title},
+    components::{Html, LoadError, ProgressBar, RawBody, SortHeader, TableSkeleton, set_title},
     format,
     load::load,
     query,
@@ -77,6 +77,27 @@ pub fn GroupsPage() -> impl IntoView {
         Some(list)
     };
 
+    let html = move || {
+        let mut h = Html::new();
+        let list = rows().unwrap_or_default();
+        if list.is_empty() {
+            h.empty(5, if q.get().is_empty() { "No consumer groups." } else { "No consumer groups match." });
+        }
+        for g in &list {
+            h.row("group-row")
+                .raw("<td>")
+                .link(&format!("/groups/{}", seg(&g.group_id)), "mono strong", &g.group_id)
+                .raw("</td><td>")
+                .pill(state_kind(&g.state), &g.state)
+                .raw("</td>")
+                .cell("num", &g.members.to_string())
+                .cell("mono small", &g.topics.join(", "))
+                .cell(if g.total_lag > 0 { "num mono text-warn" } else { "num mono" }, &format::int(g.total_lag))
+                .end_row();
+        }
+        h.finish()
+    };
+
     view! {
         <section class="page">
             <div class="page-header">
@@ -110,24 +131,10 @@ pub fn GroupsPage() -> impl IntoView {
                             <SortHeader label="Total lag" key="lag" sort descending=desc on_sort numeric=true />
                         </tr>
                     </thead>
-                    {move || match rows() {
-                        None => view! { <TableSkeleton columns=5 rows=4 /> }.into_any(),
-                        Some(list) if list.is_empty() => view! {
-                            <tbody><tr><td colspan="5" class="empty">{if q.get().is_empty() { "No consumer groups." } else { "No consumer groups match." }}</td></tr></tbody>
-                        }.into_any(),
-                        Some(list) => view! {
-                            <tbody>
-                                {list.into_iter().map(|g| view! {
-                                    <tr data-testid="group-row">
-                                        <td><A href=format!("/groups/{}", seg(&g.group_id)) attr:class="mono strong">{g.group_id.clone()}</A></td>
-                                        <td><Pill kind=state_kind(&g.state)>{g.state.clone()}</Pill></td>
-                                        <td class="num">{g.members}</td>
-                                        <td class="mono small">{g.topics.join(", ")}</td>
-                                        <td class="num mono" class:text-warn={g.total_lag > 0}>{format::int(g.total_lag)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        }.into_any(),
+                    {move || if groups.data.with(Option::is_none) {
+                        view! { <TableSkeleton columns=5 rows=4 /> }.into_any()
+                    } else {
+                        view! { <RawBody html=Signal::derive(html) /> }.into_any()
                     }}
                 </table>
             </div>

@@ -64,10 +64,13 @@ fn csv_field(s: &str) -> String {
 fn to_csv(messages: &[Message]) -> String {
     let mut out = String::from("partition,offset,timestamp,key,value,headers\n");
     for m in messages {
-        let headers: serde_json::Map<String, serde_json::Value> = m
+        let headers: Vec<String> = m
             .headers
             .iter()
-            .map(|h| (h.key.clone(), h.value.as_ref().map_or(serde_json::Value::Null, |v| v.data.clone().into())))
+            .map(|h| {
+                let value = h.value.as_ref().map_or("null".into(), |v| serde_json::to_string(&v.data).unwrap_or_default());
+                format!("{}:{value}", serde_json::to_string(&h.key).unwrap_or_default())
+            })
             .collect();
         let fields = [
             m.partition.to_string(),
@@ -75,7 +78,7 @@ fn to_csv(messages: &[Message]) -> String {
             m.timestamp.map(format::iso).unwrap_or_default(),
             text_of(&m.key),
             text_of(&m.value),
-            serde_json::Value::Object(headers).to_string(),
+            format!("{{{}}}", headers.join(",")),
         ];
         out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
@@ -212,7 +215,7 @@ fn MessageBrowser() -> impl IntoView {
             c.retain(|x| *x != p);
             if on {
                 c.push(p);
-                c.sort_unstable_by(|a, b| a.cmp(b));
+                c.sort_unstable();
             }
         })
     };

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::components::set_title;
+use crate::components::{href, set_title};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
             <div class="empty-state">
                 <h1>"Page not found"</h1>
                 <p class="muted">"There is no page at this address."</p>
-                <A href="/" attr:class="button">"Go to the overview"</A>
+                <a href=href("/") class="button">"Go to the overview"</a>
             </div>
         </section>
     }

@@ -4,7 +4,7 @@ use configurator_api::{ClusterInfo, GroupList};
 use leptos::prelude::*;
 
 use crate::{
-    components::{HealthPill, LoadError, Stat, href, set_title},
+    components::{HealthPill, Html, LoadError, RawBody, Stat, href, set_title},
     format,
     load::load,
     permissions::use_session,
@@ -23,6 +23,25 @@ pub fn OverviewPage() -> impl IntoView {
             g.as_ref().map(|g| (format::int(g.groups.len() as u32), format::int(g.groups.iter().map(|g| g.total_lag).sum::<u64>())))
         })
     };
+
+    let brokers = Signal::derive(move || {
+        let mut h = Html::new();
+        cluster.data.with(|c| {
+            for b in c.iter().flat_map(|c| c.brokers.iter().map(move |b| (c, b))) {
+                let (c, b) = b;
+                h.row("broker-row")
+                    .cell("num mono", &b.id.to_string())
+                    .cell("mono", &format!("{}:{}", b.host, b.port))
+                    .cell("", b.rack.as_deref().unwrap_or("—"))
+                    .raw("<td>");
+                if c.controller == Some(b.id) {
+                    h.pill("info", "controller");
+                }
+                h.raw("</td>").end_row();
+            }
+        });
+        h.finish()
+    });
 
     view! {
         <section class="page">
@@ -55,16 +74,7 @@ pub fn OverviewPage() -> impl IntoView {
                             <th scope="col">"Rack"</th>
                             <th scope="col">"Role"</th>
                         </tr></thead>
-                        <tbody>
-                            {move || cluster.data.get().map(|c| c.brokers.into_iter().map(|b| view! {
-                                <tr data-testid="broker-row">
-                                    <td class="num mono">{b.id}</td>
-                                    <td class="mono">{format!("{}:{}", b.host, b.port)}</td>
-                                    <td>{b.rack.unwrap_or_else(|| "—".into())}</td>
-                                    <td>{(c.controller == Some(b.id)).then_some(view! { <span class="pill pill-info">"controller"</span> })}</td>
-                                </tr>
-                            }).collect_view())}
-                        </tbody>
+                        <RawBody html=brokers />
                     </table>
                 </div>
                 <div class="card">

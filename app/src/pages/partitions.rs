@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::topic_detail::use_topic;
 use crate::{
-    components::TableSkeleton,
+    components::{Html, RawBody, TableSkeleton, clicked},
     format,
     permissions::use_session,
 };
@@ -15,10 +15,49 @@ pub fn PartitionsTab() -> impl IntoView {
     let session = use_session();
     let can_purge = move || session.can("topics:purge");
     let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    let rows = Signal::derive(move || {
+        let purge = can_purge();
+        let mut h = Html::new();
+        topic.detail.data.with(|d| {
+            let Some(d) = d else { return };
+            let most = d.partitions.iter().map(|p| p.messages).max().unwrap_or(0).max(1);
+            for p in &d.partitions {
+                h.row("partition-row")
+                    .cell("num mono strong", &p.partition.to_string())
+                    .cell("num mono", &if p.leader < 0 { "none".to_owned() } else { p.leader.to_string() })
+                    .cell("mono", &list(&p.replicas))
+                    .raw("<td class=\"mono\">")
+                    .text(&list(&p.isr));
+                if p.isr.len() < p.replicas.len() {
+                    h.raw(" ").pill("warn", "under-replicated");
+                }
+                h.raw("</td>")
+                    .cell("num mono", &format::int(p.low_watermark))
+                    .cell("num mono", &format::int(p.high_watermark))
+                    .cell("num mono", &format::int(p.messages))
+                    .raw("<td class=\"share-col\" aria-hidden=\"true\"><span class=\"share\"><span style=\"width:")
+                    .raw(&(p.messages * 100 / most).to_string())
+                    .raw("%\"></span></span></td>");
+                if purge {
+                    let n = p.partition.to_string();
+                    h.raw("<td class=\"actions\"><button type=\"button\" class=\"button button-small\" data-purge=\"")
+                        .raw(&n)
+                        .raw("\" aria-label=\"Purge partition ")
+                        .raw(&n)
+                        .raw(if p.messages == 0 { "\" disabled>Purge</button></td>" } else { "\">Purge</button></td>" });
+                }
+                h.end_row();
+            }
+        });
+        h.finish()
+    });
 
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid="partitions-table">
+            <table class="table" data-testid="partitions-table"
+                on:click=move |ev| if let Some(p) = clicked(&ev, "data-purge").and_then(|p| p.parse().ok()) {
+                    topic.purge.set(Some(Some(p)));
+                }>
                 <thead>
                     <tr>
                         <th scope="col" class="num">"Partition"</th>
@@ -32,45 +71,10 @@ pub fn PartitionsTab() -> impl IntoView {
                         <Show when=can_purge><th scope="col"><span class="visually-hidden">"Actions"</span></th></Show>
                     </tr>
                 </thead>
-                {move || match (topic.detail.data.get(), can_purge()) {
-                    (None, _) => view! { <TableSkeleton columns=8 rows=4 /> }.into_any(),
-                    (Some(detail), can_purge) => {
-                        let most = detail.partitions.iter().map(|p| p.messages).max().unwrap_or(0).max(1);
-                        view! {
-                            <tbody>
-                                {detail.partitions.into_iter().map(|p| {
-                                    let under = p.isr.len() < p.replicas.len();
-                                    let share = p.messages * 100 / most;
-                                    view! {
-                                        <tr data-testid="partition-row">
-                                            <td class="num mono strong">{p.partition}</td>
-                                            <td class="num mono">{if p.leader < 0 { "none".to_owned() } else { p.leader.to_string() }}</td>
-                                            <td class="mono">{list(&p.replicas)}</td>
-                                            <td class="mono">
-                                                {list(&p.isr)}
-                                                {under.then_some(view! { <span class="pill pill-warn">"under-replicated"</span> })}
-                                            </td>
-                                            <td class="num mono">{format::int(p.low_watermark)}</td>
-                                            <td class="num mono">{format::int(p.high_watermark)}</td>
-                                            <td class="num mono">{format::int(p.messages)}</td>
-                                            <td class="share-col" aria-hidden="true">
-                                                <span class="share"><span style=format!("width:{share}%")></span></span>
-                                            </td>
-                                            {can_purge.then(|| view! {
-                                                <td class="actions">
-                                                    <button class="button button-small" disabled=p.messages == 0
-                                                        on:click=move |_| topic.purge.set(Some(Some(p.partition)))
-                                                        aria-label=format!("Purge partition {}", p.partition)>
-                                                        "Purge"
-                                                    </button>
-                                                </td>
-                                            })}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        }.into_any()
-                    }
+                {move || if topic.detail.data.with(Option::is_none) {
+                    view! { <TableSkeleton columns=8 rows=4 /> }.into_any()
+                } else {
+                    view! { <RawBody html=rows /> }.into_any()
                 }}
             </table>
         </div>

@@ -6,9 +6,32 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ApiError, seg},
-    components::{Dialog, DialogError, DialogFooter, toast},
+    components::{Dialog, DialogError, DialogFooter, Html, RawBody, toast},
     format,
 };
+
+fn preview_rows(result: &ResetResult) -> String {
+    let mut h = Html::new();
+    for p in &result.partitions {
+        let change = p.before.map(|b| p.after - b);
+        h.row("reset-row")
+            .cell("mono", &p.topic)
+            .cell("num mono", &p.partition.to_string())
+            .cell("num mono", &p.before.map(format::int).unwrap_or_else(|| "none".into()))
+            .cell("num mono strong", &format::int(p.after))
+            .cell(
+                if change.is_some_and(|c| c != 0) { "num mono text-warn" } else { "num mono" },
+                &match change {
+                    Some(0) => "no change".to_owned(),
+                    Some(c) if c > 0 => format!("+{}", format::int(c)),
+                    Some(c) => format::int(c),
+                    None => "new".into(),
+                },
+            )
+            .end_row();
+    }
+    h.finish()
+}
 
 #[component]
 pub fn ResetOffsetsDialog(
@@ -23,7 +46,7 @@ pub fn ResetOffsetsDialog(
         .map(|o| o.topic.clone())
         .chain(group.members.iter().flat_map(|m| m.assignment.iter().map(|a| a.topic.clone())))
         .collect();
-    topics.sort_unstable_by(|a, b| a.cmp(b));
+    topics.sort_unstable();
     topics.dedup();
     let offsets = StoredValue::new(group.offsets.clone());
     let active = group.members.len();
@@ -41,7 +64,7 @@ pub fn ResetOffsetsDialog(
     let partitions_of_topic = move || {
         let t = topic.get();
         let mut ps: Vec<i32> = offsets.with_value(|o| o.iter().filter(|o| o.topic == t).map(|o| o.partition).collect());
-        ps.sort_unstable_by(|a, b| a.cmp(b));
+        ps.sort_unstable();
         ps
     };
     // Changing the choice invalidates a preview.
@@ -148,7 +171,7 @@ pub fn ResetOffsetsDialog(
                                     <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&p))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            chosen.update(|c| { c.retain(|x| *x != p); if on { c.push(p); c.sort_unstable_by(|a, b| a.cmp(b)); } });
+                                            chosen.update(|c| { c.retain(|x| *x != p); if on { c.push(p); c.sort_unstable(); } });
                                         } />
                                     {p}
                                 </label>
@@ -197,27 +220,7 @@ pub fn ResetOffsetsDialog(
                                 <th scope="col" class="num">"After the reset"</th>
                                 <th scope="col" class="num">"Change"</th>
                             </tr></thead>
-                            <tbody>
-                                {result.partitions.into_iter().map(|p| {
-                                    let change = p.before.map(|b| p.after - b);
-                                    view! {
-                                        <tr data-testid="reset-row">
-                                            <td class="mono">{p.topic}</td>
-                                            <td class="num mono">{p.partition}</td>
-                                            <td class="num mono">{p.before.map(format::int).unwrap_or_else(|| "none".into())}</td>
-                                            <td class="num mono strong">{format::int(p.after)}</td>
-                                            <td class="num mono" class:text-warn=change.is_some_and(|c| c != 0)>
-                                                {match change {
-                                                    Some(0) => "no change".to_owned(),
-                                                    Some(c) if c > 0 => format!("+{}", format::int(c)),
-                                                    Some(c) => format::int(c),
-                                                    None => "new".into(),
-                                                }}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
+                            <RawBody html=preview_rows(&result) />
                         </table>
                         <DialogError error />
                         <DialogFooter on_cancel=move |_| preview.set(None) cancel_label="Back" label="Reset offsets" busy_label="Resetting…"

@@ -13,7 +13,7 @@ use super::produce::ProduceDialog;
 use crate::{
     api::{self, ApiError, seg},
     components::{
-        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, ReadOnlyNote, describe, set_title,
+        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, ReadOnlyNote, describe, href, set_title,
         toast,
     },
     format,
@@ -55,12 +55,12 @@ pub fn TopicPage() -> impl IntoView {
     let (producing, set_producing) = signal(false);
     let (adding, set_adding) = signal(false);
     let (deleting, set_deleting) = signal(false);
-    let base = move || format!("/topics/{}", seg(&name.get()));
+    let base = move || href(&format!("/topics/{}", seg(&name.get())));
 
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <A href="/topics">"Topics"</A>
+                <a href=href("/topics")>"Topics"</a>
                 <span aria-hidden="true">"/"</span>
                 <span aria-current="page" class="mono">{name}</span>
             </nav>

@@ -12,7 +12,7 @@ use super::create_topic::CreateTopicDialog;
 use crate::{
     api::seg,
     components::{
-        HealthPill, LoadError, Pager, ProgressBar, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton, href, set_title,
+        Html, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton, set_title,
     },
     format,
     load::load,
@@ -167,6 +167,30 @@ pub fn TopicsPage() -> impl IntoView {
     let total = Signal::derive(move || topics.data.with(|t| t.as_ref().map_or(0, |t| t.total)));
     let sort = Signal::derive(move || state.with(|s| s.sort.clone()));
     let desc = Signal::derive(move || state.with(|s| s.desc));
+    let rows = Signal::derive(move || {
+        let mut h = Html::new();
+        topics.data.with(|list| {
+            let Some(list) = list else { return };
+            if list.topics.is_empty() {
+                h.empty(5, if text.get_untracked().is_empty() { "No topics yet." } else { "No topics match the search." });
+            }
+            for t in &list.topics {
+                h.row("topic-row").raw("<td>").link(&format!("/topics/{}", seg(&t.name)), "mono strong", &t.name);
+                if t.internal {
+                    h.raw(" <span class=\"badge\">internal</span>");
+                }
+                h.raw("</td>")
+                    .cell("num", &format::int(t.partitions))
+                    .cell("num", &t.replication_factor.to_string())
+                    .cell("num", &format::int(t.messages))
+                    .raw("<td>")
+                    .health(t.under_replicated_partitions)
+                    .raw("</td>")
+                    .end_row();
+            }
+        });
+        h.finish()
+    });
     let count = move || {
         let total = format::int(total.get());
         match (topics.data.with(Option::is_some), state.with(|s| s.q.is_empty())) {
@@ -215,29 +239,10 @@ pub fn TopicsPage() -> impl IntoView {
                             <th scope="col">"Status"</th>
                         </tr>
                     </thead>
-                    {move || match topics.data.get() {
-                        None => view! { <TableSkeleton columns=5 rows=8 /> }.into_any(),
-                        Some(list) if list.topics.is_empty() => view! {
-                            <tbody><tr><td colspan="5" class="empty">
-                                {if text.get_untracked().is_empty() { "No topics yet." } else { "No topics match the search." }}
-                            </td></tr></tbody>
-                        }.into_any(),
-                        Some(list) => view! {
-                            <tbody>
-                                {list.topics.into_iter().map(|t| view! {
-                                    <tr data-testid="topic-row">
-                                        <td>
-                                            <a href=href(&format!("/topics/{}", seg(&t.name))) class="mono strong">{t.name.clone()}</a>
-                                            {t.internal.then_some(view! { <span class="badge">"internal"</span> })}
-                                        </td>
-                                        <td class="num">{format::int(t.partitions)}</td>
-                                        <td class="num">{t.replication_factor}</td>
-                                        <td class="num">{format::int(t.messages)}</td>
-                                        <td><HealthPill under=t.under_replicated_partitions /></td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        }.into_any(),
+                    {move || if topics.data.with(Option::is_none) {
+                        view! { <TableSkeleton columns=5 rows=8 /> }.into_any()
+                    } else {
+                        view! { <RawBody html=rows /> }.into_any()
                     }}
                 </table>
             </div>
