@@ -9,7 +9,9 @@
 //! - 5xx, timeouts and an unreachable server: a dismissible error toast with
 //!   the request id, besides the error the caller gets.
 
-use configurator_api::{API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER, routes};
+use configurator_api::{
+    API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER, routes,
+};
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::set_timeout_with_handle;
 use serde::{Serialize, de::DeserializeOwned};
@@ -29,7 +31,10 @@ pub enum ApiError {
     /// The session is gone; the browser is already on its way to the login.
     SignInRequired,
     /// 403, with the permission the operation needs when it is known.
-    Forbidden { body: ErrorBody, permission: Option<&'static str> },
+    Forbidden {
+        body: ErrorBody,
+        permission: Option<&'static str>,
+    },
     /// Any other error answer, with the server's explanation.
     Failed { status: u16, body: ErrorBody },
     /// No answer (network down, server unreachable) or none in time.
@@ -40,8 +45,12 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::SignInRequired => "Your session has ended. Taking you to sign in…".into(),
-            Self::Forbidden { permission: Some(p), .. } => permissions::denied(p),
-            Self::Forbidden { body, .. } => format!("You do not have permission to do this. {}", body.message),
+            Self::Forbidden {
+                permission: Some(p), ..
+            } => permissions::denied(p),
+            Self::Forbidden { body, .. } => {
+                format!("You do not have permission to do this. {}", body.message)
+            }
             Self::Failed { body, .. } => body.message.clone(),
             Self::Unreachable { timed_out: true, .. } => {
                 format!("The server did not answer within {} seconds.", TIMEOUT.as_secs())
@@ -137,7 +146,10 @@ pub fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
     let text = if text.trim().is_empty() { "null" } else { &text };
     serde_json::from_str(text).map_err(|e| ApiError::Failed {
         status: 200,
-        body: error_body("unexpected_answer", format!("The server's answer could not be read: {e}.")),
+        body: error_body(
+            "unexpected_answer",
+            format!("The server's answer could not be read: {e}."),
+        ),
     })
 }
 
@@ -177,7 +189,10 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
         timer.clear();
     }
     let result = match sent {
-        Err(_) => Err(ApiError::Unreachable { timed_out: timed_out.get(), request_id }),
+        Err(_) => Err(ApiError::Unreachable {
+            timed_out: timed_out.get(),
+            request_id,
+        }),
         Ok(response) => {
             let status = response.status();
             let text = response.text().await.unwrap_or_default();
@@ -195,7 +210,10 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
                 });
             body.request_id.get_or_insert(request_id);
             if status == 403 {
-                Err(ApiError::Forbidden { body, permission: permission_of(&method, path) })
+                Err(ApiError::Forbidden {
+                    body,
+                    permission: permission_of(&method, path),
+                })
             } else {
                 Err(ApiError::Failed { status, body })
             }
@@ -230,7 +248,10 @@ fn permission_of(method: &Method, path: &str) -> Option<&'static str> {
             op.method.as_str() == method.as_str() && {
                 let template: Vec<&str> = op.path.split('/').collect();
                 template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(t, s)| t.starts_with('{') || t == s)
+                    && template
+                        .iter()
+                        .zip(&segments)
+                        .all(|(t, s)| t.starts_with('{') || t == s)
             }
         })
         .and_then(|op| op.permission)

@@ -7,17 +7,14 @@
 use configurator_api::{LogoutResponse, SessionInfo};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
-    components::{A, ParentRoute, Route, Router, Routes},
+    components::{A, FlatRoutes, Route, Router},
     path,
 };
 
 use crate::{
     api::{self, BASE},
     components::{href, toast::Toasts},
-    pages::{
-        AuditPage, ConfigsTab, GroupDetailPage, GroupsPage, MessagesTab, NotFound, OverviewPage, PartitionsTab,
-        SchemaTab, TopicPage, TopicsPage,
-    },
+    pages::{AuditPage, GroupDetailPage, GroupsPage, NotFound, OverviewPage, TopicPage, TopicsPage},
     permissions::{Session, use_session},
 };
 
@@ -39,19 +36,17 @@ pub fn App() -> impl IntoView {
             <div class="shell">
                 <Sidebar />
                 <main id="main" class="content" tabindex="-1">
-                    <Routes fallback=|| view! { <NotFound /> }>
+                    // Flat routes: smaller than nested ones; the topic's tabs are
+                    // a parameter of one route, so the topic stays loaded while
+                    // the person switches between them.
+                    <FlatRoutes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=OverviewPage />
                         <Route path=path!("/topics") view=TopicsPage />
-                        <ParentRoute path=path!("/topics/:topic") view=TopicPage>
-                            <Route path=path!("") view=PartitionsTab />
-                            <Route path=path!("configs") view=ConfigsTab />
-                            <Route path=path!("messages") view=MessagesTab />
-                            <Route path=path!("schema") view=SchemaTab />
-                        </ParentRoute>
+                        <Route path=path!("/topics/:topic/:tab?") view=TopicPage />
                         <Route path=path!("/groups") view=GroupsPage />
                         <Route path=path!("/groups/:group") view=GroupDetailPage />
                         <Route path=path!("/audit") view=AuditPage />
-                    </Routes>
+                    </FlatRoutes>
                 </main>
             </div>
             <Toasts />

@@ -56,7 +56,12 @@ pub fn duration_ms(ms: i64) -> String {
     if ms < 0 {
         return "forever".into();
     }
-    let units = [(86_400_000, "day"), (3_600_000, "hour"), (60_000, "minute"), (1000, "second")];
+    let units = [
+        (86_400_000, "day"),
+        (3_600_000, "hour"),
+        (60_000, "minute"),
+        (1000, "second"),
+    ];
     for (size, name) in units {
         if ms >= size && ms % size == 0 {
             let n = ms / size;

@@ -6,7 +6,7 @@
 //! The request itself is not generic (one copy in the download); only the
 //! decoding is done per type.
 
-use std::{cell::Cell, rc::Rc};
+use std::{any::Any, cell::Cell, marker::PhantomData, rc::Rc, sync::Arc};
 
 use leptos::{prelude::*, task::spawn_local};
 use serde::de::DeserializeOwned;
@@ -14,13 +14,23 @@ use serde::de::DeserializeOwned;
 use crate::api::{self, ApiError};
 
 pub struct Load<T: Send + Sync + 'static> {
-    /// The last answer; `None` before the first one and after an error.
-    pub data: RwSignal<Option<T>>,
+    /// The last answer; `None` before the first one and after an error. Kept
+    /// as `dyn Any`: one signal type for every answer type (each signal type
+    /// costs its own copy of the reactive code in the download).
+    data: RwSignal<Option<Arc<dyn Any + Send + Sync>>>,
+    kind: PhantomData<fn() -> T>,
     /// Why the last request failed.
     pub error: RwSignal<Option<ApiError>>,
     /// A request is under way.
     pub loading: RwSignal<bool>,
     again: RwSignal<u32>,
+}
+
+impl<T: Clone + Send + Sync + 'static> Load<T> {
+    /// A copy of the last answer (reactive).
+    pub fn get(self) -> Option<T> {
+        self.with(|d| d.cloned())
+    }
 }
 
 impl<T: Send + Sync + 'static> Clone for Load<T> {
@@ -31,6 +41,18 @@ impl<T: Send + Sync + 'static> Clone for Load<T> {
 impl<T: Send + Sync + 'static> Copy for Load<T> {}
 
 impl<T: Send + Sync + 'static> Load<T> {
+    /// Reads the last answer (reactive).
+    pub fn with<R>(self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        self.data
+            .with(|d| f(d.as_ref().and_then(|d| d.downcast_ref::<T>())))
+    }
+
+    /// Reads the last answer without subscribing to it.
+    pub fn with_untracked<R>(self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        self.data
+            .with_untracked(|d| f(d.as_ref().and_then(|d| d.downcast_ref::<T>())))
+    }
+
     /// Asks again with the same path.
     pub fn reload(self) {
         self.again.update(|n| *n += 1);
@@ -54,7 +76,7 @@ where
     let again = RwSignal::new(0);
     let decode = Box::new(move |text| match api::decode::<T>(text) {
         Ok(value) => {
-            data.try_set(Some(value));
+            data.try_set(Some(Arc::new(value) as Arc<dyn Any + Send + Sync>));
         }
         Err(e) => {
             error.try_set(Some(e));
@@ -64,7 +86,13 @@ where
         data.try_set(None);
     });
     fetch_text(Box::new(path), again, loading, error, clear, decode);
-    Load { data, error, loading, again }
+    Load {
+        data,
+        kind: PhantomData,
+        error,
+        loading,
+        again,
+    }
 }
 
 fn fetch_text(

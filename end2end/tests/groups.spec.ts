@@ -1,7 +1,7 @@
 // Consumer groups: list, lag, reset offsets (dry run, then real), delete.
 import { expect, test } from '@playwright/test';
 import { app, dialog, shot, toast, visitAs } from './support';
-import { activeConsumer, commitOffsets } from './kafka';
+import { activeConsumer, emptyGroup } from './kafka';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -70,9 +70,10 @@ test('a group with active members is refused with a clear message', async ({ pag
 });
 
 test('alice deletes an empty consumer group', async ({ page }) => {
-  await commitOffsets('e2e-leftover', 'demo.payments', [{ partition: 0, offset: '1' }]);
+  await emptyGroup('e2e-leftover', 'demo.customers');
   await visitAs(page, 'alice', '/groups/e2e-leftover');
   await expect(page.getByTestId('lag-row')).toHaveCount(1);
+  await expect(page.getByTestId('member-row')).toHaveCount(0);
   await page.getByRole('button', { name: 'Delete…' }).click();
   await dialog(page, 'Delete consumer group').getByRole('button', { name: 'Delete group' }).click();
   await expect(toast(page)).toContainText('Consumer group e2e-leftover deleted.');

@@ -29,15 +29,22 @@ export async function createTopics(prefix: string, count: number, partitions = 1
   }
 }
 
-/** A consumer group with committed offsets and no members. */
-export async function commitOffsets(groupId: string, topic: string, partitions: { partition: number; offset: string }[]) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.setOffsets({ groupId, topic, partitions });
-  } finally {
-    await admin.disconnect();
-  }
+/** A consumer group that read one message of `topic`, committed, and left (no members). */
+export async function emptyGroup(groupId: string, topic: string) {
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let done!: () => void;
+  const read = new Promise<void>((resolve) => (done = resolve));
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      await consumer.commitOffsets([{ topic, partition, offset: (Number(message.offset) + 1).toString() }]);
+      done();
+    },
+  });
+  await read;
+  await consumer.disconnect();
 }
 
 /** A running consumer in `groupId`; call the result to stop it. */

@@ -29,6 +29,11 @@ export function issuedTokens(): string[] {
 
 /** Opens `path` (under the app), signs in as `user` and waits for the shell. */
 export async function visitAs(page: Page, user: string, path: string) {
+  // The console's own errors (a panic, a failed render) go into the test output.
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.log(`browser error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => console.log(`browser exception: ${error.message}`));
   await page.goto(`${app}${path}`);
   await signIn(page, user);
   await expect(page.getByTestId('user-name')).toBeVisible();

@@ -40,7 +40,11 @@ pub fn LoadError(#[prop(into)] error: Signal<Option<ApiError>>, retry: Callback<
 /// "healthy", or how many partitions are under-replicated.
 #[component]
 pub fn HealthPill(under: u32) -> impl IntoView {
-    let (kind, text) = if under == 0 { ("ok", "healthy".to_owned()) } else { ("danger", format!("{under} under-replicated")) };
+    let (kind, text) = if under == 0 {
+        ("ok", "healthy".to_owned())
+    } else {
+        ("danger", format!("{under} under-replicated"))
+    };
     view! { <span class=format!("pill pill-{kind}")>{text}</span> }
 }
 
@@ -101,30 +105,17 @@ pub fn ReadOnlyNote(permissions: &'static [&'static str]) -> impl IntoView {
     }
 }
 
-/// Copies `text` to the clipboard and says so.
-#[component]
-pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: String) -> impl IntoView {
-    let (copied, set_copied) = signal(false);
-    let copy = move |_| {
-        let Some(window) = web_sys::window() else { return };
-        let _ = window.navigator().clipboard().write_text(&text.get_untracked());
-        set_copied.set(true);
-        set_timeout(move || { set_copied.try_set(false); }, std::time::Duration::from_millis(1500));
-    };
-    view! {
-        <button type="button" class="button button-small" on:click=copy aria-live="polite">
-            {move || if copied.get() { "Copied".to_owned() } else { label.clone() }}
-        </button>
-    }
-}
-
 /// Offers `content` as a file download.
 pub fn download(file_name: &str, mime: &str, content: &str) {
     let parts = js_sys::Array::of1(&content.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     let link = document()
         .create_element("a")
         .ok()
@@ -134,7 +125,12 @@ pub fn download(file_name: &str, mime: &str, content: &str) {
         link.set_download(file_name);
         link.click();
     }
-    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(1));
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(1),
+    );
 }
 
 /// The browser tab's title: `<page> · Configurator`.

@@ -50,27 +50,49 @@ impl Html {
 
     /// A cell with escaped text.
     pub fn cell(&mut self, class: &str, text: &str) -> &mut Self {
-        self.raw("<td class=\"").raw(class).raw("\">").text(text).raw("</td>")
+        self.raw("<td class=\"")
+            .raw(class)
+            .raw("\">")
+            .text(text)
+            .raw("</td>")
     }
 
     /// A link to a page of the console (`path` relative to the base).
     pub fn link(&mut self, path: &str, class: &str, text: &str) -> &mut Self {
-        self.raw("<a href=\"").text(&href(path)).raw("\" class=\"").raw(class).raw("\">").text(text).raw("</a>")
+        self.raw("<a href=\"")
+            .text(&href(path))
+            .raw("\" class=\"")
+            .raw(class)
+            .raw("\">")
+            .text(text)
+            .raw("</a>")
     }
 
     /// A status pill (`ok`, `warn`, `danger`, `info`, `neutral`).
     pub fn pill(&mut self, kind: &str, text: &str) -> &mut Self {
-        self.raw("<span class=\"pill pill-").raw(kind).raw("\">").text(text).raw("</span>")
+        self.raw("<span class=\"pill pill-")
+            .raw(kind)
+            .raw("\">")
+            .text(text)
+            .raw("</span>")
     }
 
     /// "healthy", or how many partitions are under-replicated.
     pub fn health(&mut self, under: u32) -> &mut Self {
-        if under == 0 { self.pill("ok", "healthy") } else { self.pill("danger", &format!("{under} under-replicated")) }
+        if under == 0 {
+            self.pill("ok", "healthy")
+        } else {
+            self.pill("danger", &format!("{under} under-replicated"))
+        }
     }
 
     /// A row spanning the table, saying there is nothing to show.
     pub fn empty(&mut self, columns: u32, text: &str) -> &mut Self {
-        self.raw("<tr><td class=\"empty\" colspan=\"").raw(&columns.to_string()).raw("\">").text(text).raw("</td></tr>")
+        self.raw("<tr><td class=\"empty\" colspan=\"")
+            .raw(&columns.to_string())
+            .raw("\">")
+            .text(text)
+            .raw("</td></tr>")
     }
 
     pub fn finish(&mut self) -> String {
@@ -88,5 +110,8 @@ pub fn RawBody(#[prop(into)] html: Signal<String>) -> impl IntoView {
 /// ancestor that has it (for buttons inside [`RawBody`] tables).
 pub fn clicked(ev: &leptos::ev::MouseEvent, attribute: &str) -> Option<String> {
     let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    target.closest(&format!("[{attribute}]")).ok()??.get_attribute(attribute)
+    target
+        .closest(&format!("[{attribute}]"))
+        .ok()??
+        .get_attribute(attribute)
 }

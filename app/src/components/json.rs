@@ -18,7 +18,12 @@ pub fn pretty_json(text: &str) -> Option<String> {
 /// strings, numbers and literals coloured.
 #[component]
 pub fn JsonView(#[prop(into)] text: String) -> impl IntoView {
-    view! { <pre class="json" inner_html=render(&text, true)></pre> }
+    view! { <pre class="json" inner_html=highlight(&text)></pre> }
+}
+
+/// The markup of [`JsonView`], for views written as HTML text.
+pub fn highlight(text: &str) -> String {
+    render(text, true)
 }
 
 enum Token<'a> {

@@ -12,9 +12,9 @@ pub mod toast;
 pub use controls::{DialogFooter, SearchBox, href};
 pub use dialog::{ConfirmDialog, Dialog, DialogError};
 pub use feedback::{
-    CopyButton, ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,
+    ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,
 };
 pub use field::{Field, describe};
 pub use html::{Html, RawBody, clicked};
-pub use json::{JsonView, is_json, pretty_json};
+pub use json::{JsonView, highlight, is_json, pretty_json};
 pub use table::{Pager, SortHeader, TableSkeleton};

@@ -65,7 +65,12 @@ pub fn Pager(
         }
         let first = (page - 1) * per_page + 1;
         let last = (page * per_page).min(total);
-        format!("Showing {}–{} of {}", format::int(first), format::int(last), format::int(total))
+        format!(
+            "Showing {}–{} of {}",
+            format::int(first),
+            format::int(last),
+            format::int(total)
+        )
     };
     view! {
         <nav class="pager" aria-label="Pages">

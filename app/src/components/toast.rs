@@ -39,7 +39,12 @@ fn push(error: bool, text: String, request_id: Option<String>) -> u32 {
         stack.update(|s| {
             // The same outage reported by several calls at once shows once.
             if !s.iter().any(|t| t.error == error && t.text == text) {
-                s.push(Toast { id, error, text, request_id });
+                s.push(Toast {
+                    id,
+                    error,
+                    text,
+                    request_id,
+                });
             }
         });
     }

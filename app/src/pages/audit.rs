@@ -16,39 +16,67 @@ pub fn AuditPage() -> impl IntoView {
     set_title("Audit log");
     let params = use_query_map();
     let limit = Memo::new(move |_| {
-        params.with(|p| p.get("limit").and_then(|l| l.parse::<u32>().ok()).filter(|l| (1..=1000).contains(l)).unwrap_or(100))
+        params.with(|p| {
+            p.get("limit")
+                .and_then(|l| l.parse::<u32>().ok())
+                .filter(|l| (1..=1000).contains(l))
+                .unwrap_or(100)
+        })
     });
     let q = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
     let audit = load::<AuditList>(move || Some(format!("/api/v1/audit?limit={}", limit.get())));
     let go = query::go();
     let navigate = move |q: String, limit: u32, replace: bool| {
-        let limit = if limit == 100 { String::new() } else { limit.to_string() };
+        let limit = if limit == 100 {
+            String::new()
+        } else {
+            limit.to_string()
+        };
         go(&query::url("/audit", &[("q", q), ("limit", limit)]), replace);
     };
     let navigate = StoredValue::new(navigate);
 
     let rows = Signal::derive(move || {
-        let needle = q.get().to_lowercase();
+        let needle = q.get().to_ascii_lowercase();
         let mut h = Html::new();
-        audit.data.with(|list| {
+        audit.with(|list| {
             let Some(list) = list else { return };
             let mut shown = 0;
             for r in list.records.iter().filter(|r| {
                 needle.is_empty()
-                    || [&r.name, &r.subject, &r.action, &r.resource, &r.result].iter().any(|f| f.to_lowercase().contains(&needle))
+                    || [&r.name, &r.subject, &r.action, &r.resource, &r.result]
+                        .iter()
+                        .any(|f| f.to_ascii_lowercase().contains(&needle))
             }) {
                 shown += 1;
                 let params = r.parameters.to_string();
                 h.row("audit-row")
-                    .raw("<td class=\"nowrap\" title=\"").text(&format::iso(r.time)).raw("\"><div>").text(&format::ago(r.time))
-                    .raw("</div><div class=\"muted small mono\">").text(&format::date_time(r.time)).raw("</div></td>")
-                    .raw("<td><div class=\"strong\">").text(&r.name).raw("</div><div class=\"muted small\">").text(&r.subject).raw("</div></td>")
-                    .raw("<td><code class=\"action\">").text(&r.action).raw("</code></td>")
+                    .raw("<td class=\"nowrap\" title=\"")
+                    .text(&format::iso(r.time))
+                    .raw("\"><div>")
+                    .text(&format::ago(r.time))
+                    .raw("</div><div class=\"muted small mono\">")
+                    .text(&format::date_time(r.time))
+                    .raw("</div></td>")
+                    .raw("<td><div class=\"strong\">")
+                    .text(&r.name)
+                    .raw("</div><div class=\"muted small\">")
+                    .text(&r.subject)
+                    .raw("</div></td>")
+                    .raw("<td><code class=\"action\">")
+                    .text(&r.action)
+                    .raw("</code></td>")
                     .cell("mono", &r.resource)
-                    .raw("<td class=\"mono small cell-params\" title=\"").text(&params).raw("\">").text(&format::preview(&params, 80)).raw("</td>")
+                    .raw("<td class=\"mono small cell-params\" title=\"")
+                    .text(&params)
+                    .raw("\">")
+                    .text(&format::preview(&params, 80))
+                    .raw("</td>")
                     .raw("<td class=\"nowrap\">")
                     .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
-                    .raw("<div class=\"muted small mono\" title=\"Request id\">").text(&r.request_id).raw("</div></td>")
+                    .raw("<div class=\"muted small mono\" title=\"Request id\">")
+                    .text(&r.request_id)
+                    .raw("</div></td>")
                     .end_row();
             }
             if shown == 0 {
@@ -95,7 +123,7 @@ pub fn AuditPage() -> impl IntoView {
                         <th scope="col">"Parameters"</th>
                         <th scope="col">"Result"</th>
                     </tr></thead>
-                    {move || if audit.data.with(Option::is_none) {
+                    {move || if audit.with(|d| d.is_none()) {
                         view! { <TableSkeleton columns=6 rows=8 /> }.into_any()
                     } else {
                         view! { <RawBody html=rows /> }.into_any()

@@ -45,8 +45,15 @@ struct Row {
 }
 
 enum Change {
-    Set { key: String, before: Option<String>, after: String },
-    Reset { key: String, before: String },
+    Set {
+        key: String,
+        before: Option<String>,
+        after: String,
+    },
+    Reset {
+        key: String,
+        before: String,
+    },
 }
 
 impl Change {
@@ -63,10 +70,17 @@ fn changes(rows: &[Row]) -> Vec<Change> {
             let key = row.key.get_untracked().trim().to_owned();
             let value = row.value.get_untracked().trim().to_owned();
             match (&row.before, row.reset.get_untracked()) {
-                (Some(before), true) => Some(Change::Reset { key, before: before.clone() }),
+                (Some(before), true) => Some(Change::Reset {
+                    key,
+                    before: before.clone(),
+                }),
                 (None, true) => None,
                 (before, false) if !key.is_empty() && before.as_deref() != Some(value.as_str()) => {
-                    Some(Change::Set { key, before: before.clone(), after: value })
+                    Some(Change::Set {
+                        key,
+                        before: before.clone(),
+                        after: value,
+                    })
                 }
                 _ => None,
             }
@@ -84,24 +98,27 @@ pub fn ConfigsTab() -> impl IntoView {
     let reviewing = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
 
-    let new_row = move |key: String, before: Option<String>| {
+    // Rows belong to the tab, not to the button that made them (whose view
+    // goes away when editing starts, and would take the rows' signals along).
+    let owner = Owner::current().expect("a component has an owner");
+    let new_row = Callback::new(move |(key, before): (String, Option<String>)| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        Row {
+        owner.with(|| Row {
             id,
             key: RwSignal::new(key),
             value: RwSignal::new(before.clone().unwrap_or_default()),
             before,
             reset: RwSignal::new(false),
-        }
-    };
+        })
+    });
     let start = move |_| {
-        let configs = topic.detail.data.get().map(|d| d.configs).unwrap_or_default();
+        let configs = topic.detail.get().map(|d| d.configs).unwrap_or_default();
         rows.set(
             configs
                 .into_iter()
                 .filter(|c| !c.read_only && !c.sensitive)
-                .map(|c| new_row(c.name, c.value))
+                .map(|c| new_row.run((c.name, c.value)))
                 .collect(),
         );
         set_error.set(None);
@@ -109,29 +126,62 @@ pub fn ConfigsTab() -> impl IntoView {
     };
     let pending = move || {
         rows.track();
-        rows.with(|r| r.iter().for_each(|r| { r.key.track(); r.value.track(); r.reset.track(); }));
+        rows.with(|r| {
+            r.iter().for_each(|r| {
+                r.key.track();
+                r.value.track();
+                r.reset.track();
+            })
+        });
         rows.with(|r| changes(r).len())
     };
     // A server error about one config, shown on its row.
     let error_for = move |key: String| {
-        error.with(|e| e.as_ref().filter(|e| e.field() == Some(&format!("set.{key}"))).map(ApiError::message))
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field() == Some(&format!("set.{key}")))
+                .map(ApiError::message)
+        })
     };
 
     let view_rows = Signal::derive(move || {
         let mut h = Html::new();
-        topic.detail.data.with(|d| {
+        topic.detail.with(|d| {
             let Some(d) = d else { return };
             if d.configs.is_empty() {
-                h.empty(3, "The broker reports no configs for this topic: it uses the broker's defaults.");
+                h.empty(
+                    3,
+                    "The broker reports no configs for this topic: it uses the broker's defaults.",
+                );
             }
             for c in &d.configs {
-                let value = if c.sensitive { "••••••" } else { c.value.as_deref().unwrap_or("—") };
-                h.row("config-row").cell("mono strong", &c.name).raw("<td class=\"mono\">").text(value);
-                if let Some(ms) = c.name.ends_with(".ms").then(|| value.parse::<i64>().ok()).flatten() {
-                    h.raw(" <span class=\"muted small\">(").text(&format::duration_ms(ms)).raw(")</span>");
+                let value = if c.sensitive {
+                    "••••••"
+                } else {
+                    c.value.as_deref().unwrap_or("—")
+                };
+                h.row("config-row")
+                    .cell("mono strong", &c.name)
+                    .raw("<td class=\"mono\">")
+                    .text(value);
+                if let Some(ms) = c
+                    .name
+                    .ends_with(".ms")
+                    .then(|| value.parse::<i64>().ok())
+                    .flatten()
+                {
+                    h.raw(" <span class=\"muted small\">(")
+                        .text(&format::duration_ms(ms))
+                        .raw(")</span>");
                 }
-                h.raw("</td><td>")
-                    .pill(if c.source == "topic" || !c.is_default { "info" } else { "neutral" }, &c.source);
+                h.raw("</td><td>").pill(
+                    if c.source == "topic" || !c.is_default {
+                        "info"
+                    } else {
+                        "neutral"
+                    },
+                    &c.source,
+                );
                 if c.read_only {
                     h.raw(" ").pill("neutral", "read-only");
                 }
@@ -144,7 +194,7 @@ pub fn ConfigsTab() -> impl IntoView {
     view! {
         <div class="section-header">
             <p class="muted">
-                {move || topic.detail.data.get().map(|d| {
+                {move || topic.detail.get().map(|d| {
                     let set = d.configs.iter().filter(|c| !c.is_default).count();
                     format!("{} configs, {} set on this topic", d.configs.len(), set)
                 })}
@@ -176,12 +226,12 @@ pub fn ConfigsTab() -> impl IntoView {
                         <Show when=move || editing.get()><th scope="col"><span class="visually-hidden">"Actions"</span></th></Show>
                     </tr>
                 </thead>
-                {move || match (topic.detail.data.get(), editing.get()) {
+                {move || match (topic.detail.get(), editing.get()) {
                     (None, _) => view! { <TableSkeleton columns=3 rows=4 /> }.into_any(),
                     (Some(_), false) => view! { <RawBody html=view_rows /> }.into_any(),
                     (Some(_), true) => view! {
                         <tbody>
-                            <For each=move || rows.get() key=|r| r.id let:row>
+                            {move || rows.get().into_iter().map(|row| view! {
                                 <tr class:row-removed=move || row.reset.get() data-testid="config-edit-row">
                                     <td>
                                         {if row.before.is_some() {
@@ -212,10 +262,10 @@ pub fn ConfigsTab() -> impl IntoView {
                                         }}
                                     </td>
                                 </tr>
-                            </For>
+                            }).collect_view()}
                             <tr>
                                 <td colspan="4">
-                                    <button type="button" class="button button-small" on:click=move |_| rows.update(|r| r.push(new_row(String::new(), None)))>
+                                    <button type="button" class="button button-small" on:click=move |_| rows.update(|r| r.push(new_row.run((String::new(), None))))>
                                         "+ Add config"
                                     </button>
                                 </td>
@@ -244,7 +294,10 @@ fn ReviewDialog(
     let topic = use_topic();
     let list = rows.with_untracked(|r| changes(r));
     let busy = RwSignal::new(false);
-    let mut patch = ConfigPatch { set: BTreeMap::new(), delete: Vec::new() };
+    let mut patch = ConfigPatch {
+        set: BTreeMap::new(),
+        delete: Vec::new(),
+    };
     for change in &list {
         match change {
             Change::Set { key, after, .. } => {
@@ -274,10 +327,16 @@ fn ReviewDialog(
     });
     let field_error = move |key: &str| {
         let field = format!("set.{key}");
-        error.with(|e| e.as_ref().filter(|e| e.field() == Some(field.as_str())).map(ApiError::message))
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field() == Some(field.as_str()))
+                .map(ApiError::message)
+        })
     };
     let general = Signal::derive(move || {
-        error.get().filter(|e| !e.field().is_some_and(|f| f.starts_with("set.")))
+        error
+            .get()
+            .filter(|e| !e.field().is_some_and(|f| f.starts_with("set.")))
     });
     view! {
         <Dialog title="Review config changes" on_close>

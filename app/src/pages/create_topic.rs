@@ -34,7 +34,10 @@ pub fn name_problem(name: &str) -> Option<String> {
     bad.dedup();
     if !bad.is_empty() {
         let shown: Vec<String> = bad.iter().take(5).map(|c| format!("“{c}”")).collect();
-        return Some(format!("Only letters, digits, “.”, “_” and “-”; not {}.", shown.join(" ")));
+        return Some(format!(
+            "Only letters, digits, “.”, “_” and “-”; not {}.",
+            shown.join(" ")
+        ));
     }
     None
 }
@@ -53,7 +56,7 @@ fn count_problem(value: &str, what: &str, max: i64) -> Option<String> {
     match value.trim().parse::<i64>() {
         Ok(n) if (1..=max).contains(&n) => None,
         Ok(_) => Some(format!("{what} must be between 1 and {}.", format::int(max))),
-        Err(_) => Some(format!("Enter the number of {}.", what.to_lowercase())),
+        Err(_) => Some(format!("Enter the number of {}.", what.to_ascii_lowercase())),
     }
 }
 
@@ -71,7 +74,7 @@ fn retention_problem(value: &str) -> Option<String> {
 #[component]
 pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let cluster = load::<ClusterInfo>(|| Some("/api/v1/cluster".into()));
-    let brokers = move || cluster.data.get().map(|c| c.brokers.len() as i64);
+    let brokers = move || cluster.get().map(|c| c.brokers.len() as i64);
 
     let name = RwSignal::new(String::new());
     let partitions = RwSignal::new("3".to_owned());
@@ -87,34 +90,61 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
 
     // The server's error, when it names this field.
     let server_on = move |field: &'static str| {
-        server_error.with(|e| e.as_ref().filter(|e| e.field() == Some(field)).map(ApiError::message))
+        server_error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field() == Some(field))
+                .map(ApiError::message)
+        })
     };
     let name_error = Signal::derive(move || {
-        let live = name.with(|n| name_problem(n)).filter(|_| attempted.get() || !name.with(String::is_empty));
+        let live = name
+            .with(|n| name_problem(n))
+            .filter(|_| attempted.get() || !name.with(String::is_empty));
         live.or_else(|| server_on("name"))
     });
-    let partitions_error =
-        Signal::derive(move || partitions.with(|p| count_problem(p, "Partitions", 10_000)).or_else(|| server_on("partitions")));
+    let partitions_error = Signal::derive(move || {
+        partitions
+            .with(|p| count_problem(p, "Partitions", 10_000))
+            .or_else(|| server_on("partitions"))
+    });
     let replication_error = Signal::derive(move || {
         let max = brokers().unwrap_or(32);
-        let live = replication.with(|r| count_problem(r, "Replication factor", max)).map(|e| match brokers() {
-            Some(n) if replication.with(|r| r.trim().parse::<i64>().is_ok_and(|r| r > n)) => {
-                format!("This cluster has {n} broker{}, so at most {n} replica{}.", if n == 1 { "" } else { "s" }, if n == 1 { "" } else { "s" })
-            }
-            _ => e,
-        });
+        let live = replication
+            .with(|r| count_problem(r, "Replication factor", max))
+            .map(|e| match brokers() {
+                Some(n) if replication.with(|r| r.trim().parse::<i64>().is_ok_and(|r| r > n)) => {
+                    format!(
+                        "This cluster has {n} broker{}, so at most {n} replica{}.",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "" } else { "s" }
+                    )
+                }
+                _ => e,
+            });
         live.or_else(|| server_on("replication_factor"))
     });
-    let retention_error =
-        Signal::derive(move || retention.with(|r| retention_problem(r)).or_else(|| server_on("configs.retention.ms")));
+    let retention_error = Signal::derive(move || {
+        retention
+            .with(|r| retention_problem(r))
+            .or_else(|| server_on("configs.retention.ms"))
+    });
     let cleanup_error = Signal::derive(move || server_on("configs.cleanup.policy"));
     // A server error no field shows goes above the buttons.
     let general_error = Signal::derive(move || {
         server_error.get().filter(|e| {
             let field = e.field().unwrap_or("");
-            let shown = ["name", "partitions", "replication_factor", "configs.retention.ms", "configs.cleanup.policy"];
+            let shown = [
+                "name",
+                "partitions",
+                "replication_factor",
+                "configs.retention.ms",
+                "configs.cleanup.policy",
+            ];
             !shown.contains(&field)
-                && !others.with(|rows| rows.iter().any(|(_, k, _)| k.with(|k| field == format!("configs.{k}"))))
+                && !others.with(|rows| {
+                    rows.iter()
+                        .any(|(_, k, _)| k.with(|k| field == format!("configs.{k}")))
+                })
         })
     });
 
@@ -133,8 +163,16 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
             return;
         }
         let mut configs = BTreeMap::new();
-        cleanup.with_untracked(|c| if !c.is_empty() { configs.insert("cleanup.policy".to_owned(), c.clone()); });
-        retention.with_untracked(|r| if !r.trim().is_empty() { configs.insert("retention.ms".to_owned(), r.trim().to_owned()); });
+        cleanup.with_untracked(|c| {
+            if !c.is_empty() {
+                configs.insert("cleanup.policy".to_owned(), c.clone());
+            }
+        });
+        retention.with_untracked(|r| {
+            if !r.trim().is_empty() {
+                configs.insert("retention.ms".to_owned(), r.trim().to_owned());
+            }
+        });
         for (_, key, value) in others.get_untracked() {
             let key = key.get_untracked().trim().to_owned();
             if !key.is_empty() {
@@ -171,7 +209,10 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
         })
     });
     let replication_hint = Signal::derive(move || match brokers() {
-        Some(n) => format!("Copies of each partition; this cluster has {n} broker{}.", if n == 1 { "" } else { "s" }),
+        Some(n) => format!(
+            "Copies of each partition; this cluster has {n} broker{}.",
+            if n == 1 { "" } else { "s" }
+        ),
         None => "Copies of each partition.".into(),
     });
     let preset = move |label: &'static str, ms: &'static str| {
@@ -233,7 +274,7 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
                     <datalist id="topic-config-names">
                         {TOPIC_CONFIGS.iter().map(|c| view! { <option value=*c></option> }).collect_view()}
                     </datalist>
-                    <For each=move || others.get() key=|row| row.0 let:row>
+                    {move || others.get().into_iter().map(|row| view! {
                         <div class="kv-row">
                             <input class="input mono" placeholder="name, e.g. min.insync.replicas" list="topic-config-names"
                                 aria-label="Config name" prop:value=row.1 on:input=move |ev| row.1.set(event_target_value(&ev)) />
@@ -246,7 +287,7 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
                                 server_error.with(|e| e.as_ref().filter(|e| e.field() == Some(&format!("configs.{key}"))).map(ApiError::message))
                             }}</p>
                         </div>
-                    </For>
+                    }).collect_view()}
                     <button type="button" class="button button-small" on:click=move |_| {
                         let id = next_row.get_value();
                         next_row.set_value(id + 1);

@@ -22,7 +22,9 @@ pub fn GroupDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
         let raw = params.with(|p| p.get("group").unwrap_or_default());
-        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
+        js_sys::decode_uri_component(&raw)
+            .map(String::from)
+            .unwrap_or(raw)
     });
     Effect::new(move |_| set_title(&id.get()));
     let group = load::<GroupDetail>(move || Some(format!("/api/v1/consumer-groups/{}", seg(&id.get()))));
@@ -63,7 +65,7 @@ pub fn GroupDetailPage() -> impl IntoView {
             <div class="page-header">
                 <div>
                     <h1 class="mono" data-testid="group-id">{id}</h1>
-                    <p class="facts">{move || group.data.get().map(|g| view! {
+                    <p class="facts">{move || group.get().map(|g| view! {
                         <Pill kind=state_kind(&g.state)>{g.state.clone()}</Pill>
                         <span>{if g.protocol.is_empty() { g.protocol_type.clone() } else { format!("{} · {}", g.protocol_type, g.protocol) }}</span>
                     })}</p>
@@ -71,7 +73,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&["groups:reset", "groups:delete"] />
                     <Show when=move || session.can("groups:reset")>
-                        <button class="button button-primary" disabled=move || group.data.get().is_none() on:click=move |_| resetting.set(true)>"Reset offsets"</button>
+                        <button class="button button-primary" disabled=move || group.get().is_none() on:click=move |_| resetting.set(true)>"Reset offsets"</button>
                     </Show>
                     <Show when=move || session.can("groups:delete")>
                         <button class="button button-danger-quiet" on:click=move |_| { set_error.set(None); deleting.set(true); }>"Delete…"</button>
@@ -80,9 +82,9 @@ pub fn GroupDetailPage() -> impl IntoView {
                 </div>
             </div>
             <LoadError error=group.error retry=group.retry() />
-            <div inner_html=move || group.data.with(|g| g.as_ref().map(group_body).unwrap_or_default())></div>
+            <div inner_html=move || group.with(|g| g.map(group_body).unwrap_or_default())></div>
             <Show when=move || resetting.get()>
-                {move || group.data.get().map(|g| view! {
+                {move || group.get().map(|g| view! {
                     <ResetOffsetsDialog group=g on_done=move |_| { resetting.set(false); group.reload(); }
                         on_close=move |_| resetting.set(false) />
                 })}
@@ -107,14 +109,34 @@ fn group_body(group: &GroupDetail) -> String {
     }
     let mut h = Html::new();
     let stat = |h: &mut Html, label: &str, value: &str, id: &str| {
-        h.raw("<div class=\"stat\"><div class=\"stat-label\">").text(label).raw("</div><div class=\"stat-value\" data-testid=\"")
-            .raw(id).raw("\">").text(value).raw("</div></div>");
+        h.raw("<div class=\"stat\"><div class=\"stat-label\">")
+            .text(label)
+            .raw("</div><div class=\"stat-value\" data-testid=\"")
+            .raw(id)
+            .raw("\">")
+            .text(value)
+            .raw("</div></div>");
     };
     h.raw("<div class=\"stats\">");
-    stat(&mut h, "Total lag", &format::int(group.total_lag), "group-total-lag");
-    stat(&mut h, "Members", &group.members.len().to_string(), "group-members");
+    stat(
+        &mut h,
+        "Total lag",
+        &format::int(group.total_lag),
+        "group-total-lag",
+    );
+    stat(
+        &mut h,
+        "Members",
+        &group.members.len().to_string(),
+        "group-members",
+    );
     stat(&mut h, "Topics", &by_topic.len().to_string(), "group-topics");
-    stat(&mut h, "Partitions", &group.offsets.len().to_string(), "group-partitions");
+    stat(
+        &mut h,
+        "Partitions",
+        &group.offsets.len().to_string(),
+        "group-partitions",
+    );
     h.raw("</div><h2 class=\"section-title\">Lag by partition</h2>");
     if by_topic.is_empty() {
         h.raw("<div class=\"card empty-state\"><p class=\"muted\">This group has no committed offsets.</p></div>");
@@ -134,9 +156,23 @@ fn group_body(group: &GroupDetail) -> String {
         for l in lags {
             h.row("lag-row")
                 .cell("num mono strong", &l.partition.to_string())
-                .cell("num mono", &if l.committed_offset < 0 { "—".to_owned() } else { format::int(l.committed_offset) })
+                .cell(
+                    "num mono",
+                    &if l.committed_offset < 0 {
+                        "—".to_owned()
+                    } else {
+                        format::int(l.committed_offset)
+                    },
+                )
                 .cell("num mono", &format::int(l.end_offset))
-                .cell(if l.lag > 0 { "num mono text-warn" } else { "num mono" }, &format::int(l.lag))
+                .cell(
+                    if l.lag > 0 {
+                        "num mono text-warn"
+                    } else {
+                        "num mono"
+                    },
+                    &format::int(l.lag),
+                )
                 .end_row();
         }
         h.raw("</tbody></table></div>");
@@ -151,7 +187,17 @@ fn group_body(group: &GroupDetail) -> String {
         let assigned: Vec<String> = m
             .assignment
             .iter()
-            .map(|a| format!("{}: {}", a.topic, a.partitions.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")))
+            .map(|a| {
+                format!(
+                    "{}: {}",
+                    a.topic,
+                    a.partitions
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
             .collect();
         h.row("member-row")
             .cell("mono small", &m.member_id)
@@ -177,10 +223,12 @@ fn lag_chart(h: &mut Html, topic: &str, lags: &[&PartitionLag]) {
     let base = HEIGHT - BOTTOM;
     h.raw(&format!(
         "<svg class=\"chart\" viewBox=\"0 0 {width} {HEIGHT}\" role=\"img\" data-testid=\"lag-chart\" \
-         preserveAspectRatio=\"xMinYMid meet\" style=\"max-width:{width}px\" aria-label=\""
+         width=\"{width}\" height=\"{HEIGHT}\" aria-label=\""
     ))
     .text(&format!("Lag per partition of {topic}"))
-    .raw(&format!("\"><line class=\"chart-axis\" x1=\"0\" x2=\"{width}\" y1=\"{base}\" y2=\"{base}\"/>"));
+    .raw(&format!(
+        "\"><line class=\"chart-axis\" x1=\"0\" x2=\"{width}\" y1=\"{base}\" y2=\"{base}\"/>"
+    ));
     for (i, l) in lags.iter().enumerate() {
         let bar = (l.lag * PLOT / most).max(u64::from(l.lag > 0) * 2);
         let x = i as u64 * SLOT + (SLOT - BAR) / 2;

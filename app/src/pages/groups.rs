@@ -30,7 +30,11 @@ pub fn GroupsPage() -> impl IntoView {
     let params = use_query_map();
     let q = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
     let sort = Signal::derive(move || {
-        params.with(|p| p.get("sort").filter(|s| ["state", "members", "lag"].contains(&s.as_str())).unwrap_or_else(|| "group".into()))
+        params.with(|p| {
+            p.get("sort")
+                .filter(|s| ["state", "members", "lag"].contains(&s.as_str()))
+                .unwrap_or_else(|| "group".into())
+        })
     });
     let desc = Signal::derive(move || params.with(|p| p.get("order").as_deref() == Some("desc")));
     let groups = load::<GroupList>(|| Some("/api/v1/consumer-groups".into()));
@@ -51,16 +55,24 @@ pub fn GroupsPage() -> impl IntoView {
         let navigate = navigate.clone();
         move |key: &'static str| {
             let same = sort.get_untracked() == key;
-            let desc = if same { !desc.get_untracked() } else { key == "lag" || key == "members" };
+            let desc = if same {
+                !desc.get_untracked()
+            } else {
+                key == "lag" || key == "members"
+            };
             navigate(q.get_untracked(), key.into(), desc, false);
         }
     });
     let on_search = move |text: String| navigate(text, sort.get_untracked(), desc.get_untracked(), true);
 
     let rows = move || -> Option<Vec<GroupSummary>> {
-        let mut list = groups.data.get()?.groups;
-        let needle = q.get().to_lowercase();
-        list.retain(|g| needle.is_empty() || g.group_id.to_lowercase().contains(&needle) || g.topics.iter().any(|t| t.to_lowercase().contains(&needle)));
+        let mut list = groups.get()?.groups;
+        let needle = q.get().to_ascii_lowercase();
+        list.retain(|g| {
+            needle.is_empty()
+                || g.group_id.to_ascii_lowercase().contains(&needle)
+                || g.topics.iter().any(|t| t.to_ascii_lowercase().contains(&needle))
+        });
         let by = sort.get();
         list.sort_unstable_by(|a, b| {
             let first = match by.as_str() {
@@ -81,18 +93,36 @@ pub fn GroupsPage() -> impl IntoView {
         let mut h = Html::new();
         let list = rows().unwrap_or_default();
         if list.is_empty() {
-            h.empty(5, if q.get().is_empty() { "No consumer groups." } else { "No consumer groups match." });
+            h.empty(
+                5,
+                if q.get().is_empty() {
+                    "No consumer groups."
+                } else {
+                    "No consumer groups match."
+                },
+            );
         }
         for g in &list {
             h.row("group-row")
                 .raw("<td>")
-                .link(&format!("/groups/{}", seg(&g.group_id)), "mono strong", &g.group_id)
+                .link(
+                    &format!("/groups/{}", seg(&g.group_id)),
+                    "mono strong",
+                    &g.group_id,
+                )
                 .raw("</td><td>")
                 .pill(state_kind(&g.state), &g.state)
                 .raw("</td>")
                 .cell("num", &g.members.to_string())
                 .cell("mono small", &g.topics.join(", "))
-                .cell(if g.total_lag > 0 { "num mono text-warn" } else { "num mono" }, &format::int(g.total_lag))
+                .cell(
+                    if g.total_lag > 0 {
+                        "num mono text-warn"
+                    } else {
+                        "num mono"
+                    },
+                    &format::int(g.total_lag),
+                )
                 .end_row();
         }
         h.finish()
@@ -103,7 +133,7 @@ pub fn GroupsPage() -> impl IntoView {
             <div class="page-header">
                 <div>
                     <h1>"Consumer groups"</h1>
-                    <p class="muted" data-testid="groups-count">{move || groups.data.get().map(|g| {
+                    <p class="muted" data-testid="groups-count">{move || groups.get().map(|g| {
                         let lag: u64 = g.groups.iter().map(|g| g.total_lag).sum();
                         format!("{} groups · total lag {}", format::int(g.groups.len() as u64), format::int(lag))
                     })}</p>
@@ -131,7 +161,7 @@ pub fn GroupsPage() -> impl IntoView {
                             <SortHeader label="Total lag" key="lag" sort descending=desc on_sort numeric=true />
                         </tr>
                     </thead>
-                    {move || if groups.data.with(Option::is_none) {
+                    {move || if groups.with(|d| d.is_none()) {
                         view! { <TableSkeleton columns=5 rows=4 /> }.into_any()
                     } else {
                         view! { <RawBody html=Signal::derive(html) /> }.into_any()

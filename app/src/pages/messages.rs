@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{CopyButton, ErrorPanel, JsonView, Pill, ProgressBar, download, is_json},
+    components::{ErrorPanel, Html, ProgressBar, clicked, download, highlight, is_json, toast},
     format,
     permissions::{denied, use_session},
     query,
@@ -33,15 +33,27 @@ impl Scan {
             partitions: get("partition")
                 .map(|p| p.split(',').filter_map(|n| n.trim().parse().ok()).collect())
                 .unwrap_or_default(),
-            from: get("from").filter(|f| !f.is_empty()).unwrap_or_else(|| "latest".into()),
-            limit: get("limit").and_then(|l| l.parse().ok()).filter(|l| (1..=500).contains(l)).unwrap_or(50),
+            from: get("from")
+                .filter(|f| !f.is_empty())
+                .unwrap_or_else(|| "latest".into()),
+            limit: get("limit")
+                .and_then(|l| l.parse().ok())
+                .filter(|l| (1..=500).contains(l))
+                .unwrap_or(50),
             q: get("q").unwrap_or_default(),
         }
     }
 
     fn pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("partition", self.partitions.iter().map(i32::to_string).collect::<Vec<_>>().join(",")),
+            (
+                "partition",
+                self.partitions
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             ("from", self.from.clone()),
             ("limit", self.limit.to_string()),
             ("q", self.q.clone()),
@@ -68,7 +80,9 @@ fn to_csv(messages: &[Message]) -> String {
             .headers
             .iter()
             .map(|h| {
-                let value = h.value.as_ref().map_or("null".into(), |v| serde_json::to_string(&v.data).unwrap_or_default());
+                let value = h.value.as_ref().map_or("null".into(), |v| {
+                    serde_json::to_string(&v.data).unwrap_or_default()
+                });
                 format!("{}:{value}", serde_json::to_string(&h.key).unwrap_or_default())
             })
             .collect();
@@ -116,6 +130,7 @@ fn MessageBrowser() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let done_once = RwSignal::new(false);
     let latest = Rc::new(Cell::new(0u64));
+    let open = RwSignal::new(Vec::<usize>::new());
 
     let fetch = move |more: bool| {
         let scan = scan.get_untracked();
@@ -124,10 +139,14 @@ fn MessageBrowser() -> impl IntoView {
             pairs.push(("cursor", cursor.get_untracked().unwrap_or_default()));
         } else {
             messages.set(Vec::new());
+            open.set(Vec::new());
             scanned.set(0);
             cursor.set(None);
         }
-        let path = query::url(&format!("/api/v1/topics/{}/messages", seg(&topic.name.get_untracked())), &pairs);
+        let path = query::url(
+            &format!("/api/v1/topics/{}/messages", seg(&topic.name.get_untracked())),
+            &pairs,
+        );
         let this = latest.get() + 1;
         latest.set(this);
         let latest = latest.clone();
@@ -170,9 +189,16 @@ fn MessageBrowser() -> impl IntoView {
         None => (initial.from.clone(), String::new()),
     };
     let from_kind = RwSignal::new(kind.clone());
-    let offset = RwSignal::new(if kind == "offset" { value.clone() } else { String::new() });
+    let offset = RwSignal::new(if kind == "offset" {
+        value.clone()
+    } else {
+        String::new()
+    });
     let when = RwSignal::new(if kind == "timestamp" {
-        value.parse().map(format::local_date_time_value).unwrap_or_default()
+        value
+            .parse()
+            .map(format::local_date_time_value)
+            .unwrap_or_default()
     } else {
         String::new()
     });
@@ -194,20 +220,34 @@ fn MessageBrowser() -> impl IntoView {
             other => other.to_owned(),
         };
         set_form_error.set(None);
-        let next = Scan { partitions: chosen.get_untracked(), from, limit: limit.get_untracked(), q: filter.get_untracked().trim().to_owned() };
+        let next = Scan {
+            partitions: chosen.get_untracked(),
+            from,
+            limit: limit.get_untracked(),
+            q: filter.get_untracked().trim().to_owned(),
+        };
         if next == scan.get_untracked() {
             fetch.with_value(|f| f(false));
         } else {
-            go(&query::url(&format!("/topics/{}/messages", seg(&topic.name.get_untracked())), &next.pairs()), false);
+            go(
+                &query::url(
+                    &format!("/topics/{}/messages", seg(&topic.name.get_untracked())),
+                    &next.pairs(),
+                ),
+                false,
+            );
         }
     };
 
-    let partition_count = move || topic.detail.data.get().map_or(0, |d| d.partitions.len() as i32);
+    let partition_count = move || topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
     let partitions_label = move || {
         chosen.with(|c| match c.len() {
             0 => "All partitions".to_owned(),
             1 => format!("Partition {}", c[0]),
-            _ => format!("Partitions {}", c.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")),
+            _ => format!(
+                "Partitions {}",
+                c.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            ),
         })
     };
     let toggle = move |p: i32, on: bool| {
@@ -218,6 +258,40 @@ fn MessageBrowser() -> impl IntoView {
                 c.sort_unstable();
             }
         })
+    };
+    // Rows open and close on a click; the copy buttons in an open row copy.
+    let on_rows_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(row) = clicked(&ev, "data-row").and_then(|r| r.parse::<usize>().ok()) else {
+            return;
+        };
+        match clicked(&ev, "data-copy") {
+            Some(what) => {
+                let text = messages.with_untracked(|m| {
+                    m.get(row).map(|m| {
+                        if what == "json" {
+                            serde_json::to_string_pretty(m).unwrap_or_default()
+                        } else {
+                            text_of(&m.value)
+                        }
+                    })
+                });
+                if let (Some(text), Some(window)) = (text, web_sys::window()) {
+                    let _ = window.navigator().clipboard().write_text(&text);
+                    toast::success(if what == "json" {
+                        "Message copied as JSON."
+                    } else {
+                        "Value copied."
+                    });
+                }
+            }
+            None => open.update(|o| {
+                if let Some(at) = o.iter().position(|i| *i == row) {
+                    o.remove(at);
+                } else {
+                    o.push(row);
+                }
+            }),
+        }
     };
     let file_name = move |ext: &str| format!("{}-messages.{ext}", topic.name.get_untracked());
 
@@ -320,14 +394,14 @@ fn MessageBrowser() -> impl IntoView {
                         <th scope="col">"Headers"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    <For each=move || messages.get() key=|m| (m.partition, m.offset) let:message>
-                        <MessageRow message />
-                    </For>
-                    <Show when=move || done_once.get() && !scanning.get() && messages.with(Vec::is_empty) && error.with(Option::is_none)>
-                        <tr><td colspan="7" class="empty">"No messages match."</td></tr>
-                    </Show>
-                </tbody>
+                <tbody inner_html=move || {
+                    let rows = messages.with(|m| open.with(|o| message_rows(m, o)));
+                    if rows.is_empty() && done_once.get() && !scanning.get() && error.with(Option::is_none) {
+                        "<tr><td colspan=\"7\" class=\"empty\">No messages match.</td></tr>".to_owned()
+                    } else {
+                        rows
+                    }
+                } on:click=on_rows_click></tbody>
             </table>
         </div>
         <div class="load-more">
@@ -344,103 +418,104 @@ fn MessageBrowser() -> impl IntoView {
     }
 }
 
-#[component]
-fn MessageRow(message: Message) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let id = format!("message-{}-{}", message.partition, message.offset);
-    let key = message.key.clone();
-    let value = message.value.clone();
-    let value_preview = match &value {
-        None => view! { <Pill kind="neutral">"null"</Pill> }.into_any(),
-        Some(d) if d.base64 => view! { <span class="muted">"binary " </span><span>{format::preview(&d.data, 60)}</span> }.into_any(),
-        Some(d) => view! { <span>{format::preview(&d.data, 140)}</span> }.into_any(),
-    };
-    let headers = message.headers.len();
-    let message_json = serde_json::to_string_pretty(&message).unwrap_or_default();
-    view! {
-        <tr class="message-row" class:row-open=open data-testid="message-row" on:click=move |_| open.update(|o| *o = !*o)>
-            <td class="expand-col">
-                <button type="button" class="icon-button chevron" aria-expanded=move || open.get().to_string()
-                    aria-controls=id.clone() aria-label=format!("Details of offset {}", message.offset)
-                    on:click=move |ev| { ev.stop_propagation(); open.update(|o| *o = !*o); }>
-                    "›"
-                </button>
-            </td>
-            <td class="num mono">{message.partition}</td>
-            <td class="num mono strong">{format::int(message.offset)}</td>
-            <td class="mono nowrap" title=message.timestamp.map(format::iso)>{message.timestamp.map(format::date_time)}</td>
-            <td class="mono cell-key">{key.as_ref().map(|k| format::preview(&k.data, 40))}</td>
-            <td class="mono cell-value">{value_preview}</td>
-            <td>{(headers > 0).then(|| view! { <Pill kind="neutral">{headers}</Pill> })}</td>
-        </tr>
-        <Show when=move || open.get()>
-            <tr class="message-detail" id=id.clone()>
-                <td colspan="7">
-                    <MessageDetail message=message.clone() json=message_json.clone() />
-                </td>
-            </tr>
-        </Show>
+/// The rows of the shown messages; `open` ones with their details below.
+fn message_rows(messages: &[Message], open: &[usize]) -> String {
+    let mut h = Html::new();
+    for (i, m) in messages.iter().enumerate() {
+        let expanded = open.contains(&i);
+        let index = i.to_string();
+        h.raw("<tr class=\"message-row")
+            .raw(if expanded { " row-open" } else { "" })
+            .raw("\" data-testid=\"message-row\" data-row=\"")
+            .raw(&index)
+            .raw("\"><td class=\"expand-col\"><button type=\"button\" class=\"icon-button chevron\" aria-expanded=\"")
+            .raw(if expanded { "true" } else { "false" })
+            .raw("\" aria-label=\"Details of offset ")
+            .raw(&m.offset.to_string())
+            .raw("\">›</button></td>")
+            .cell("num mono", &m.partition.to_string())
+            .cell("num mono strong", &format::int(m.offset))
+            .raw("<td class=\"mono nowrap\" title=\"")
+            .text(&m.timestamp.map(format::iso).unwrap_or_default())
+            .raw("\">")
+            .text(&m.timestamp.map(format::date_time).unwrap_or_default())
+            .raw("</td>")
+            .cell("mono cell-key", &m.key.as_ref().map(|k| format::preview(&k.data, 40)).unwrap_or_default())
+            .raw("<td class=\"mono cell-value\">");
+        match &m.value {
+            None => h.pill("neutral", "null"),
+            Some(d) if d.base64 => h
+                .raw("<span class=\"muted\">binary </span>")
+                .text(&format::preview(&d.data, 60)),
+            Some(d) => h.text(&format::preview(&d.data, 140)),
+        };
+        h.raw("</td><td>");
+        if !m.headers.is_empty() {
+            h.pill("neutral", &m.headers.len().to_string());
+        }
+        h.raw("</td></tr>");
+        if expanded {
+            message_detail(&mut h, m, &index);
+        }
     }
+    h.finish()
 }
 
-#[component]
-fn MessageDetail(message: Message, json: String) -> impl IntoView {
-    let value_text = text_of(&message.value);
-    let key_text = text_of(&message.key);
-    let value_view = match &message.value {
-        None => view! { <p class="muted">"No value: a tombstone."</p> }.into_any(),
-        Some(d) if d.base64 => view! {
-            <p class="muted small">"Not text; shown as base64."</p>
-            <pre class="code">{d.data.clone()}</pre>
-        }.into_any(),
-        Some(d) if is_json(&d.data) => view! { <JsonView text=d.data.clone() /> }.into_any(),
-        Some(d) => view! { <pre class="code">{d.data.clone()}</pre> }.into_any(),
+fn message_detail(h: &mut Html, m: &Message, index: &str) {
+    let (format, body) = match &m.value {
+        None => ("null", "<p class=\"muted\">No value: a tombstone.</p>".to_owned()),
+        Some(d) if d.base64 => (
+            "base64",
+            format!("<pre class=\"code\">{}</pre>", Html::new().text(&d.data).finish()),
+        ),
+        Some(d) if is_json(&d.data) => (
+            "JSON",
+            format!("<pre class=\"json\">{}</pre>", highlight(&d.data)),
+        ),
+        Some(d) => (
+            "text",
+            format!("<pre class=\"code\">{}</pre>", Html::new().text(&d.data).finish()),
+        ),
     };
-    let format_label = match &message.value {
-        Some(d) if d.base64 => "base64",
-        Some(d) if is_json(&d.data) => "JSON",
-        Some(_) => "text",
-        None => "null",
+    let copy = |h: &mut Html, what: &str, label: &str| {
+        h.raw("<button type=\"button\" class=\"button button-small\" data-copy=\"")
+            .raw(what)
+            .raw("\" data-row=\"")
+            .raw(index)
+            .raw("\">")
+            .raw(label)
+            .raw("</button>");
     };
-    view! {
-        <div class="detail-grid" data-testid="message-detail">
-            <section>
-                <div class="detail-head">
-                    <h3>"Value " <Pill kind="neutral">{format_label}</Pill></h3>
-                    <div class="toolbar">
-                        <CopyButton text=value_text label="Copy value" />
-                        <CopyButton text=json label="Copy as JSON" />
-                    </div>
-                </div>
-                {value_view}
-            </section>
-            <aside>
-                <h3>"Key"</h3>
-                {if message.key.is_some() {
-                    view! { <pre class="code code-small">{key_text}</pre> }.into_any()
-                } else {
-                    view! { <p class="muted">"No key"</p> }.into_any()
-                }}
-                <h3>"Headers"</h3>
-                {if message.headers.is_empty() {
-                    view! { <p class="muted">"No headers"</p> }.into_any()
-                } else {
-                    view! {
-                        <dl class="pairs">
-                            {message.headers.iter().map(|h| view! {
-                                <dt class="mono">{h.key.clone()}</dt>
-                                <dd class="mono">{h.value.as_ref().map(|v| v.data.clone()).unwrap_or_else(|| "null".into())}</dd>
-                            }).collect_view()}
-                        </dl>
-                    }.into_any()
-                }}
-                <h3>"Position"</h3>
-                <dl class="pairs">
-                    <dt>"Partition"</dt><dd class="mono">{message.partition}</dd>
-                    <dt>"Offset"</dt><dd class="mono">{message.offset}</dd>
-                    <dt>"Timestamp"</dt><dd class="mono">{message.timestamp.map(format::iso).unwrap_or_else(|| "—".into())}</dd>
-                </dl>
-            </aside>
-        </div>
+    h.raw("<tr class=\"message-detail\"><td colspan=\"7\"><div class=\"detail-grid\" data-testid=\"message-detail\"><section><div class=\"detail-head\"><h3>Value ")
+        .pill("neutral", format)
+        .raw("</h3><div class=\"toolbar\">");
+    copy(h, "value", "Copy value");
+    copy(h, "json", "Copy as JSON");
+    h.raw("</div></div>")
+        .raw(&body)
+        .raw("</section><aside><h3>Key</h3>");
+    match &m.key {
+        Some(k) => h
+            .raw("<pre class=\"code code-small\">")
+            .text(&k.data)
+            .raw("</pre>"),
+        None => h.raw("<p class=\"muted\">No key</p>"),
+    };
+    h.raw("<h3>Headers</h3>");
+    if m.headers.is_empty() {
+        h.raw("<p class=\"muted\">No headers</p>");
+    } else {
+        h.raw("<dl class=\"pairs\">");
+        for header in &m.headers {
+            h.raw("<dt class=\"mono\">")
+                .text(&header.key)
+                .raw("</dt><dd class=\"mono\">")
+                .text(header.value.as_ref().map_or("null", |v| &v.data))
+                .raw("</dd>");
+        }
+        h.raw("</dl>");
     }
+    h.raw("<h3>Timestamp</h3><p class=\"mono\">")
+        .text(&m.timestamp.map(format::iso).unwrap_or_else(|| "—".into()))
+        .raw("</p></aside></div></td></tr>");
 }

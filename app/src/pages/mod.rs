@@ -16,13 +16,13 @@ mod topic_detail;
 mod topics;
 
 pub use audit::AuditPage;
-pub use configs::ConfigsTab;
+use configs::ConfigsTab;
 pub use group_detail::GroupDetailPage;
 pub use groups::GroupsPage;
-pub use messages::MessagesTab;
+use messages::MessagesTab;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
-pub use partitions::PartitionsTab;
-pub use schema::SchemaTab;
+use partitions::PartitionsTab;
+use schema::SchemaTab;
 pub use topic_detail::TopicPage;
 pub use topics::TopicsPage;

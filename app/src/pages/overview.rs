@@ -16,17 +16,27 @@ pub fn OverviewPage() -> impl IntoView {
     let session = use_session();
     let cluster = load::<ClusterInfo>(|| Some("/api/v1/cluster".into()));
     // Groups only for people who may see them (and once we know who they are).
-    let groups = load::<GroupList>(move || session.can("groups:read").then(|| "/api/v1/consumer-groups".into()));
-    let stat = move |f: fn(&ClusterInfo) -> u32| move || cluster.data.with(|c| c.as_ref().map(|c| format::int(f(c))));
+    let groups = load::<GroupList>(move || {
+        session
+            .can("groups:read")
+            .then(|| "/api/v1/consumer-groups".into())
+    });
+    let stat =
+        move |f: fn(&ClusterInfo) -> u32| move || cluster.with(|c| c.as_ref().map(|c| format::int(f(c))));
     let group_stats = move || {
-        groups.data.with(|g| {
-            g.as_ref().map(|g| (format::int(g.groups.len() as u32), format::int(g.groups.iter().map(|g| g.total_lag).sum::<u64>())))
+        groups.with(|g| {
+            g.as_ref().map(|g| {
+                (
+                    format::int(g.groups.len() as u32),
+                    format::int(g.groups.iter().map(|g| g.total_lag).sum::<u64>()),
+                )
+            })
         })
     };
 
     let brokers = Signal::derive(move || {
         let mut h = Html::new();
-        cluster.data.with(|c| {
+        cluster.with(|c| {
             for b in c.iter().flat_map(|c| c.brokers.iter().map(move |b| (c, b))) {
                 let (c, b) = b;
                 h.row("broker-row")
@@ -49,7 +59,7 @@ pub fn OverviewPage() -> impl IntoView {
                 <div>
                     <h1>"Overview"</h1>
                     <p class="muted">"Cluster " <code data-testid="cluster-id">
-                        {move || cluster.data.with(|c| c.as_ref().map(|c| c.cluster_id.clone().unwrap_or_else(|| "(no id)".into())))}
+                        {move || cluster.with(|c| c.as_ref().map(|c| c.cluster_id.clone().unwrap_or_else(|| "(no id)".into())))}
                     </code></p>
                 </div>
                 <button class="button" on:click=move |_| { cluster.reload(); groups.reload(); }>"Refresh"</button>
@@ -61,7 +71,7 @@ pub fn OverviewPage() -> impl IntoView {
                 <Stat label="Partitions">{stat(|c| c.partition_count)}</Stat>
                 <Stat label="Under-replicated partitions">
                     {stat(|c| c.under_replicated_partitions)}
-                    {move || cluster.data.with(|c| c.as_ref().map(|c| view! { <HealthPill under=c.under_replicated_partitions /> }))}
+                    {move || cluster.with(|c| c.as_ref().map(|c| view! { <HealthPill under=c.under_replicated_partitions /> }))}
                 </Stat>
             </div>
             <div class="grid-2">
@@ -82,7 +92,7 @@ pub fn OverviewPage() -> impl IntoView {
                     <ul class="link-list">
                         <li>
                             <a href=href("/topics")>"Topics"</a>
-                            <span class="muted">{move || cluster.data.with(|c| c.as_ref().map(|c| format!("{} topics, {} partitions", format::int(c.topic_count), format::int(c.partition_count))))}</span>
+                            <span class="muted">{move || cluster.with(|c| c.as_ref().map(|c| format!("{} topics, {} partitions", format::int(c.topic_count), format::int(c.partition_count))))}</span>
                         </li>
                         <li>
                             <a href=href("/groups")>"Consumer groups"</a>

@@ -28,8 +28,13 @@ fn json_problem(text: &str) -> Option<String> {
 #[component]
 pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let topic = use_topic();
-    let schema = load::<TopicSchema>(move || Some(format!("/api/v1/topics/{}/schema", seg(&topic.name.get_untracked()))));
-    let partitions = topic.detail.data.get().map_or(0, |d| d.partitions.len() as i32);
+    let schema = load::<TopicSchema>(move || {
+        Some(format!(
+            "/api/v1/topics/{}/schema",
+            seg(&topic.name.get_untracked())
+        ))
+    });
+    let partitions = topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
 
     let key = RwSignal::new(String::new());
     let format = RwSignal::new("json".to_owned());
@@ -41,7 +46,9 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let (error, set_error) = signal(None::<ApiError>);
 
     let value_error = Signal::derive(move || {
-        let live = (format.get() == "json").then(|| value.with(|v| json_problem(v))).flatten();
+        let live = (format.get() == "json")
+            .then(|| value.with(|v| json_problem(v)))
+            .flatten();
         live.or_else(|| {
             error.with(|e| {
                 e.as_ref()
@@ -59,10 +66,18 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         })
     };
     let general = Signal::derive(move || {
-        error.get().filter(|e| e.details().is_empty() && !matches!(e.field(), Some("value" | "key" | "partition")))
+        error
+            .get()
+            .filter(|e| e.details().is_empty() && !matches!(e.field(), Some("value" | "key" | "partition")))
     });
     let field_error = move |field: &'static str| {
-        Signal::derive(move || error.with(|e| e.as_ref().filter(|e| e.field() == Some(field)).map(ApiError::message)))
+        Signal::derive(move || {
+            error.with(|e| {
+                e.as_ref()
+                    .filter(|e| e.field() == Some(field))
+                    .map(ApiError::message)
+            })
+        })
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -70,7 +85,10 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         if format.get_untracked() == "json" && value.with_untracked(|v| json_problem(v)).is_some() {
             return;
         }
-        let data = |s: String| Data { data: s, base64: false };
+        let data = |s: String| Data {
+            data: s,
+            base64: false,
+        };
         let request = ProduceRequest {
             key: Some(key.get_untracked()).filter(|k| !k.is_empty()).map(data),
             value: match format.get_untracked().as_str() {
@@ -81,7 +99,10 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 .get_untracked()
                 .into_iter()
                 .filter(|(_, k, _)| !k.get_untracked().trim().is_empty())
-                .map(|(_, k, v)| Header { key: k.get_untracked().trim().to_owned(), value: Some(data(v.get_untracked())) })
+                .map(|(_, k, v)| Header {
+                    key: k.get_untracked().trim().to_owned(),
+                    value: Some(data(v.get_untracked())),
+                })
                 .collect(),
             partition: partition.get_untracked().parse().ok(),
         };
@@ -91,7 +112,10 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             let path = format!("/api/v1/topics/{}/messages", seg(&topic.name.get_untracked()));
             match api::post::<_, Produced>(&path, &request).await {
                 Ok(done) => {
-                    toast::success(format!("Message written to partition {} at offset {}.", done.partition, done.offset));
+                    toast::success(format!(
+                        "Message written to partition {} at offset {}.",
+                        done.partition, done.offset
+                    ));
                     topic.detail.reload();
                     topic.produced.update(|n| *n += 1);
                     on_close.run(());
@@ -159,7 +183,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                             </div>
                         })}
                     </div>
-                    {move || schema.data.get().map(|s| {
+                    {move || schema.get().map(|s| {
                         let text = serde_json::to_string(&s.schema).unwrap_or_default();
                         view! {
                             <details class="schema-hint">
@@ -171,7 +195,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 </div>
                 <fieldset class="fieldset">
                     <legend>"Headers"</legend>
-                    <For each=move || headers.get() key=|h| h.0 let:row>
+                    {move || headers.get().into_iter().map(|row| view! {
                         <div class="kv-row">
                             <input class="input mono" placeholder="name" aria-label="Header name"
                                 prop:value=row.1 on:input=move |ev| row.1.set(event_target_value(&ev)) />
@@ -180,7 +204,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                             <button type="button" class="icon-button" aria-label="Remove header"
                                 on:click=move |_| headers.update(|h| h.retain(|r| r.0 != row.0))>"×"</button>
                         </div>
-                    </For>
+                    }).collect_view()}
                     <button type="button" class="button button-small" on:click=move |_| {
                         let id = next_header.get_value();
                         next_header.set_value(id + 1);

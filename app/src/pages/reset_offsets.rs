@@ -17,10 +17,17 @@ fn preview_rows(result: &ResetResult) -> String {
         h.row("reset-row")
             .cell("mono", &p.topic)
             .cell("num mono", &p.partition.to_string())
-            .cell("num mono", &p.before.map(format::int).unwrap_or_else(|| "none".into()))
+            .cell(
+                "num mono",
+                &p.before.map(format::int).unwrap_or_else(|| "none".into()),
+            )
             .cell("num mono strong", &format::int(p.after))
             .cell(
-                if change.is_some_and(|c| c != 0) { "num mono text-warn" } else { "num mono" },
+                if change.is_some_and(|c| c != 0) {
+                    "num mono text-warn"
+                } else {
+                    "num mono"
+                },
                 &match change {
                     Some(0) => "no change".to_owned(),
                     Some(c) if c > 0 => format!("+{}", format::int(c)),
@@ -44,7 +51,12 @@ pub fn ResetOffsetsDialog(
         .offsets
         .iter()
         .map(|o| o.topic.clone())
-        .chain(group.members.iter().flat_map(|m| m.assignment.iter().map(|a| a.topic.clone())))
+        .chain(
+            group
+                .members
+                .iter()
+                .flat_map(|m| m.assignment.iter().map(|a| a.topic.clone())),
+        )
         .collect();
     topics.sort_unstable();
     topics.dedup();
@@ -63,7 +75,8 @@ pub fn ResetOffsetsDialog(
 
     let partitions_of_topic = move || {
         let t = topic.get();
-        let mut ps: Vec<i32> = offsets.with_value(|o| o.iter().filter(|o| o.topic == t).map(|o| o.partition).collect());
+        let mut ps: Vec<i32> =
+            offsets.with_value(|o| o.iter().filter(|o| o.topic == t).map(|o| o.partition).collect());
         ps.sort_unstable();
         ps
     };

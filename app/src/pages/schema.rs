@@ -25,7 +25,8 @@ const TEMPLATE: &str = r#"{
 pub fn SchemaTab() -> impl IntoView {
     let topic = use_topic();
     let session = use_session();
-    let schema = load::<TopicSchema>(move || Some(format!("/api/v1/topics/{}/schema", seg(&topic.name.get()))));
+    let schema =
+        load::<TopicSchema>(move || Some(format!("/api/v1/topics/{}/schema", seg(&topic.name.get()))));
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let text = RwSignal::new(String::new());
@@ -34,9 +35,19 @@ pub fn SchemaTab() -> impl IntoView {
     let can_write = move || session.can("schemas:write");
 
     // No schema is an answer too, not an error.
-    let missing = move || schema.error.with(|e| e.as_ref().is_some_and(|e| e.status() == 404));
+    let missing = move || {
+        schema
+            .error
+            .with(|e| e.as_ref().is_some_and(|e| e.status() == 404))
+    };
     let start_edit = move |_| {
-        text.set(schema.data.get().and_then(|s| serde_json::to_string(&s.schema).ok()).and_then(|t| pretty_json(&t)).unwrap_or_else(|| TEMPLATE.to_owned()));
+        text.set(
+            schema
+                .get()
+                .and_then(|s| serde_json::to_string(&s.schema).ok())
+                .and_then(|t| pretty_json(&t))
+                .unwrap_or_else(|| TEMPLATE.to_owned()),
+        );
         set_error.set(None);
         editing.set(true);
     };
@@ -48,12 +59,18 @@ pub fn SchemaTab() -> impl IntoView {
         })
     };
     let save = move |_| {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text.get_untracked()) else { return };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text.get_untracked()) else {
+            return;
+        };
         busy.set(true);
         set_error.set(None);
         spawn_local(async move {
             let path = format!("/api/v1/topics/{}/schema", seg(&topic.name.get_untracked()));
-            let body = TopicSchema { schema: value, updated_by: None, updated_at: None };
+            let body = TopicSchema {
+                schema: value,
+                updated_by: None,
+                updated_at: None,
+            };
             match api::put::<_, serde::de::IgnoredAny>(&path, &body).await {
                 Ok(_) => {
                     toast::success("Schema saved. New messages are checked against it.");
@@ -71,7 +88,12 @@ pub fn SchemaTab() -> impl IntoView {
         busy.set(true);
         set_error.set(None);
         spawn_local(async move {
-            match api::delete(&format!("/api/v1/topics/{}/schema", seg(&topic.name.get_untracked()))).await {
+            match api::delete(&format!(
+                "/api/v1/topics/{}/schema",
+                seg(&topic.name.get_untracked())
+            ))
+            .await
+            {
                 Ok(()) => {
                     toast::success("Schema deleted. Messages are no longer checked.");
                     deleting.try_set(false);
@@ -93,7 +115,7 @@ pub fn SchemaTab() -> impl IntoView {
                 <Show when=move || can_write() && !editing.get()>
                     {move || if missing() {
                         view! { <button class="button button-primary" on:click=start_edit>"Add schema"</button> }.into_any()
-                    } else if schema.data.get().is_some() {
+                    } else if schema.get().is_some() {
                         view! {
                             <button class="button" on:click=start_edit>"Edit schema"</button>
                             <button class="button button-danger-quiet" on:click=move |_| { set_error.set(None); deleting.set(true); }>"Delete schema"</button>
@@ -130,7 +152,7 @@ pub fn SchemaTab() -> impl IntoView {
                 </div>
             }.into_any()
         } else {
-            schema.data.get().map(|s| {
+            schema.get().map(|s| {
                 {
                     let text = serde_json::to_string(&s.schema).unwrap_or_default();
                     let who = s.updated_by.clone();

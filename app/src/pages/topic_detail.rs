@@ -3,18 +3,15 @@
 
 use configurator_api::{AddPartitions, PurgeRequest, PurgeResult, TopicDetail};
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::{A, Outlet},
-    hooks::use_params_map,
-};
+use leptos_router::{components::A, hooks::use_params_map};
 use serde::de::IgnoredAny;
 
-use super::produce::ProduceDialog;
+use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceDialog};
 use crate::{
     api::{self, ApiError, seg},
     components::{
-        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, ReadOnlyNote, describe, href, set_title,
-        toast,
+        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, ReadOnlyNote,
+        describe, href, set_title, toast,
     },
     format,
     load::{Load, load},
@@ -43,12 +40,19 @@ pub fn TopicPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| {
         let raw = params.with(|p| p.get("topic").unwrap_or_default());
-        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
+        js_sys::decode_uri_component(&raw)
+            .map(String::from)
+            .unwrap_or(raw)
     });
     let detail = load::<TopicDetail>(move || Some(format!("/api/v1/topics/{}", seg(&name.get()))));
     let purge = RwSignal::new(None);
     let produced = RwSignal::new(0);
-    provide_context(TopicContext { name, detail, purge, produced });
+    provide_context(TopicContext {
+        name,
+        detail,
+        purge,
+        produced,
+    });
     Effect::new(move |_| set_title(&name.get()));
 
     let session = use_session();
@@ -68,7 +72,7 @@ pub fn TopicPage() -> impl IntoView {
                 <div>
                     <h1 class="mono" data-testid="topic-name">{name}</h1>
                     <p class="facts" data-testid="topic-facts">
-                        {move || detail.data.with(|d| d.as_ref().map(|d| {
+                        {move || detail.with(|d| d.as_ref().map(|d| {
                             let under = d.partitions.iter().filter(|p| p.isr.len() < p.replicas.len()).count() as u32;
                             view! {
                                 <span>{format!(
@@ -105,7 +109,12 @@ pub fn TopicPage() -> impl IntoView {
             </nav>
             <LoadError error=detail.error retry=detail.retry() />
             <Show when=move || detail.error.with(Option::is_none)>
-                <Outlet />
+                {move || match params.with(|p| p.get("tab")).as_deref() {
+                    Some("configs") => view! { <ConfigsTab /> }.into_any(),
+                    Some("messages") => view! { <MessagesTab /> }.into_any(),
+                    Some("schema") => view! { <SchemaTab /> }.into_any(),
+                    _ => view! { <PartitionsTab /> }.into_any(),
+                }}
             </Show>
             <Show when=move || producing.get()>
                 <ProduceDialog on_close=move |_| set_producing.set(false) />
@@ -126,18 +135,24 @@ pub fn TopicPage() -> impl IntoView {
 #[component]
 fn AddPartitionsDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let topic = use_topic();
-    let current = topic.detail.data.with_untracked(|d| d.as_ref().map_or(0, |d| d.partitions.len() as i32));
+    let current = topic
+        .detail
+        .with_untracked(|d| d.as_ref().map_or(0, |d| d.partitions.len() as i32));
     let count = RwSignal::new((current + 1).to_string());
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
     let live = Signal::derive(move || match count.with(|c| c.trim().parse::<i32>()) {
         Ok(n) if n > current => None,
-        Ok(_) => Some(format!("More than the current {current}; partitions cannot be removed.")),
+        Ok(_) => Some(format!(
+            "More than the current {current}; partitions cannot be removed."
+        )),
         Err(_) => Some("Enter the new total number of partitions.".into()),
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(n) = count.get_untracked().trim().parse::<i32>() else { return };
+        let Ok(n) = count.get_untracked().trim().parse::<i32>() else {
+            return;
+        };
         if n <= current {
             return;
         }
@@ -180,8 +195,12 @@ fn PurgeDialog() -> impl IntoView {
     let which = topic.purge.get_untracked().flatten();
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
-    let doomed: u64 = topic.detail.data.with_untracked(|d| {
-        d.iter().flat_map(|d| &d.partitions).filter(|p| which.is_none_or(|w| w == p.partition)).map(|p| p.messages).sum()
+    let doomed: u64 = topic.detail.with_untracked(|d| {
+        d.iter()
+            .flat_map(|d| &d.partitions)
+            .filter(|p| which.is_none_or(|w| w == p.partition))
+            .map(|p| p.messages)
+            .sum()
     });
     let close = Callback::new(move |_| topic.purge.set(None));
     let confirm = move |_| {
@@ -189,7 +208,10 @@ fn PurgeDialog() -> impl IntoView {
         set_error.set(None);
         spawn_local(async move {
             let path = format!("/api/v1/topics/{}/purge", seg(&topic.name.get_untracked()));
-            let request = PurgeRequest { partitions: which.map(|p| vec![p]), before_offset: None };
+            let request = PurgeRequest {
+                partitions: which.map(|p| vec![p]),
+                before_offset: None,
+            };
             match api::post::<_, PurgeResult>(&path, &request).await {
                 Ok(result) => {
                     toast::success(match which {
@@ -260,7 +282,7 @@ fn DeleteTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             busy error on_confirm=confirm on_close>
             <p>
                 "This deletes " <code>{name.clone()}</code> " and all of its "
-                <strong>{topic.detail.data.with_untracked(|d| d.as_ref().map(|d| format::int(d.messages)))}</strong>
+                <strong>{topic.detail.with_untracked(|d| d.as_ref().map(|d| format::int(d.messages)))}</strong>
                 " messages. It cannot be undone."
             </p>
         </ConfirmDialog>

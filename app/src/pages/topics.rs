@@ -12,7 +12,8 @@ use super::create_topic::CreateTopicDialog;
 use crate::{
     api::seg,
     components::{
-        Html, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton, set_title,
+        Html, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton,
+        set_title,
     },
     format,
     load::load,
@@ -38,9 +39,17 @@ impl ListState {
     fn read(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
             q: get("q").unwrap_or_default(),
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p > 0).unwrap_or(1),
-            per_page: get("per_page").and_then(|p| p.parse().ok()).filter(|p| (1..=500).contains(p)).unwrap_or(50),
-            sort: get("sort").filter(|s| matches!(s.as_str(), "partitions" | "messages")).unwrap_or_else(|| "name".into()),
+            page: get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p > 0)
+                .unwrap_or(1),
+            per_page: get("per_page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| (1..=500).contains(p))
+                .unwrap_or(50),
+            sort: get("sort")
+                .filter(|s| matches!(s.as_str(), "partitions" | "messages"))
+                .unwrap_or_else(|| "name".into()),
             desc: get("order").as_deref() == Some("desc"),
             internal: get("internal").as_deref() == Some("true"),
         }
@@ -60,6 +69,7 @@ impl ListState {
 
     fn api(&self) -> String {
         let mut pairs = self.pairs();
+        pairs.retain(|(k, _)| !matches!(*k, "page" | "per_page"));
         pairs.push(("page", self.page.to_string()));
         pairs.push(("per_page", self.per_page.to_string()));
         query::url("/api/v1/topics", &pairs)
@@ -96,7 +106,13 @@ pub fn TopicsPage() -> impl IntoView {
         move || {
             let q = text.get_untracked();
             last_sent.set_value(q.clone());
-            apply(&|s| { s.q = q.clone(); s.page = 1; }, true);
+            apply(
+                &|s| {
+                    s.q = q.clone();
+                    s.page = 1;
+                },
+                true,
+            );
         }
     };
     fn throttle(send: impl Fn() + Clone + 'static, waiting: StoredValue<bool>, changed: StoredValue<bool>) {
@@ -140,15 +156,18 @@ pub fn TopicsPage() -> impl IntoView {
     let on_sort = Callback::new({
         let apply = apply.clone();
         move |key: &'static str| {
-            apply(&|s| {
-                if s.sort == key {
-                    s.desc = !s.desc;
-                } else {
-                    s.sort = key.into();
-                    s.desc = key != "name";
-                }
-                s.page = 1;
-            }, false)
+            apply(
+                &|s| {
+                    if s.sort == key {
+                        s.desc = !s.desc;
+                    } else {
+                        s.sort = key.into();
+                        s.desc = key != "name";
+                    }
+                    s.page = 1;
+                },
+                false,
+            )
         }
     });
     let on_page = Callback::new({
@@ -157,25 +176,52 @@ pub fn TopicsPage() -> impl IntoView {
     });
     let on_per_page = Callback::new({
         let apply = apply.clone();
-        move |n: u32| apply(&|s| { s.per_page = n; s.page = 1; }, false)
+        move |n: u32| {
+            apply(
+                &|s| {
+                    s.per_page = n;
+                    s.page = 1;
+                },
+                false,
+            )
+        }
     });
     let on_internal = {
         let apply = apply.clone();
-        move |on: bool| apply(&|s| { s.internal = on; s.page = 1; }, false)
+        move |on: bool| {
+            apply(
+                &|s| {
+                    s.internal = on;
+                    s.page = 1;
+                },
+                false,
+            )
+        }
     };
 
-    let total = Signal::derive(move || topics.data.with(|t| t.as_ref().map_or(0, |t| t.total)));
+    let total = Signal::derive(move || topics.with(|t| t.as_ref().map_or(0, |t| t.total)));
     let sort = Signal::derive(move || state.with(|s| s.sort.clone()));
     let desc = Signal::derive(move || state.with(|s| s.desc));
     let rows = Signal::derive(move || {
         let mut h = Html::new();
-        topics.data.with(|list| {
+        topics.with(|list| {
             let Some(list) = list else { return };
             if list.topics.is_empty() {
-                h.empty(5, if text.get_untracked().is_empty() { "No topics yet." } else { "No topics match the search." });
+                h.empty(
+                    5,
+                    if text.get_untracked().is_empty() {
+                        "No topics yet."
+                    } else {
+                        "No topics match the search."
+                    },
+                );
             }
             for t in &list.topics {
-                h.row("topic-row").raw("<td>").link(&format!("/topics/{}", seg(&t.name)), "mono strong", &t.name);
+                h.row("topic-row").raw("<td>").link(
+                    &format!("/topics/{}", seg(&t.name)),
+                    "mono strong",
+                    &t.name,
+                );
                 if t.internal {
                     h.raw(" <span class=\"badge\">internal</span>");
                 }
@@ -193,7 +239,7 @@ pub fn TopicsPage() -> impl IntoView {
     });
     let count = move || {
         let total = format::int(total.get());
-        match (topics.data.with(Option::is_some), state.with(|s| s.q.is_empty())) {
+        match (topics.with(|d| d.is_some()), state.with(|s| s.q.is_empty())) {
             (false, _) => "Loading topics…".to_owned(),
             (true, true) => format!("{total} topics"),
             (true, false) => format!("{total} topics match"),
@@ -239,7 +285,7 @@ pub fn TopicsPage() -> impl IntoView {
                             <th scope="col">"Status"</th>
                         </tr>
                     </thead>
-                    {move || if topics.data.with(Option::is_none) {
+                    {move || if topics.with(|d| d.is_none()) {
                         view! { <TableSkeleton columns=5 rows=8 /> }.into_any()
                     } else {
                         view! { <RawBody html=rows /> }.into_any()
