@@ -82,6 +82,13 @@ pub fn local_date_time_value(ms: i64) -> String {
     date_time(ms).replacen(' ', "T", 1)
 }
 
+/// Adds `n` to the sorted `list` unless it is there (partition choices).
+pub fn insert_sorted(list: &mut Vec<i32>, n: i32) {
+    if let Err(at) = list.binary_search(&n) {
+        list.insert(at, n);
+    }
+}
+
 /// `s` cut to `max` characters, with an ellipsis when cut.
 pub fn preview(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

@@ -88,7 +88,7 @@ pub fn Pager(
             <button type="button" class="button button-small" disabled=move || page.get() <= 1
                 on:click=move |_| on_page.run(page.get_untracked() - 1)>"← Previous"</button>
             <span class="pager-page">{move || format!("Page {} of {}", format::int(page.get()), format::int(pages()))}</span>
-            <button type="button" class="button button-small" disabled=move || page.get() >= pages()
+            <button type="button" class="button button-small" disabled=move || { page.get() >= pages() }
                 on:click=move |_| on_page.run(page.get_untracked() + 1)>"Next →"</button>
         </nav>
     }

@@ -64,7 +64,7 @@ pub fn Toasts() -> impl IntoView {
     STACK.with(|s| s.set(Some(stack)));
     view! {
         <div class="toasts" role="status" aria-live="polite">
-            <For each=move || stack.get() key=|t| t.id let:toast>
+            {move || stack.get().into_iter().map(|toast| view! {
                 <div class=if toast.error { "toast toast-error" } else { "toast toast-success" } data-testid="toast">
                     <span class="toast-icon" aria-hidden="true">{if toast.error { "!" } else { "✓" }}</span>
                     <div class="toast-body">
@@ -73,7 +73,7 @@ pub fn Toasts() -> impl IntoView {
                     </div>
                     <button class="icon-button" aria-label="Dismiss" on:click=move |_| dismiss(toast.id)>"×"</button>
                 </div>
-            </For>
+            }).collect_view()}
         </div>
     }
 }

@@ -103,9 +103,12 @@ pub fn GroupDetailPage() -> impl IntoView {
 /// Everything about the group that is only shown: numbers, lag per
 /// partition (table and chart) and members.
 fn group_body(group: &GroupDetail) -> String {
+    // Per topic, in partition order.
     let mut by_topic: BTreeMap<&str, Vec<&PartitionLag>> = BTreeMap::new();
     for lag in &group.offsets {
-        by_topic.entry(&lag.topic).or_default().push(lag);
+        let lags = by_topic.entry(&lag.topic).or_default();
+        let at = lags.partition_point(|l| l.partition < lag.partition);
+        lags.insert(at, lag);
     }
     let mut h = Html::new();
     let stat = |h: &mut Html, label: &str, value: &str, id: &str| {
@@ -141,8 +144,7 @@ fn group_body(group: &GroupDetail) -> String {
     if by_topic.is_empty() {
         h.raw("<div class=\"card empty-state\"><p class=\"muted\">This group has no committed offsets.</p></div>");
     }
-    for (topic, mut lags) in by_topic {
-        lags.sort_unstable_by_key(|l| l.partition);
+    for (topic, lags) in by_topic {
         let total: u64 = lags.iter().map(|l| l.lag).sum();
         h.raw("<div class=\"card\" data-testid=\"group-topic\"><div class=\"card-head\"><h3>")
             .link(&format!("/topics/{}", seg(topic)), "mono", topic)

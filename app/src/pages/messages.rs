@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{ErrorPanel, Html, ProgressBar, clicked, download, highlight, is_json, toast},
+    components::{ErrorPanel, Html, ProgressBar, clicked, download, highlight, is_json, pretty_json, toast},
     format,
     permissions::{denied, use_session},
     query,
@@ -254,8 +254,7 @@ fn MessageBrowser() -> impl IntoView {
         chosen.update(|c| {
             c.retain(|x| *x != p);
             if on {
-                c.push(p);
-                c.sort_unstable();
+                format::insert_sorted(c, p);
             }
         })
     };
@@ -269,7 +268,7 @@ fn MessageBrowser() -> impl IntoView {
                 let text = messages.with_untracked(|m| {
                     m.get(row).map(|m| {
                         if what == "json" {
-                            serde_json::to_string_pretty(m).unwrap_or_default()
+                            pretty_json(&serde_json::to_string(m).unwrap_or_default()).unwrap_or_default()
                         } else {
                             text_of(&m.value)
                         }
@@ -362,7 +361,7 @@ fn MessageBrowser() -> impl IntoView {
             </p>
             <div class="toolbar">
                 <button class="button button-small" disabled=move || messages.with(Vec::is_empty)
-                    on:click=move |_| download(&file_name("json"), "application/json", &messages.with(|m| serde_json::to_string_pretty(m).unwrap_or_default()))>
+                    on:click=move |_| download(&file_name("json"), "application/json", &messages.with(|m| pretty_json(&serde_json::to_string(m).unwrap_or_default()).unwrap_or_default()))>
                     "Download JSON"
                 </button>
                 <button class="button button-small" disabled=move || messages.with(Vec::is_empty)

@@ -47,19 +47,16 @@ pub fn ResetOffsetsDialog(
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let group_id = group.group_id.clone();
-    let mut topics: Vec<String> = group
-        .offsets
+    let mut topics: Vec<String> = Vec::new();
+    let assigned = group
+        .members
         .iter()
-        .map(|o| o.topic.clone())
-        .chain(
-            group
-                .members
-                .iter()
-                .flat_map(|m| m.assignment.iter().map(|a| a.topic.clone())),
-        )
-        .collect();
-    topics.sort_unstable();
-    topics.dedup();
+        .flat_map(|m| m.assignment.iter().map(|a| &a.topic));
+    for topic in group.offsets.iter().map(|o| &o.topic).chain(assigned) {
+        if let Err(at) = topics.binary_search(topic) {
+            topics.insert(at, topic.clone());
+        }
+    }
     let offsets = StoredValue::new(group.offsets.clone());
     let active = group.members.len();
 
@@ -75,9 +72,12 @@ pub fn ResetOffsetsDialog(
 
     let partitions_of_topic = move || {
         let t = topic.get();
-        let mut ps: Vec<i32> =
-            offsets.with_value(|o| o.iter().filter(|o| o.topic == t).map(|o| o.partition).collect());
-        ps.sort_unstable();
+        let mut ps = Vec::new();
+        offsets.with_value(|o| {
+            o.iter()
+                .filter(|o| o.topic == t)
+                .for_each(|o| format::insert_sorted(&mut ps, o.partition))
+        });
         ps
     };
     // Changing the choice invalidates a preview.
@@ -184,7 +184,7 @@ pub fn ResetOffsetsDialog(
                                     <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&p))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            chosen.update(|c| { c.retain(|x| *x != p); if on { c.push(p); c.sort_unstable(); } });
+                                            chosen.update(|c| { c.retain(|x| *x != p); if on { format::insert_sorted(c, p); } });
                                         } />
                                     {p}
                                 </label>
