@@ -1,33 +1,61 @@
 //! The one HTTP client of the console. Every call goes to the BFF on the same
-//! origin, carries `X-CSRF: 1`, and gets its errors parsed from the shared
-//! envelope. A 401 sends the person to the login and back to where they were.
+//! origin, carries `X-CSRF: 1` and an `X-Request-Id` of its own, and gets its
+//! errors parsed from the shared envelope, in one place:
+//!
+//! - 401: the person is sent to the login and back to this page (once, even
+//!   when several calls fail together);
+//! - 403: [`ApiError::Forbidden`] names the missing permission (from the
+//!   route table) and the page stays as it is;
+//! - 5xx, timeouts and an unreachable server: a dismissible error toast with
+//!   the request id, besides the error the caller gets.
 
-use configurator_api::{CSRF_HEADER, ErrorBody, ErrorEnvelope};
-use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::de::DeserializeOwned;
+use configurator_api::{
+    API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER, routes,
+};
+use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::set_timeout_with_handle;
+use serde::{Serialize, de::DeserializeOwned};
+use std::time::Duration;
+
+use crate::{components::toast, permissions};
 
 /// Where the console lives; must match `public_url` in Trunk.toml.
 pub const BASE: &str = "/dev/configurator";
+
+/// A call without an answer by then is abandoned (the BFF gives up on the
+/// API after 30 s and answers 504 itself).
+const TIMEOUT: Duration = Duration::from_secs(35);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The session is gone; the browser is already on its way to the login.
     SignInRequired,
-    /// 403: the person lacks a permission; shown as "not allowed", never a login.
-    Forbidden(ErrorBody),
+    /// 403, with the permission the operation needs when it is known.
+    Forbidden {
+        body: ErrorBody,
+        permission: Option<&'static str>,
+    },
     /// Any other error answer, with the server's explanation.
     Failed { status: u16, body: ErrorBody },
-    /// No answer at all (network down, BFF unreachable).
-    Network(String),
+    /// No answer (network down, server unreachable) or none in time.
+    Unreachable { timed_out: bool, request_id: String },
 }
 
 impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::SignInRequired => "Your session has ended. Taking you to sign in…".into(),
-            Self::Forbidden(body) => format!("You do not have permission to do this. {}", body.message),
+            Self::Forbidden {
+                permission: Some(p), ..
+            } => permissions::denied(p),
+            Self::Forbidden { body, .. } => {
+                format!("You do not have permission to do this. {}", body.message)
+            }
             Self::Failed { body, .. } => body.message.clone(),
-            Self::Network(_) => {
+            Self::Unreachable { timed_out: true, .. } => {
+                format!("The server did not answer within {} seconds.", TIMEOUT.as_secs())
+            }
+            Self::Unreachable { .. } => {
                 "The console's server could not be reached. Check your connection and try again.".into()
             }
         }
@@ -35,63 +63,205 @@ impl ApiError {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Forbidden(body) | Self::Failed { body, .. } => body.request_id.as_deref(),
+            Self::Forbidden { body, .. } | Self::Failed { body, .. } => body.request_id.as_deref(),
+            Self::Unreachable { request_id, .. } => Some(request_id),
+            Self::SignInRequired => None,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::SignInRequired => 401,
+            Self::Forbidden { .. } => 403,
+            Self::Failed { status, .. } => *status,
+            Self::Unreachable { .. } => 0,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Forbidden { body, .. } | Self::Failed { body, .. } => &body.code,
+            Self::SignInRequired => "unauthenticated",
+            Self::Unreachable { .. } => "unreachable",
+        }
+    }
+
+    /// The request field the error is about (`name`, `configs.retention.ms`, …).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Failed { body, .. } => body.field.as_deref(),
             _ => None,
         }
     }
+
+    pub fn details(&self) -> &[ErrorDetail] {
+        match self {
+            Self::Failed { body, .. } => &body.details,
+            _ => &[],
+        }
+    }
+
+    /// The server's fault or no server at all: worth a toast wherever it happens.
+    fn is_outage(&self) -> bool {
+        matches!(self, Self::Unreachable { .. }) || self.status() >= 500
+    }
 }
 
-/// `GET {BASE}{path}` and parse the JSON answer.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    send(Request::get(&format!("{BASE}{path}"))).await
+    decode(get_text(path).await?)
 }
 
-/// `POST {BASE}{path}` without a body and parse the JSON answer.
-pub async fn post<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    send(Request::post(&format!("{BASE}{path}"))).await
+/// GET, the answer's body as it came (decoded by the caller).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    call(Method::GET, path, None).await
 }
 
-/// Every call goes through here: the CSRF header, then the one place that
-/// reads answers.
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    let response = request
-        .header(CSRF_HEADER, "1")
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    parse(response).await
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(call(Method::POST, path, Some(encode(body))).await?)
 }
 
-async fn parse<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")));
-    }
-    if status == 401 {
-        go_to_login();
-        return Err(ApiError::SignInRequired);
-    }
-    let body = response
-        .json::<ErrorEnvelope>()
-        .await
-        .map(|e| e.error)
-        .unwrap_or_else(|_| ErrorBody {
-            code: "http_error".into(),
-            message: format!("The server answered with status {status}."),
-            field: None,
-            request_id: None,
-            login_url: None,
-            details: Vec::new(),
-        });
-    Err(if status == 403 {
-        ApiError::Forbidden(body)
-    } else {
-        ApiError::Failed { status, body }
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(call(Method::PUT, path, Some(encode(body))).await?)
+}
+
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(call(Method::PATCH, path, Some(encode(body))).await?)
+}
+
+/// DELETE; the answer's body (if any) is not needed.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    call(Method::DELETE, path, None).await.map(drop)
+}
+
+/// A path segment (topic or group name) made safe for a URL.
+pub fn seg(name: &str) -> String {
+    js_sys::encode_uri_component(name).into()
+}
+
+fn encode<B: Serialize>(body: &B) -> String {
+    serde_json::to_string(body).expect("request bodies serialise")
+}
+
+pub fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|e| ApiError::Failed {
+        status: 200,
+        body: error_body(
+            "unexpected_answer",
+            format!("The server's answer could not be read: {e}."),
+        ),
     })
+}
+
+/// Every call goes through here; its answer body on success.
+async fn call(method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let request_id = new_request_id();
+    let controller = web_sys::AbortController::new().ok();
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let timer = controller.clone().and_then(|c| {
+        let timed_out = timed_out.clone();
+        set_timeout_with_handle(
+            move || {
+                timed_out.set(true);
+                c.abort();
+            },
+            TIMEOUT,
+        )
+        .ok()
+    });
+    let mut request = RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(method.clone())
+        .header(CSRF_HEADER, "1")
+        .header(REQUEST_ID_HEADER, &request_id)
+        .header("accept", "application/json")
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let sent = match body {
+        Some(body) => {
+            request = request.header("content-type", "application/json");
+            match request.body(body) {
+                Ok(request) => request.send().await,
+                Err(e) => Err(e),
+            }
+        }
+        None => request.send().await,
+    };
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    let result = match sent {
+        Err(_) => Err(ApiError::Unreachable {
+            timed_out: timed_out.get(),
+            request_id,
+        }),
+        Ok(response) => {
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            if response.ok() {
+                return Ok(text);
+            }
+            if status == 401 {
+                go_to_login();
+                return Err(ApiError::SignInRequired);
+            }
+            let mut body = serde_json::from_str::<ErrorEnvelope>(&text)
+                .map(|e| e.error)
+                .unwrap_or_else(|_| {
+                    error_body("http_error", format!("The server answered with status {status}."))
+                });
+            body.request_id.get_or_insert(request_id);
+            if status == 403 {
+                Err(ApiError::Forbidden {
+                    body,
+                    permission: permission_of(&method, path),
+                })
+            } else {
+                Err(ApiError::Failed { status, body })
+            }
+        }
+    };
+    if let Err(error) = &result
+        && error.is_outage()
+    {
+        toast::error(error);
+    }
+    result
+}
+
+fn error_body(code: &str, message: String) -> ErrorBody {
+    ErrorBody {
+        code: code.into(),
+        message,
+        field: None,
+        request_id: None,
+        login_url: None,
+        details: Vec::new(),
+    }
+}
+
+/// The permission of the API operation a call was for, from the route table.
+fn permission_of(method: &Method, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next()?.strip_prefix(API_PREFIX)?;
+    let segments: Vec<&str> = path.split('/').collect();
+    routes::OPERATIONS
+        .iter()
+        .find(|op| {
+            op.method.as_str() == method.as_str() && {
+                let template: Vec<&str> = op.path.split('/').collect();
+                template.len() == segments.len()
+                    && template
+                        .iter()
+                        .zip(&segments)
+                        .all(|(t, s)| t.starts_with('{') || t == s)
+            }
+        })
+        .and_then(|op| op.permission)
+}
+
+/// Ids the BFF and the Lambdas log under; ours, so a call that never got an
+/// answer can still be quoted.
+fn new_request_id() -> String {
+    let random = || (js_sys::Math::random() * 4_294_967_296.0) as u32;
+    format!("spa-{:08x}{:08x}", random(), random())
 }
 
 /// Sends the browser to the BFF's login, asking to come back to this page.
@@ -109,11 +279,10 @@ fn go_to_login() {
         location.search().unwrap_or_default(),
         location.hash().unwrap_or_default()
     );
-    let return_to = String::from(js_sys::encode_uri_component(&here));
-    let _ = location.set_href(&format!("{BASE}/auth/login?return_to={return_to}"));
+    leave_to(&format!("{BASE}/auth/login?return_to={}", seg(&here)));
 }
 
-/// Navigates the whole window (used for logout, which leaves the app).
+/// Navigates the whole window (the login, the IdP's logout).
 pub fn leave_to(url: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().set_href(url);

@@ -1,13 +1,19 @@
 //! Configurator's console: a client-side-rendered Leptos app.
 //!
-//! Data flow: pages ask [`api`] for data; [`api`] talks only to the BFF on the
-//! same origin (cookie session, `X-CSRF` header) and turns a 401 into a trip
-//! to the login page and back. The SPA never sees a token.
+//! Data flow: pages ask [`load`] (reads) and [`api`] (changes) for data;
+//! [`api`] talks only to the BFF on the same origin (cookie session, `X-CSRF`
+//! header) and handles 401 (to the login and back), 403 and outages in one
+//! place. The SPA never sees a token. What a person may do comes from
+//! `/auth/me` ([`permissions`]); page state lives in the URL ([`query`]).
 
 mod api;
 mod app;
 mod components;
+mod format;
+mod load;
 mod pages;
+mod permissions;
+mod query;
 
 fn main() {
     console_error_panic_hook::set_once();

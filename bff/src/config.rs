@@ -20,6 +20,9 @@ pub struct Config {
     /// The built SPA (trunk's output).
     pub spa_dir: PathBuf,
     pub session: SessionConfig,
+    /// Shown in the console's header (e.g. `dev`, `prod`) so people know
+    /// which cluster they are changing.
+    pub environment_label: String,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +120,7 @@ impl Config {
                 absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
                 cookie_secure: vars.boolean("COOKIE_SECURE", true)?,
             },
+            environment_label: vars.or("ENVIRONMENT_LABEL", "local"),
         })
     }
 
@@ -210,6 +214,15 @@ mod tests {
             "http://localhost:8080/dev/configurator/auth/callback"
         );
         assert!(config.session.cookie_secure);
+        assert_eq!(config.environment_label, "local");
+    }
+
+    #[test]
+    fn the_environment_label_is_configurable() {
+        assert_eq!(
+            config(&[("ENVIRONMENT_LABEL", "dev")]).unwrap().environment_label,
+            "dev"
+        );
     }
 
     #[test]

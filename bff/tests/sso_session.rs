@@ -34,6 +34,7 @@ async fn login_creates_a_session_with_a_new_id_and_returns_to_the_page() {
         serde_json::json!(["cluster:read", "topics:read"]),
         "as the API said"
     );
+    assert_eq!(me["environment"], "local", "ENVIRONMENT_LABEL's default");
     assert!(me.get("access_token").is_none() && !me.to_string().contains("eyJ"));
 
     // The planted pre-login id is worth nothing now.

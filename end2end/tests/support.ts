@@ -26,3 +26,32 @@ export function issuedTokens(): string[] {
       return [entry.access_token, entry.refresh_token, entry.id_token].filter(Boolean) as string[];
     });
 }
+
+/** Opens `path` (under the app), signs in as `user` and waits for the shell. */
+export async function visitAs(page: Page, user: string, path: string) {
+  // The console's own errors (a panic, a failed render) go into the test output.
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.log(`browser error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => console.log(`browser exception: ${error.message}`));
+  await page.goto(`${app}${path}`);
+  await signIn(page, user);
+  await expect(page.getByTestId('user-name')).toBeVisible();
+}
+
+/** A full-page screenshot into this test's output folder, named `name.png`. */
+export async function shot(page: Page, name: string) {
+  const { test } = await import('@playwright/test');
+  await page.waitForTimeout(150); // let transitions settle
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** The dialog with this title. */
+export function dialog(page: Page, title: string | RegExp) {
+  return page.getByRole('dialog', { name: title });
+}
+
+/** The latest toast. */
+export function toast(page: Page) {
+  return page.getByTestId('toast').last();
+}

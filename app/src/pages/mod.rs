@@ -1,7 +1,28 @@
-//! One module per page.
+//! One module per page; the topic's tabs live beside the topic page.
 
+mod audit;
+mod configs;
+mod create_topic;
+mod group_detail;
+mod groups;
+mod messages;
 mod not_found;
+mod overview;
+mod partitions;
+mod produce;
+mod reset_offsets;
+mod schema;
+mod topic_detail;
 mod topics;
 
+pub use audit::AuditPage;
+use configs::ConfigsTab;
+pub use group_detail::GroupDetailPage;
+pub use groups::GroupsPage;
+use messages::MessagesTab;
 pub use not_found::NotFound;
+pub use overview::OverviewPage;
+use partitions::PartitionsTab;
+use schema::SchemaTab;
+pub use topic_detail::TopicPage;
 pub use topics::TopicsPage;

@@ -1,13 +1,17 @@
 use leptos::prelude::*;
 
-use leptos_router::components::A;
+use crate::components::{href, set_title};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    set_title("Not found");
     view! {
         <section class="page">
-            <h1>"Page not found"</h1>
-            <p>"There is no page at this address. " <A href="/topics">"Go to the topics"</A> "."</p>
+            <div class="empty-state">
+                <h1>"Page not found"</h1>
+                <p class="muted">"There is no page at this address."</p>
+                <a href=href("/") class="button">"Go to the overview"</a>
+            </div>
         </section>
     }
 }

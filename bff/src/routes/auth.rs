@@ -169,6 +169,7 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
         groups: identity.groups,
         permissions,
         session_expires_at: absolute_end.min(idle_end),
+        environment: state.config.environment_label.clone(),
     }))
 }
 

@@ -19,6 +19,10 @@ pub struct SessionInfo {
     /// Unix seconds: when the session ends unless used again (idle timeout),
     /// capped by the absolute timeout.
     pub session_expires_at: i64,
+    /// The deployment's label (the BFF's `ENVIRONMENT_LABEL`, e.g. `dev`),
+    /// shown in the console's header.
+    #[serde(default)]
+    pub environment: String,
 }
 
 /// `POST {base}/auth/logout`: where the browser goes next to end the IdP session.

@@ -1,0 +1,20 @@
+//! Building blocks shared by the pages.
+
+mod controls;
+mod dialog;
+mod feedback;
+mod field;
+mod html;
+mod json;
+mod table;
+pub mod toast;
+
+pub use controls::{DialogFooter, SearchBox, href};
+pub use dialog::{ConfirmDialog, Dialog, DialogError};
+pub use feedback::{
+    ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,
+};
+pub use field::{Field, describe};
+pub use html::{Html, RawBody, clicked};
+pub use json::{JsonView, highlight, is_json, pretty_json};
+pub use table::{Pager, SortHeader, TableSkeleton};

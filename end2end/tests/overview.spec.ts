@@ -1,0 +1,31 @@
+// The shell and the overview, as alice sees them.
+import { expect, test } from '@playwright/test';
+import { app, shot, visitAs } from './support';
+
+test('alice sees the cluster overview: id, brokers, counts, health and links', async ({ page }) => {
+  await visitAs(page, 'alice', '/');
+  await expect(page).toHaveURL(`${app}/`);
+  // Header: the person, their groups, the environment, log out.
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Admin');
+  await expect(page.getByTestId('user-groups')).toHaveText('kafka-admins');
+  await expect(page.getByTestId('environment')).toHaveText('local');
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+
+  await expect(page.getByTestId('cluster-id')).not.toBeEmpty();
+  const stats = page.getByTestId('cluster-stats');
+  await expect(stats).toContainText('Brokers');
+  await expect(stats).toContainText('Under-replicated partitions');
+  await expect(stats.getByText('healthy')).toBeVisible();
+  await expect(page.getByTestId('broker-row')).toHaveCount(1);
+  await expect(page.getByTestId('broker-row')).toContainText('controller');
+  await expect(page.getByTestId('groups-summary')).toContainText('groups, total lag');
+  await shot(page, 'overview');
+
+  // Links lead into the rest, and back/forward works.
+  await page.getByRole('link', { name: 'Consumer groups' }).first().click();
+  await expect(page).toHaveURL(`${app}/groups`);
+  await page.goBack();
+  await expect(page).toHaveURL(`${app}/`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page).toHaveURL(`${app}/audit`);
+});

@@ -1,0 +1,61 @@
+// What each person may do is what they see; the API's refusals are explained.
+import { expect, test } from '@playwright/test';
+import { app, shot, visitAs } from './support';
+
+const mutating = /Create topic|Produce|Add partitions|Purge|Delete|Edit configs|Add schema|Edit schema|Reset offsets/;
+
+test('victor only reads: no mutating buttons anywhere, and he is told why', async ({ page }) => {
+  await visitAs(page, 'victor', '/topics');
+  await expect(page.getByTestId('topic-row').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: mutating })).toHaveCount(0);
+  await expect(page.getByTestId('read-only-note')).toContainText('View only');
+
+  for (const path of ['/topics/demo.orders', '/topics/demo.orders/configs', '/topics/demo.orders/schema', '/groups/demo-billing']) {
+    await page.goto(`${app}${path}`);
+    await expect(page.getByTestId('read-only-note').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: mutating })).toHaveCount(0);
+  }
+  await shot(page, 'victor-group-detail');
+  // No audit log in the navigation.
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' })).toHaveCount(0);
+
+  // Messages need messages:read, which viewers do not have.
+  await page.goto(`${app}/topics/demo.orders/messages`);
+  await expect(page.getByTestId('messages-denied')).toContainText(
+    'You do not have permission to read messages (missing messages:read).',
+  );
+  await shot(page, 'victor-messages');
+});
+
+test('a refused call says which permission is missing and the page stays', async ({ page }) => {
+  await visitAs(page, 'oscar', '/audit');
+  await expect(page.getByTestId('error-panel')).toContainText(
+    'You do not have permission to read the audit log (missing audit:read).',
+  );
+  await expect(page.getByTestId('error-panel')).toContainText('Request id');
+  await expect(page).toHaveURL(`${app}/audit`);
+  await shot(page, 'forbidden');
+});
+
+test('alice sees the audit log of the changes made', async ({ page }) => {
+  await visitAs(page, 'alice', '/audit');
+  const rows = page.getByTestId('audit-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.filter({ hasText: 'schemas:write' }).first()).toContainText('Alice Admin');
+  await expect(rows.filter({ hasText: 'groups:reset' }).first()).toContainText('Oscar');
+  await page.getByPlaceholder('Filter by person, action or resource').fill('groups:');
+  await expect(page).toHaveURL(/q=groups/);
+  for (const action of await rows.locator('td:nth-child(3)').allTextContents()) expect(action).toContain('groups:');
+  await shot(page, 'audit');
+});
+
+test('when the session ends mid-use, the person comes back to the same page and query', async ({ page, context }) => {
+  const path = '/topics/demo.orders/messages?partition=1&from=earliest&limit=20';
+  await visitAs(page, 'alice', path);
+  await expect(page.getByTestId('message-row').first()).toBeVisible();
+  await context.clearCookies({ name: '__Host-configurator' });
+  await page.getByRole('button', { name: 'Read messages' }).click();
+  await expect(page).toHaveURL(`${app}${path}`);
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Admin');
+  await expect(page.getByTestId('message-row').first()).toBeVisible();
+});
