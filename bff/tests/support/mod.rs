@@ -73,7 +73,8 @@ impl Idp {
             .env("IDP_APP_ORIGINS", app_origin)
             .env("IDP_ACCESS_TOKEN_TTL", access_token_ttl.to_string())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // Kept, so a start that fails says why.
+            .stderr(std::fs::File::create(token_log.with_extension("stderr")).expect("a temp file"))
             .spawn()
             .expect("node runs the IdP (run scripts/setup.sh first)");
         let idp = Self {
@@ -91,7 +92,11 @@ impl Idp {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the IdP did not start within 30 s at {}", idp.issuer);
+        let output = std::fs::read_to_string(idp.token_log.with_extension("stderr")).unwrap_or_default();
+        panic!(
+            "the IdP did not start within 30 s at {}; its output:\n{output}",
+            idp.issuer
+        );
     }
 }
 
