@@ -3,13 +3,14 @@
 # download (terraform init/validate/plan do, so they are not run here):
 #   1. every .tf, .tfvars and .hcl file parses (python-hcl2);
 #   2. references across module boundaries resolve (variables, locals,
-#      outputs, module arguments, tfvars keys): terraform/tools/check_references.py;
+#      outputs, module arguments), each terraform/environments/<env>/
+#      terraform.tfvars sets only and all required variables of the one root
+#      module terraform/stack, and the environments hold no .tf files (only
+#      backend.hcl and terraform.tfvars): terraform/tools/check_references.py;
 #   3. terraform fmt -check, when a terraform binary is installed;
-#   4. the environments' shared files are identical (only terraform.tfvars
-#      and backend.hcl may differ between dev, staging and prod);
-#   5. modules/kong-config (no providers) renders the real gateway/kong.yaml
+#   4. modules/kong-config (no providers) renders the real gateway/kong.yaml
 #      with terraform itself, and the result is what Kong should get;
-#   6. checkov finds no failed check (skips are written next to the resource
+#   5. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
 # (scripts/setup.sh installs both; no network is used here).
@@ -50,7 +51,7 @@ print(f"{len(files)} files parsed, {failed} failed")
 sys.exit(1 if failed else 0)
 EOF
 
-echo "== terraform: cross-checking variables, outputs and module arguments"
+echo "== terraform: cross-checking variables, outputs, module arguments and each environment's tfvars against terraform/stack"
 "$HCL2_PYTHON" terraform/tools/check_references.py
 
 if command -v terraform >/dev/null 2>&1; then
@@ -63,16 +64,6 @@ if command -v terraform >/dev/null 2>&1; then
 else
   echo "== terraform not installed: skipping fmt -check"
 fi
-
-echo "== environments share main.tf, variables.tf, outputs.tf, versions.tf"
-for file in main.tf variables.tf outputs.tf versions.tf; do
-  for env in staging prod; do
-    if ! cmp -s "terraform/environments/dev/$file" "terraform/environments/$env/$file"; then
-      echo "terraform/environments/$env/$file differs from dev's: keep environment differences in terraform.tfvars" >&2
-      exit 1
-    fi
-  done
-done
 
 if command -v terraform >/dev/null 2>&1 && [ -f gateway/kong.yaml ]; then
   echo "== terraform: rendering gateway/kong.yaml through modules/kong-config"

@@ -3,8 +3,11 @@
 # versions, see release-vars.sh) through 50 % to 100 %, watching CloudWatch
 # between steps, and rolls back when something fires.
 #
-# Run in terraform/environments/<env> after `terraform apply`, with
-# release.auto.tfvars.json there. Steps:
+# Run in terraform/stack (the one root module) after `terraform init
+# -reconfigure -backend-config=../environments/<env>/backend.hcl` and the
+# release's apply, with release.tfvars.json (release-vars.sh) there; its
+# applies pass ../environments/<env>/terraform.tfvars, then that file, as
+# -var-file. Steps:
 #   1. bake at 10 %: for BAKE_MINUTES, every minute: no alarm of the four
 #      functions (errors, throttles, p99 duration) or of Kong (5xx) in ALARM,
 #      and no Errors of the new versions themselves (ExecutedVersion metric);
@@ -21,7 +24,9 @@ set -euo pipefail
 
 environment=$1 bake_minutes=${2:-10}
 name=configurator-$environment
-vars=release.auto.tfvars.json
+vars=release.tfvars.json
+env_vars=../environments/$environment/terraform.tfvars
+[ -f "$env_vars" ] || { echo "canary: $env_vars not found: run in terraform/stack" >&2; exit 1; }
 functions=(cluster topics messages groups)
 
 stable_json=$(jq -c '.lambda_stable_versions' "$vars")
@@ -88,7 +93,7 @@ shift_to() {
 
 apply_vars() {
   jq "$1" "$vars" >"$vars.tmp" && mv "$vars.tmp" "$vars"
-  terraform apply -input=false -auto-approve -no-color
+  terraform apply -input=false -auto-approve -no-color -var-file="$env_vars" -var-file="$vars"
 }
 
 rollback() {

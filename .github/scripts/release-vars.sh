@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the Terraform variables of one release as JSON, for
-# terraform/environments/<env>/release.auto.tfvars.json (Terraform loads
-# *.auto.tfvars.json after terraform.tfvars, so these win):
+# terraform/stack/release.tfvars.json, which deploy.yml and canary.sh pass as
+# the last -var-file, after ../environments/<env>/terraform.tfvars, so these
+# win (not *.auto.tfvars.json: any -var-file would override that):
 #
 #   bff_image               the BFF image to run
 #   lambda_stable_versions  the versions `live` points at now, per function,

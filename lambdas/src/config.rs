@@ -158,3 +158,38 @@ fn var_or(name: &str, default: &str) -> String {
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| default.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KafkaSecurity;
+
+    fn settings(security: KafkaSecurity) -> rdkafka::ClientConfig {
+        let mut cc = rdkafka::ClientConfig::new();
+        security.apply(&mut cc);
+        cc
+    }
+
+    #[test]
+    fn each_auth_mode_sets_what_librdkafka_needs() {
+        let plain = settings(KafkaSecurity::None { tls: false });
+        assert_eq!(plain.get("security.protocol"), Some("plaintext"));
+        assert_eq!(plain.get("sasl.mechanism"), None);
+
+        let scram = settings(KafkaSecurity::Scram {
+            mechanism: "SCRAM-SHA-512",
+            username: "configurator".into(),
+            password: "pw".into(),
+        });
+        assert_eq!(scram.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(scram.get("sasl.mechanism"), Some("SCRAM-SHA-512"));
+        assert_eq!(scram.get("sasl.username"), Some("configurator"));
+
+        // MSK IAM: the token comes from the client context's callback, not a setting.
+        let iam = settings(KafkaSecurity::MskIam {
+            region: "eu-west-1".into(),
+        });
+        assert_eq!(iam.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(iam.get("sasl.mechanism"), Some("OAUTHBEARER"));
+        assert_eq!(iam.get("sasl.password"), None);
+    }
+}

@@ -7,8 +7,9 @@ module boundaries, without providers (which this machine cannot download):
   output it declares;
 - every argument passed to one of our modules is a variable it declares, and
   every variable without a default is passed;
-- every key of an environment's terraform.tfvars is a variable, and every
-  variable without a default is set.
+- every key of an environment's terraform.tfvars
+  (terraform/environments/<env>/) is a variable of the root module
+  terraform/stack, and every stack variable without a default is set.
 
 Run from the repository root (scripts/check-terraform.sh does) with a Python
 that has python-hcl2.
@@ -17,6 +18,7 @@ import pathlib, re, sys
 import hcl2
 
 root = pathlib.Path("terraform")
+stack = root / "stack"  # the one root module; environments hold its inputs only
 dirs = sorted({p.parent for p in root.rglob("*.tf") if ".terraform" not in p.parts})
 META = {"source", "version", "depends_on", "providers", "count", "for_each"}
 problems = []
@@ -94,12 +96,22 @@ for d, info in infos.items():
             if not has_default and var not in body:
                 problems.append(f"{d}: module {mod} does not pass required {var}")
 
-for env in sorted((root / "environments").iterdir()):
+if stack not in infos:
+    problems.append(f"{stack}: the root module is missing")
+envs = sorted(d for d in (root / "environments").iterdir() if d.is_dir())
+if not envs:
+    problems.append(f"{root / 'environments'}: no environment found")
+for env in envs:
+    if any(env.glob("*.tf")):
+        problems.append(f"{env}: holds .tf files; an environment is only backend.hcl and terraform.tfvars for {stack}")
+    for name in ("backend.hcl", "terraform.tfvars"):
+        if not (env / name).exists():
+            problems.append(f"{env}: {name} is missing")
     tfvars = env / "terraform.tfvars"
-    if not tfvars.exists():
+    if not tfvars.exists() or stack not in infos:
         continue
     values = hcl2.loads(tfvars.read_text())
-    declared = infos[env]["vars"]
+    declared = infos[stack]["vars"]
     for key in values:
         if key.startswith("__"):
             continue
@@ -111,5 +123,5 @@ for env in sorted((root / "environments").iterdir()):
 
 for p in problems:
     print("REFERENCE ERROR", p, file=sys.stderr)
-print(f"{len(dirs)} directories cross-checked, {len(problems)} problems")
+print(f"{len(dirs)} directories and {len(envs)} environments' tfvars cross-checked, {len(problems)} problems")
 sys.exit(1 if problems else 0)

@@ -82,14 +82,16 @@ impl Idp {
             token_log,
         };
         let http = reqwest::Client::new();
-        for _ in 0..100 {
+        // Node starts in well under a second, but the tests start many IdPs at
+        // once on 2 cores, beside compilers: allow 30 s before calling it broken.
+        for _ in 0..300 {
             let url = format!("{}/.well-known/openid-configuration", idp.issuer);
             if http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
                 return idp;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the IdP did not start at {}", idp.issuer);
+        panic!("the IdP did not start within 30 s at {}", idp.issuer);
     }
 }
 

@@ -241,7 +241,22 @@ impl Kafka {
                 "The cluster refused the replication factor.",
             )),
             Some(Err((_, code))) => Err(error_code(code, &request.name, timeout)),
-            Some(Ok(_)) | None => Ok(()),
+            Some(Ok(_)) | None => self.await_topic(&request.name).await,
+        }
+    }
+
+    /// Waits (within the request timeout) until the metadata shows a topic
+    /// the controller has just created: on a multi-broker cluster the broker
+    /// we ask can learn of it a moment later, and the caller reads it next.
+    async fn await_topic(&self, name: &str) -> Result<(), ApiError> {
+        let deadline = tokio::time::Instant::now() + self.timeout();
+        loop {
+            match self.topic_meta(name).await {
+                Err(e) if e.code == "topic_not_found" && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                other => return other.map(|_| ()),
+            }
         }
     }
 

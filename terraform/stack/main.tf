@@ -1,6 +1,8 @@
-# One Configurator environment. The files of environments/dev, staging and
-# prod are the same except terraform.tfvars and backend.hcl
-# (scripts/check-terraform.sh keeps them so).
+# The one root module of every Configurator environment. An environment is
+# only its inputs: terraform/environments/<env>/backend.hcl (state) and
+# terraform.tfvars (values), e.g. from this directory:
+#   terraform init -reconfigure -backend-config=../environments/dev/backend.hcl
+#   terraform plan -var-file=../environments/dev/terraform.tfvars
 
 locals {
   name = "configurator-${var.environment}"
@@ -8,14 +10,14 @@ locals {
 }
 
 module "platform" {
-  source = "../../modules/platform"
+  source = "../modules/platform"
 
   name               = local.name
   log_retention_days = var.log_retention_days
 }
 
 module "network" {
-  source = "../../modules/network"
+  source = "../modules/network"
 
   name                 = local.name
   cidr                 = var.vpc_cidr
@@ -29,7 +31,7 @@ module "network" {
 }
 
 module "msk" {
-  source = "../../modules/msk"
+  source = "../modules/msk"
 
   name               = local.name
   kafka_version      = var.kafka_version
@@ -43,7 +45,7 @@ module "msk" {
 }
 
 module "lambdas" {
-  source = "../../modules/lambdas"
+  source = "../modules/lambdas"
 
   name                 = local.name
   package_path         = var.lambda_package_path
@@ -66,7 +68,7 @@ module "lambdas" {
 }
 
 module "alb" {
-  source = "../../modules/alb"
+  source = "../modules/alb"
 
   name                = local.name
   vpc_id              = module.network.vpc_id
@@ -80,7 +82,7 @@ module "alb" {
 }
 
 module "redis" {
-  source = "../../modules/redis"
+  source = "../modules/redis"
 
   name               = local.name
   node_type          = var.redis_node_type
@@ -92,7 +94,7 @@ module "redis" {
 }
 
 module "kong" {
-  source = "../../modules/kong"
+  source = "../modules/kong"
 
   name                        = local.name
   account_id                  = var.account_id
@@ -124,7 +126,7 @@ module "kong" {
 }
 
 module "bff" {
-  source = "../../modules/bff"
+  source = "../modules/bff"
 
   name                        = local.name
   account_id                  = var.account_id
@@ -148,7 +150,7 @@ module "bff" {
 }
 
 module "observability" {
-  source = "../../modules/observability"
+  source = "../modules/observability"
 
   name                         = local.name
   kms_key_arn                  = module.platform.kms_key_arn

@@ -145,9 +145,9 @@ variable "msk_volume_size_gib" {
 # --- Lambdas -----------------------------------------------------------------
 
 variable "lambda_package_path" {
-  description = "bootstrap.zip from cargo lambda build --release --arm64 --output-format zip."
+  description = "bootstrap.zip from cargo lambda build --release --arm64 --output-format zip (relative to terraform/stack, where terraform runs)."
   type        = string
-  default     = "../../../target/lambda/configurator-lambdas/bootstrap.zip"
+  default     = "../../target/lambda/configurator-lambdas/bootstrap.zip"
 }
 
 variable "lambda_memory_mb" {
@@ -194,9 +194,9 @@ variable "kong_desired_count" {
 }
 
 variable "kong_config_path" {
-  description = "Kong's declarative config template (the repository's gateway/kong.yaml)."
+  description = "Kong's declarative config template (the repository's gateway/kong.yaml, relative to terraform/stack, where terraform runs)."
   type        = string
-  default     = "../../../gateway/kong.yaml"
+  default     = "../../gateway/kong.yaml"
 }
 
 variable "bff_image" {
