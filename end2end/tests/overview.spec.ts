@@ -20,6 +20,9 @@ test('alice sees the cluster overview: id, brokers, counts, health and links', a
   await expect(page.getByTestId('broker-row')).toContainText('controller');
   await expect(page.getByTestId('groups-summary')).toContainText('groups, total lag');
   await shot(page, 'overview');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Links lead into the rest, and back/forward works.
   await page.getByRole('link', { name: 'Consumer groups' }).first().click();

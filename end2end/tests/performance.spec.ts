@@ -14,7 +14,7 @@ declare global {
   }
 }
 
-test('10,000 topics: search updates the table within 100 ms, no long task over 200 ms', async ({ page }) => {
+test('10,000 topics: the console’s share of a search stays within 100 ms, no long task over 200 ms', async ({ page }) => {
   test.setTimeout(240_000);
   await createTopics('perf.topic-', 10_000);
   await visitAs(page, 'alice', '/topics');

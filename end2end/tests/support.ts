@@ -42,6 +42,7 @@ export async function visitAs(page: Page, user: string, path: string) {
 /** A full-page screenshot into this test's output folder, named `name.png`. */
 export async function shot(page: Page, name: string) {
   const { test } = await import('@playwright/test');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(150); // let transitions settle
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }

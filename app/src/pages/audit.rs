@@ -74,7 +74,7 @@ pub fn AuditPage() -> impl IntoView {
                     .raw("</td>")
                     .raw("<td class=\"nowrap\">")
                     .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
-                    .raw("<div class=\"muted small mono\" title=\"Request id\">")
+                    .raw("<div class=\"muted small mono rid\" title=\"Request id\">")
                     .text(&r.request_id)
                     .raw("</div></td>")
                     .end_row();
