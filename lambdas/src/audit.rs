@@ -10,6 +10,7 @@ use rdkafka::{Message, producer::FutureRecord};
 use serde_json::Value;
 
 use crate::{
+    AppState,
     auth::Principal,
     error::ApiError,
     kafka::{Kafka, internal::InternalTopic, kafka_error},
@@ -23,9 +24,33 @@ pub static AUDIT_TOPIC: InternalTopic = InternalTopic::new(
 
 pub const MAX_LIMIT: u32 = 1000;
 
+impl AppState {
+    /// Every mutating handler goes through here: check `action` on
+    /// `resource`, run `work` only if allowed, and audit the outcome, allowed
+    /// or refused. (`work` is an unpolled future: nothing happens unless allowed.)
+    pub async fn mutate<T>(
+        &self,
+        caller: &Principal,
+        action: Action,
+        resource: Resource<'_>,
+        parameters: Value,
+        success: StatusCode,
+        work: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let outcome = match caller.require(&self.policy, action, resource) {
+            Ok(()) => work.await,
+            Err(refused) => Err(refused),
+        };
+        self.kafka
+            .audited(caller, action, resource, parameters, outcome, success)
+            .await
+    }
+}
+
 impl Kafka {
     /// Records `outcome` of `action` on `resource` and hands it back
-    /// unchanged: handlers end with `kafka.audited(…, outcome).await`.
+    /// unchanged. Handlers use [`AppState::mutate`]; only produce calls this
+    /// itself, because its record names where the message was written.
     pub async fn audited<T>(
         &self,
         caller: &Principal,

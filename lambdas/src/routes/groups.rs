@@ -1,8 +1,7 @@
 //! Consumer groups: list, detail, offset reset, delete.
 //!
-//! The mutating handlers (`reset_offsets`, `delete`) compute their whole
-//! result, permission checks included, as `let outcome = async { … }.await;`
-//! and hand it to the audit trail, which records it and returns it.
+//! The mutating handlers (`reset_offsets`, `delete`) go through
+//! [`AppState::mutate`]: permission check, the work, the audit record.
 
 use axum::{
     Json,
@@ -53,12 +52,10 @@ pub async fn reset_offsets(
     Body(request): Body<ResetOffsets>,
 ) -> Result<Json<ResetResult>, ApiError> {
     let group = group_name(group)?;
-    let outcome = async {
-        caller.require(&state.policy, Action::GroupsReset, Resource::Group(&group))?;
+    let work = async {
         caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&request.topic))?;
         state.kafka.reset_offsets(&group, &request).await
-    }
-    .await;
+    };
     let parameters = serde_json::json!({
         "topic": request.topic,
         "partitions": request.partitions,
@@ -67,14 +64,13 @@ pub async fn reset_offsets(
         "dry_run": request.dry_run,
     });
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::GroupsReset,
             Resource::Group(&group),
             parameters,
-            outcome,
             StatusCode::OK,
+            work,
         )
         .await
         .map(Json)
@@ -87,21 +83,18 @@ pub async fn delete(
     group: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let group = group_name(group)?;
-    let outcome = async {
-        caller.require(&state.policy, Action::GroupsDelete, Resource::Group(&group))?;
-        state.kafka.delete_group(&group).await
-    }
-    .await
-    .map(|()| StatusCode::NO_CONTENT);
+    let work = async {
+        state.kafka.delete_group(&group).await?;
+        Ok(StatusCode::NO_CONTENT)
+    };
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::GroupsDelete,
             Resource::Group(&group),
             serde_json::json!({}),
-            outcome,
             StatusCode::NO_CONTENT,
+            work,
         )
         .await
 }

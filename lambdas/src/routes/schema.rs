@@ -42,8 +42,7 @@ pub async fn put(
     Body(request): Body<TopicSchema>,
 ) -> Result<Json<TopicSchema>, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::SchemasWrite, resource)?;
+    let work = async {
         state.kafka.topic_meta(&topic).await?;
         let schema = TopicSchema {
             schema: request.schema.clone(),
@@ -51,17 +50,15 @@ pub async fn put(
             updated_at: Some(now_ms()),
         };
         state.kafka.put_schema(&topic, schema).await
-    }
-    .await;
+    };
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::SchemasWrite,
             resource,
             json!({}),
-            outcome,
             StatusCode::OK,
+            work,
         )
         .await
         .map(Json)
@@ -74,24 +71,21 @@ pub async fn delete(
     Path(topic): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::SchemasWrite, resource)?;
+    let work = async {
         state
             .kafka
             .delete_schema(&topic)
             .await
             .map(|_| StatusCode::NO_CONTENT)
-    }
-    .await;
+    };
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::SchemasWrite,
             resource,
             json!({"delete": true}),
-            outcome,
             StatusCode::NO_CONTENT,
+            work,
         )
         .await
 }

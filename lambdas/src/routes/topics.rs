@@ -45,25 +45,20 @@ pub async fn create(
         "replication_factor": request.replication_factor,
         "configs": request.configs,
     });
-    let outcome = async {
-        caller.require(&state.policy, Action::TopicsCreate, resource)?;
-        state.kafka.create_topic(&request).await
-    }
-    .await;
-    let kafka = &state.kafka;
-    kafka
-        .audited(
+    let work = state.kafka.create_topic(&request);
+    state
+        .mutate(
             &caller,
             Action::TopicsCreate,
             resource,
             parameters,
-            outcome,
             StatusCode::CREATED,
+            work,
         )
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(kafka.topic_detail(&request.name).await?),
+        Json(state.kafka.topic_detail(&request.name).await?),
     ))
 }
 
@@ -84,24 +79,21 @@ pub async fn delete(
     Path(topic): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::TopicsDelete, resource)?;
+    let work = async {
         state.kafka.delete_topic(&topic).await?;
         if state.kafka.schema(&topic).await?.is_some() {
             state.kafka.delete_schema(&topic).await?;
         }
         Ok(StatusCode::NO_CONTENT)
-    }
-    .await;
+    };
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::TopicsDelete,
             resource,
             json!({}),
-            outcome,
             StatusCode::NO_CONTENT,
+            work,
         )
         .await
 }
@@ -127,21 +119,16 @@ pub async fn alter_configs(
     Body(patch): Body<ConfigPatch>,
 ) -> Result<Json<TopicConfigs>, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::TopicsAlter, resource)?;
-        state.kafka.alter_topic_configs(&topic, &patch).await
-    }
-    .await;
+    let work = async { state.kafka.alter_topic_configs(&topic, &patch).await };
     let parameters = json!({"set": patch.set, "delete": patch.delete});
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::TopicsAlter,
             resource,
             parameters,
-            outcome,
             StatusCode::OK,
+            work,
         )
         .await?;
     Ok(Json(TopicConfigs {
@@ -157,21 +144,16 @@ pub async fn add_partitions(
     Body(request): Body<AddPartitions>,
 ) -> Result<Json<TopicDetail>, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::TopicsAlter, resource)?;
-        state.kafka.add_partitions(&topic, request.count).await
-    }
-    .await;
+    let work = async { state.kafka.add_partitions(&topic, request.count).await };
     let parameters = json!({"count": request.count});
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::TopicsAlter,
             resource,
             parameters,
-            outcome,
             StatusCode::OK,
+            work,
         )
         .await?;
     Ok(Json(state.kafka.topic_detail(&topic).await?))
@@ -185,21 +167,16 @@ pub async fn purge(
     Body(request): Body<PurgeRequest>,
 ) -> Result<Json<PurgeResult>, ApiError> {
     let resource = Resource::Topic(&topic);
-    let outcome = async {
-        caller.require(&state.policy, Action::TopicsPurge, resource)?;
-        state.kafka.purge(&topic, &request).await
-    }
-    .await;
+    let work = async { state.kafka.purge(&topic, &request).await };
     let parameters = json!({"partitions": request.partitions, "before_offset": request.before_offset});
     state
-        .kafka
-        .audited(
+        .mutate(
             &caller,
             Action::TopicsPurge,
             resource,
             parameters,
-            outcome,
             StatusCode::OK,
+            work,
         )
         .await
         .map(Json)
