@@ -1,5 +1,7 @@
-// The topics page with 10,000 topics: typing in the search → the table shows
-// the new result, timed in the browser (Performance API), and no long task.
+// The topics page with 10,000 topics: from a keystroke in the search to the
+// table showing the new result, timed in the browser (Performance API), and
+// no long task. `scripts/bench-console.sh` runs this against release builds
+// and reports the numbers; the suite runs it against debug builds.
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { visitAs } from './support';
@@ -9,12 +11,15 @@ declare global {
   interface Window {
     __longTasks: number[];
     __lastInput: number;
-    __lastChange: number;
-    __lastFrame: number;
+    __shown: Promise<{ shown: number; painted: number }>;
   }
 }
 
-test('10,000 topics: the console’s share of a search stays within 100 ms, no long task over 200 ms', async ({ page }) => {
+// Only release builds of the BFF and the Lambdas are held to the end-to-end
+// budget; debug builds are several times slower on the server side.
+const release = (process.env.BIN_DIR ?? '').endsWith('release');
+
+test('10,000 topics: a search updates the table within 100 ms, no long task over 200 ms', async ({ page }) => {
   test.setTimeout(240_000);
   await createTopics('perf.topic-', 10_000);
   await visitAs(page, 'alice', '/topics');
@@ -27,32 +32,65 @@ test('10,000 topics: the console’s share of a search stays within 100 ms, no l
     }).observe({ type: 'longtask', buffered: true });
     const input = document.querySelector('[data-testid=topic-search]')!;
     input.addEventListener('input', () => (window.__lastInput = performance.now()), true);
-    const table = document.querySelector('[data-testid=topics-table]')!;
-    new MutationObserver(() => {
-      window.__lastChange = performance.now();
-      requestAnimationFrame(() => (window.__lastFrame = performance.now()));
-    }).observe(table, { childList: true, subtree: true, characterData: true });
   });
   const search = page.getByTestId('topic-search');
-  const rows = page.getByTestId('topic-row');
 
-  /** Waits until the table shows `query`'s result and has been still for a while. */
-  async function settled(query: string, expected: number) {
-    await expect(page.getByTestId('topics-count')).toHaveText(`${expected.toLocaleString('en-US')} topics match`);
-    await expect(rows.first()).toContainText(query);
-    await page.waitForTimeout(400);
-    return page.evaluate((q) => {
-      // The API call that brought this result (Resource Timing): the rest is the console's own time.
-      const calls = performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('/api/v1/topics?') && e.name.includes(`q=${encodeURIComponent(q)}&`));
-      const api = calls.length ? calls[calls.length - 1].duration : NaN;
-      const frame = window.__lastFrame - window.__lastInput;
-      return { dom: window.__lastChange - window.__lastInput, frame, api, console: frame - api };
-    }, query);
+  /**
+   * Runs `act` and waits, inside the page, until the table shows `query`'s
+   * result and the next frame has been drawn. Waiting in the page matters:
+   * Playwright's own polling would run on the main thread being measured.
+   */
+  async function measure(query: string, expected: number, act: () => Promise<void>) {
+    await page.evaluate(
+      ({ query, countText }) => {
+        window.__shown = new Promise((resolve) => {
+          const done = () => {
+            const count = document.querySelector('[data-testid=topics-count]')?.textContent;
+            const first = document.querySelector('[data-testid=topic-row]')?.textContent ?? '';
+            if (count !== countText || !first.includes(query)) return false;
+            const shown = performance.now();
+            // After the frame that draws it: requestAnimationFrame runs before that
+            // frame's paint, the task queued from it after.
+            requestAnimationFrame(() => setTimeout(() => resolve({ shown, painted: performance.now() })));
+            return true;
+          };
+          const observer = new MutationObserver(() => done() && observer.disconnect());
+          observer.observe(document.querySelector('main')!, { childList: true, subtree: true, characterData: true });
+        });
+      },
+      { query, countText: `${expected.toLocaleString('en-US')} topics match` },
+    );
+    await act();
+    const { shown, painted } = await page.evaluate(() => window.__shown);
+    const timing = await page.evaluate(
+      ({ query, shown }) => {
+        // The API call that brought this result (Resource Timing): the rest is the console's own time.
+        const call = performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/api/v1/topics?') && e.name.includes(`q=${encodeURIComponent(query)}&`))
+          .pop() as PerformanceResourceTiming | undefined;
+        return {
+          input: window.__lastInput,
+          api: call ? call.duration : NaN,
+          // The console's share, split: keystroke → request sent, answer → table changed.
+          before: call ? call.startTime - window.__lastInput : NaN,
+          after: call ? shown - call.responseEnd : NaN,
+        };
+      },
+      { query, shown },
+    );
+    // Let the page go quiet before the next search.
+    await page.waitForTimeout(300);
+    return {
+      shown: shown - timing.input,
+      painted: painted - timing.input,
+      api: timing.api,
+      before: timing.before,
+      after: timing.after,
+    };
   }
 
-  const results: { how: string; query: string; dom: number; frame: number; api: number; console: number }[] = [];
+  const results: ({ how: string; query: string } & Awaited<ReturnType<typeof measure>>)[] = [];
   // The whole query at once (a paste, or the browser's autofill).
   for (const [query, expected] of [
     ['topic-05', 1000],
@@ -61,8 +99,7 @@ test('10,000 topics: the console’s share of a search stays within 100 ms, no l
     ['perf.topic-0999', 10],
     ['topic-07', 1000],
   ] as const) {
-    await search.fill(query);
-    results.push({ how: 'fill', query, ...(await settled(query, expected)) });
+    results.push({ how: 'fill', query, ...(await measure(query, expected, () => search.fill(query))) });
   }
   // Typed key by key like a person (120 ms between keys): from the last key.
   for (const [query, expected] of [
@@ -70,26 +107,31 @@ test('10,000 topics: the console’s share of a search stays within 100 ms, no l
     ['topic-03141', 1],
   ] as const) {
     await search.fill('');
+    await expect(page.getByTestId('topics-count')).toHaveText(/^10,0\d\d topics$/);
     await page.waitForTimeout(300);
-    await search.pressSequentially(query, { delay: 120 });
-    results.push({ how: 'typed', query, ...(await settled(query, expected)) });
+    results.push({
+      how: 'typed',
+      query,
+      ...(await measure(query, expected, () => search.pressSequentially(query, { delay: 120 }))),
+    });
   }
 
   const longTasks = await page.evaluate(() => window.__longTasks);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const report = {
+    backends: release ? 'release' : 'debug',
     results,
-    median_ms: median(results.map((r) => r.frame)),
+    median_painted_ms: median(results.map((r) => r.painted)),
     median_api_ms: median(results.map((r) => r.api)),
-    median_console_ms: median(results.map((r) => r.console)),
+    median_console_ms: median(results.map((r) => r.painted - r.api)),
     long_tasks_ms: longTasks,
   };
   console.log(JSON.stringify(report, null, 2));
   writeFileSync(test.info().outputPath('search-latency.json'), JSON.stringify(report, null, 2));
 
   // The console's own share (keystroke to request, answer to painted table)
-  // stays within the budget; the API's time for 10,000 topics is reported
-  // above (see the README for the end-to-end numbers).
+  // does not depend on how the servers were built.
   expect(report.median_console_ms).toBeLessThanOrEqual(100);
+  if (release) expect(report.median_painted_ms).toBeLessThanOrEqual(100);
   expect(Math.max(0, ...longTasks)).toBeLessThanOrEqual(200);
 });

@@ -34,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let config = KafkaConfig {
         bootstrap_servers: bootstrap,
         request_timeout: Duration::from_secs(10),
+        topic_list_max_age: Duration::from_secs(5),
         security: KafkaSecurity::None { tls: false },
     };
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();

@@ -26,6 +26,9 @@ pub struct KafkaConfig {
     pub bootstrap_servers: String,
     /// Upper bound for any single broker operation; past it the API answers 503.
     pub request_timeout: Duration,
+    /// How old the metadata behind the topic list may be
+    /// (`TOPIC_LIST_MAX_AGE_MS`); zero reads it on every request.
+    pub topic_list_max_age: Duration,
     pub security: KafkaSecurity,
 }
 
@@ -124,6 +127,9 @@ impl Config {
         let request_timeout_ms: u64 = var_or("KAFKA_REQUEST_TIMEOUT_MS", "4000")
             .parse()
             .context("KAFKA_REQUEST_TIMEOUT_MS must be a number of milliseconds")?;
+        let topic_list_max_age_ms: u64 = var_or("TOPIC_LIST_MAX_AGE_MS", "5000")
+            .parse()
+            .context("TOPIC_LIST_MAX_AGE_MS must be a number of milliseconds")?;
         let issuer = var_or("OIDC_ISSUER", "http://localhost:9400");
         if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
             bail!("OIDC_ISSUER must be an http(s) URL, got {issuer:?}");
@@ -133,6 +139,7 @@ impl Config {
             kafka: KafkaConfig {
                 bootstrap_servers: var_or("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 request_timeout: Duration::from_millis(request_timeout_ms),
+                topic_list_max_age: Duration::from_millis(topic_list_max_age_ms),
                 security: KafkaSecurity::from_env()?,
             },
             oidc: OidcConfig {

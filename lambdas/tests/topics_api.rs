@@ -2,8 +2,9 @@
 
 mod support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use serde_json::json;
 use support::{Api, Idp, Key, create_topic, sign, unique};
 
 #[tokio::test]
@@ -152,4 +153,74 @@ async fn health_needs_no_token_and_unknown_routes_get_a_404_envelope() {
     let (status, body, _) = api.get("/no-such-thing", None).await;
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");
+}
+
+/// The list reuses the cluster's metadata for `TOPIC_LIST_MAX_AGE_MS`; what
+/// another client creates shows once that has passed.
+#[tokio::test]
+async fn a_topic_created_elsewhere_is_listed_within_the_max_age() {
+    let idp = Idp::start().await;
+    let mut config = support::config(&idp.issuer, &support::bootstrap_servers());
+    config.kafka.topic_list_max_age = Duration::from_secs(1);
+    let api = Api::serve(config).await;
+    let alice = idp.token("alice", &["kafka-admins"]);
+    let name = unique("it.elsewhere");
+
+    let (status, body, _) = api.get(&format!("/topics?q={name}"), Some(&alice)).await;
+    assert_eq!((status, body["total"].as_u64()), (200, Some(0)), "{body}");
+    create_topic(&name, 1).await;
+    let created = Instant::now();
+    loop {
+        let (_, body, _) = api.get(&format!("/topics?q={name}"), Some(&alice)).await;
+        if body["total"] == 1 {
+            break;
+        }
+        assert!(
+            created.elapsed() < Duration::from_millis(2500),
+            "not listed {:?} after it was created",
+            created.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What a person creates or deletes through the API shows in the list at
+/// once, however long the list may otherwise reuse its metadata.
+#[tokio::test]
+async fn creating_and_deleting_through_the_api_shows_in_the_list_at_once() {
+    let idp = Idp::start().await;
+    let mut config = support::config(&idp.issuer, &support::bootstrap_servers());
+    config.kafka.topic_list_max_age = Duration::from_secs(600);
+    let api = Api::serve(config).await;
+    let alice = idp.token("alice", &["kafka-admins"]);
+    let name = unique("it.at-once");
+    let search = format!("/topics?q={name}");
+
+    let (_, body, _) = api.get(&search, Some(&alice)).await;
+    assert_eq!(body["total"], 0, "{body}");
+    let (status, body) = api
+        .call(
+            "POST",
+            "/topics",
+            &alice,
+            Some(json!({"name": name, "partitions": 2, "replication_factor": 1})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, body, _) = api.get(&search, Some(&alice)).await;
+    assert_eq!(body["total"], 1, "listed right after it was created: {body}");
+    assert_eq!(body["topics"][0]["partitions"], 2);
+
+    let (status, _) = api.call("DELETE", &format!("/topics/{name}"), &alice, None).await;
+    assert_eq!(status, 204);
+    // Kafka deletes in the background: allow it a moment, far less than the max age.
+    let deleted = Instant::now();
+    loop {
+        let (_, body, _) = api.get(&search, Some(&alice)).await;
+        if body["total"] == 0 {
+            break;
+        }
+        assert!(deleted.elapsed() < Duration::from_secs(5), "still listed: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -46,6 +46,7 @@ impl InternalTopic {
                     .create_topics([&topic], &kafka.admin_options())
                     .await
                     .map_err(|e| kafka_error(e, timeout))?;
+                kafka.forget_recent_metadata();
                 match results.into_iter().next() {
                     Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) | Some(Ok(_)) | None => Ok(()),
                     Some(Err((_, code))) => Err(error_code(code, self.name, timeout)),

@@ -1,9 +1,12 @@
 //! The cluster's metadata as plain owned data: librdkafka's metadata object
 //! is tied to its thread, ours crosses `.await`s.
+//! The topic list reads it through a short-lived cache ([`super::recent`]).
+
+use std::time::Duration;
 
 use rdkafka::metadata::Metadata;
 
-use super::{Kafka, kafka_error};
+use super::{Admin, Kafka, kafka_error};
 use crate::error::ApiError;
 
 pub struct ClusterMeta {
@@ -46,14 +49,7 @@ impl Kafka {
     /// Brokers and all topics. Always all: asking for one topic by name can
     /// make a broker with `auto.create.topics.enable` create it.
     pub async fn metadata(&self) -> Result<ClusterMeta, ApiError> {
-        self.blocking(move |admin, timeout| {
-            let metadata = admin
-                .inner()
-                .fetch_metadata(None, timeout)
-                .map_err(|e| kafka_error(e, timeout))?;
-            Ok(ClusterMeta::from(&metadata))
-        })
-        .await
+        self.blocking(read_metadata).await
     }
 
     /// One topic's metadata, or 404.
@@ -64,6 +60,15 @@ impl Kafka {
         })?;
         Ok((meta, index))
     }
+}
+
+/// One Metadata request for every topic (blocking).
+pub fn read_metadata(admin: &Admin, timeout: Duration) -> Result<ClusterMeta, ApiError> {
+    let metadata = admin
+        .inner()
+        .fetch_metadata(None, timeout)
+        .map_err(|e| kafka_error(e, timeout))?;
+    Ok(ClusterMeta::from(&metadata))
 }
 
 impl From<&Metadata> for ClusterMeta {

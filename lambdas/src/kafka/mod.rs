@@ -14,6 +14,7 @@ pub mod groups;
 pub mod internal;
 pub mod messages;
 pub mod metadata;
+pub mod recent;
 pub mod schemas;
 pub mod topics;
 
@@ -47,6 +48,8 @@ pub struct Kafka {
     reader: Arc<Mutex<BaseConsumer<KafkaContext>>>,
     /// The topics' JSON Schemas, as read from their internal topic.
     pub(crate) schemas: schemas::SchemaCache,
+    /// What the topic list last read; see [`recent`].
+    recent: recent::RecentMetadata,
     pub(crate) config: KafkaConfig,
 }
 
@@ -85,6 +88,7 @@ impl Kafka {
             lister: Arc::new(lister),
             reader: Arc::new(Mutex::new(reader)),
             schemas: schemas::SchemaCache::default(),
+            recent: recent::RecentMetadata::default(),
             config: config.clone(),
         })
     }

@@ -25,7 +25,7 @@ pub const DEFAULT_PER_PAGE: u32 = 50;
 
 impl Kafka {
     /// One page of the topics `visible` lets the caller see. Metadata for all
-    /// topics is one request; watermarks are fetched only for the page's
+    /// topics is one request, reused for a few seconds; watermarks are fetched only for the page's
     /// partitions (for all matches when sorting by message count), in one
     /// ListOffsets round per broker and direction.
     pub async fn list_topics(
@@ -48,7 +48,7 @@ impl Kafka {
         let needle = query.q.as_deref().unwrap_or("").to_lowercase();
         let with_internal = query.internal.unwrap_or(false);
 
-        let metadata = self.metadata().await?;
+        let metadata = self.recent_metadata().await?;
         let mut matches: Vec<&TopicMeta> = metadata
             .topics
             .iter()
@@ -241,7 +241,10 @@ impl Kafka {
                 "The cluster refused the replication factor.",
             )),
             Some(Err((_, code))) => Err(error_code(code, &request.name, timeout)),
-            Some(Ok(_)) | None => self.await_topic(&request.name).await,
+            Some(Ok(_)) | None => {
+                self.forget_recent_metadata();
+                self.await_topic(&request.name).await
+            }
         }
     }
 
@@ -268,6 +271,7 @@ impl Kafka {
             .delete_topics(&[name], &self.admin_options())
             .await
             .map_err(|e| kafka_error(e, timeout))?;
+        self.forget_recent_metadata();
         match results.into_iter().next() {
             Some(Err((_, code))) => Err(error_code(code, name, timeout)),
             Some(Ok(_)) | None => Ok(()),
@@ -382,6 +386,7 @@ impl Kafka {
             .create_partitions([&NewPartitions::new(name, count as usize)], &self.admin_options())
             .await
             .map_err(|e| kafka_error(e, timeout))?;
+        self.forget_recent_metadata();
         match results.into_iter().next() {
             Some(Err((_, code))) => Err(error_code(code, "CreatePartitions", timeout)),
             Some(Ok(_)) | None => Ok(()),

@@ -160,6 +160,7 @@ pub fn config(issuer: &str, bootstrap: &str) -> Config {
         kafka: KafkaConfig {
             bootstrap_servers: bootstrap.to_owned(),
             request_timeout: Duration::from_secs(4),
+            topic_list_max_age: Duration::from_secs(5),
             security: configurator_lambdas::config::KafkaSecurity::None { tls: false },
         },
         oidc: OidcConfig {
@@ -190,7 +191,11 @@ impl Api {
     }
 
     pub async fn start_with(issuer: &str, bootstrap: &str) -> Self {
-        let config = config(issuer, bootstrap);
+        Self::serve(config(issuer, bootstrap)).await
+    }
+
+    /// The API with settings of the test's own.
+    pub async fn serve(config: Config) -> Self {
         let app = router(AppState::new(&config).unwrap());
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.unwrap();
         let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
