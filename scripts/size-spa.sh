@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Builds the SPA as it ships (release, wasm-opt -Oz) and prints the size of
-# each file a browser downloads on first load: raw, gzip -9 and brotli -q 11.
+# each file a browser downloads on first load: raw, and the gzip -9 and
+# brotli -q 11 copies the build writes beside it (what the BFF sends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 trunk build --release >/dev/null 2>&1
-command -v brotli >/dev/null || { echo "brotli is missing: apt-get install brotli" >&2; exit 1; }
 total_raw=0 total_gz=0 total_br=0
 printf '%-48s %10s %10s %10s\n' file raw gzip brotli
 for f in target/dist/*.wasm target/dist/*.js target/dist/*.css target/dist/index.html; do
-  raw=$(stat -c%s "$f"); gz=$(gzip -9c "$f" | wc -c); br=$(brotli -c -q 11 "$f" | wc -c)
+  raw=$(stat -c%s "$f"); gz=$(stat -c%s "$f.gz"); br=$(stat -c%s "$f.br")
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   printf '%-48s %10d %10d %10d\n' "$(basename "$f")" "$raw" "$gz" "$br"
 done

@@ -95,6 +95,43 @@ async fn the_spa_is_served_with_security_and_cache_headers() {
 }
 
 #[tokio::test]
+async fn the_spa_is_sent_compressed_to_browsers_that_accept_it() {
+    let stack = Stack::start().await;
+    let mut browser = stack.browser();
+    let asset = format!("{BASE}/configurator-app-0123456789abcdef.js");
+
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip, deflate", Some("gzip"), "gzip bytes"),
+        ("identity", None, "export {}"),
+    ] {
+        let response = browser
+            .request(Method::GET, &asset, &[("accept-encoding", accept)], None)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("javascript"),
+            "the type is the file's, not the compression's"
+        );
+        assert_eq!(headers[header::VARY], "accept-encoding", "{accept}");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(response.text().await.unwrap(), body, "{accept}");
+    }
+}
+
+#[tokio::test]
 async fn other_origins_get_no_cors_allowance() {
     let stack = Stack::start().await;
     let mut browser = stack.browser();

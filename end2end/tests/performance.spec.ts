@@ -135,3 +135,19 @@ test('10,000 topics: a search updates the table within 100 ms, no long task over
   if (release) expect(report.median_painted_ms).toBeLessThanOrEqual(100);
   expect(Math.max(0, ...longTasks)).toBeLessThanOrEqual(200);
 });
+
+test('the first load downloads the console compressed', async ({ page }) => {
+  await visitAs(page, 'alice', '/');
+  // The build's hashed files (boot.js is revalidated, so it may come from the cache).
+  const files = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => /-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$/.test(new URL(e.name).pathname))
+      .map((e) => ({ file: new URL(e.name).pathname.split('/').pop()!, sent: e.encodedBodySize, size: e.decodedBodySize })),
+  );
+  const sent = files.reduce((sum, f) => sum + f.sent, 0);
+  console.log(JSON.stringify({ files, sent }));
+  expect(files.map((f) => f.file.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
+  const wasm = files.find((f) => f.file.endsWith('.wasm'))!;
+  expect(wasm.sent).toBeLessThan(wasm.size * 0.45);
+  for (const file of files) expect(file.sent, file.file).toBeLessThan(file.size);
+});

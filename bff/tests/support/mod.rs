@@ -340,7 +340,9 @@ impl Stack {
     }
 }
 
-/// A built SPA in miniature: `index.html` and one hashed asset.
+/// A built SPA in miniature: `index.html` and one hashed asset, with the
+/// compressed copies a release build writes beside it (stand-in bytes: the
+/// BFF sends them as they are).
 pub fn spa_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("configurator-bff-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -350,6 +352,12 @@ pub fn spa_dir() -> PathBuf {
     )
     .unwrap();
     std::fs::write(dir.join("configurator-app-0123456789abcdef.js"), "export {}").unwrap();
+    std::fs::write(
+        dir.join("configurator-app-0123456789abcdef.js.br"),
+        "brotli bytes",
+    )
+    .unwrap();
+    std::fs::write(dir.join("configurator-app-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
     dir
 }
 
