@@ -7,13 +7,13 @@
 use configurator_api::{LogoutResponse, SessionInfo};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
-    components::{A, FlatRoutes, Route, Router},
+    components::{FlatRoutes, Route, Router},
     path,
 };
 
 use crate::{
     api::{self, BASE},
-    components::{href, toast::Toasts},
+    components::{NavLink, When, href, toast::Toasts},
     pages::{AuditPage, GroupDetailPage, GroupsPage, NotFound, OverviewPage, TopicPage, TopicsPage},
     permissions::{Session, use_session},
 };
@@ -115,24 +115,24 @@ fn Sidebar() -> impl IntoView {
     let session = use_session();
     view! {
         <nav class="sidebar" aria-label="Main">
-            <A href=href("/") exact=true>
+            <NavLink href=href("/") exact=true>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z" /></svg>
                 "Overview"
-            </A>
-            <A href=href("/topics")>
+            </NavLink>
+            <NavLink href=href("/topics")>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 5h14M3 10h14M3 15h14" /></svg>
                 "Topics"
-            </A>
-            <A href=href("/groups")>
+            </NavLink>
+            <NavLink href=href("/groups")>
                 <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
                 "Consumer groups"
-            </A>
-            <Show when=move || session.can("audit:read")>
-                <A href=href("/audit")>
+            </NavLink>
+            <When when=move || session.can("audit:read")>
+                <NavLink href=href("/audit")>
                     <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h6M8 13h6" /></svg>
                     "Audit log"
-                </A>
-            </Show>
+                </NavLink>
+            </When>
         </nav>
     }
 }

@@ -10,6 +10,41 @@ pub fn href(path: &str) -> String {
     format!("{BASE}{path}")
 }
 
+/// `children` while `when` holds, else `fallback` (nothing by default);
+/// redrawn only when the answer changes. Leptos' `<Show>` does the same but is
+/// generic over its children: each use added its own copy to the download.
+#[component]
+pub fn When(
+    #[prop(into)] when: Signal<bool>,
+    children: ChildrenFn,
+    #[prop(optional, into)] fallback: ViewFn,
+) -> impl IntoView {
+    let shown = Memo::new(move |_| when.get());
+    move || if shown.get() { children() } else { fallback.run() }
+}
+
+/// A link in the navigation (sidebar, tabs), marked `aria-current="page"`
+/// while its page is open: on exactly its address with `exact`, else on it
+/// and anything below it. One plain anchor (the router handles the click),
+/// smaller in the download than the router's generic `<A>`.
+#[component]
+pub fn NavLink(
+    #[prop(into)] href: Signal<String>,
+    #[prop(optional)] exact: bool,
+    children: Children,
+) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let current = move || {
+        let (path, target) = (location.pathname.get(), href.get());
+        let target = target.trim_end_matches('/');
+        let path = path.trim_end_matches('/');
+        let open =
+            path == target || (!exact && path.starts_with(target) && path[target.len()..].starts_with('/'));
+        open.then_some("page")
+    };
+    view! { <a href=href aria-current=current>{children()}</a> }
+}
+
 /// A search field with its icon and a label for screen readers.
 #[component]
 pub fn SearchBox(

@@ -9,7 +9,7 @@ mod json;
 mod table;
 pub mod toast;
 
-pub use controls::{DialogFooter, SearchBox, href};
+pub use controls::{DialogFooter, NavLink, SearchBox, When, href};
 pub use dialog::{ConfirmDialog, Dialog, DialogError};
 pub use feedback::{
     ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, set_title,

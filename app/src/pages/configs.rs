@@ -9,7 +9,9 @@ use serde::de::IgnoredAny;
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{Dialog, DialogError, DialogFooter, Html, RawBody, ReadOnlyNote, TableSkeleton, toast},
+    components::{
+        Dialog, DialogError, DialogFooter, Html, RawBody, ReadOnlyNote, TableSkeleton, When, toast,
+    },
     format,
     permissions::use_session,
 };
@@ -201,16 +203,16 @@ pub fn ConfigsTab() -> impl IntoView {
             </p>
             <div class="toolbar">
                 <ReadOnlyNote permissions=&["topics:alter"] />
-                <Show when=move || session.can("topics:alter") && !editing.get()>
+                <When when=move || session.can("topics:alter") && !editing.get()>
                     <button class="button" on:click=start>"Edit configs"</button>
-                </Show>
-                <Show when=move || editing.get()>
+                </When>
+                <When when=move || editing.get()>
                     <button class="button" on:click=move |_| editing.set(false)>"Cancel"</button>
                     <button class="button button-primary" disabled=move || pending() == 0
                         on:click=move |_| { set_error.set(None); reviewing.set(true); }>
                         {move || format!("Review {} change{}", pending(), if pending() == 1 { "" } else { "s" })}
                     </button>
-                </Show>
+                </When>
             </div>
         </div>
         <datalist id="config-names">
@@ -223,7 +225,7 @@ pub fn ConfigsTab() -> impl IntoView {
                         <th scope="col">"Name"</th>
                         <th scope="col">"Value"</th>
                         <th scope="col">"Source"</th>
-                        <Show when=move || editing.get()><th scope="col"><span class="visually-hidden">"Actions"</span></th></Show>
+                        <When when=move || editing.get()><th scope="col"><span class="visually-hidden">"Actions"</span></th></When>
                     </tr>
                 </thead>
                 {move || match (topic.detail.get(), editing.get()) {
@@ -275,10 +277,10 @@ pub fn ConfigsTab() -> impl IntoView {
                 }}
             </table>
         </div>
-        <Show when=move || reviewing.get()>
+        <When when=move || reviewing.get()>
             <ReviewDialog rows error set_error on_done=move |_| { reviewing.set(false); editing.set(false); }
                 on_close=move |_| reviewing.set(false) />
-        </Show>
+        </When>
     }
 }
 

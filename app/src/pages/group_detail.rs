@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use super::{groups::state_kind, reset_offsets::ResetOffsetsDialog};
 use crate::{
     api::{self, ApiError, seg},
-    components::{ConfirmDialog, Html, LoadError, Pill, ReadOnlyNote, href, set_title, toast},
+    components::{ConfirmDialog, Html, LoadError, Pill, ReadOnlyNote, When, href, set_title, toast},
     format,
     load::load,
     permissions::use_session,
@@ -72,30 +72,30 @@ pub fn GroupDetailPage() -> impl IntoView {
                 </div>
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&["groups:reset", "groups:delete"] />
-                    <Show when=move || session.can("groups:reset")>
+                    <When when=move || session.can("groups:reset")>
                         <button class="button button-primary" disabled=move || group.get().is_none() on:click=move |_| resetting.set(true)>"Reset offsets"</button>
-                    </Show>
-                    <Show when=move || session.can("groups:delete")>
+                    </When>
+                    <When when=move || session.can("groups:delete")>
                         <button class="button button-danger-quiet" on:click=move |_| { set_error.set(None); deleting.set(true); }>"Delete…"</button>
-                    </Show>
+                    </When>
                     <button class="button" on:click=move |_| group.reload()>"Refresh"</button>
                 </div>
             </div>
             <LoadError error=group.error retry=group.retry() />
             <div inner_html=move || group.with(|g| g.map(group_body).unwrap_or_default())></div>
-            <Show when=move || resetting.get()>
+            <When when=move || resetting.get()>
                 {move || group.get().map(|g| view! {
                     <ResetOffsetsDialog group=g on_done=move |_| { resetting.set(false); group.reload(); }
                         on_close=move |_| resetting.set(false) />
                 })}
-            </Show>
-            <Show when=move || deleting.get()>
+            </When>
+            <When when=move || deleting.get()>
                 <ConfirmDialog title="Delete consumer group" confirm_label="Delete group" busy error
                     on_confirm=delete.clone() on_close=move |_| deleting.set(false)>
                     <p>"This deletes " <code>{id.get_untracked()}</code> " and its committed offsets. A consumer that joins it again starts from its "
                         <code>"auto.offset.reset"</code> " position. Kafka refuses while the group has members."</p>
                 </ConfirmDialog>
-            </Show>
+            </When>
         </section>
     }
 }

@@ -11,7 +11,9 @@ use leptos_router::hooks::use_query_map;
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{ErrorPanel, Html, ProgressBar, clicked, download, highlight, is_json, pretty_json, toast},
+    components::{
+        ErrorPanel, Html, ProgressBar, When, clicked, download, highlight, is_json, pretty_json, toast,
+    },
     format,
     permissions::{denied, use_session},
     query,
@@ -104,14 +106,14 @@ fn to_csv(messages: &[Message]) -> String {
 pub fn MessagesTab() -> impl IntoView {
     let session = use_session();
     view! {
-        <Show when=move || session.can("messages:read") fallback=move || view! {
+        <When when=move || session.can("messages:read") fallback=move || view! {
             <div class="notice notice-warning" role="alert" data-testid="messages-denied">
                 <strong>"Not allowed"</strong>
                 <p>{denied("messages:read")}</p>
             </div>
         }>
             <MessageBrowser />
-        </Show>
+        </When>
     }
 }
 
@@ -323,14 +325,14 @@ fn MessageBrowser() -> impl IntoView {
                     <option value="timestamp" selected=kind == "timestamp">"Date and time"</option>
                 </select>
             </label>
-            <Show when=move || from_kind.get() == "offset">
+            <When when=move || from_kind.get() == "offset">
                 <input class="input input-narrow mono" type="number" min="0" aria-label="Start offset" placeholder="offset"
                     prop:value=offset on:input=move |ev| offset.set(event_target_value(&ev)) />
-            </Show>
-            <Show when=move || from_kind.get() == "timestamp">
+            </When>
+            <When when=move || from_kind.get() == "timestamp">
                 <input class="input" type="datetime-local" step="1" aria-label="Start date and time"
                     prop:value=when on:input=move |ev| when.set(event_target_value(&ev)) />
-            </Show>
+            </When>
             <label class="inline-field">
                 <span>"Limit"</span>
                 <select class="select" on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { limit.set(n) }>

@@ -4,7 +4,7 @@ use configurator_api::{ClusterInfo, GroupList};
 use leptos::prelude::*;
 
 use crate::{
-    components::{HealthPill, Html, LoadError, RawBody, Stat, href, set_title},
+    components::{HealthPill, Html, LoadError, RawBody, Stat, When, href, set_title},
     format,
     load::load,
     permissions::use_session,
@@ -98,9 +98,9 @@ pub fn OverviewPage() -> impl IntoView {
                             <a href=href("/groups")>"Consumer groups"</a>
                             <span class="muted" data-testid="groups-summary">{move || group_stats().map(|(n, lag)| format!("{n} groups, total lag {lag}"))}</span>
                         </li>
-                        <Show when=move || session.can("audit:read")>
+                        <When when=move || session.can("audit:read")>
                             <li><a href=href("/audit")>"Audit log"</a><span class="muted">"Who changed what, and when"</span></li>
-                        </Show>
+                        </When>
                     </ul>
                 </div>
             </div>

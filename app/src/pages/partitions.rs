@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::topic_detail::use_topic;
 use crate::{
-    components::{Html, RawBody, TableSkeleton, clicked},
+    components::{Html, RawBody, TableSkeleton, When, clicked},
     format,
     permissions::use_session,
 };
@@ -69,7 +69,7 @@ pub fn PartitionsTab() -> impl IntoView {
                         <th scope="col" class="num">"High watermark"</th>
                         <th scope="col" class="num">"Messages"</th>
                         <th scope="col" class="share-col"><span class="visually-hidden">"Share of messages"</span></th>
-                        <Show when=can_purge><th scope="col"><span class="visually-hidden">"Actions"</span></th></Show>
+                        <When when=can_purge><th scope="col"><span class="visually-hidden">"Actions"</span></th></When>
                     </tr>
                 </thead>
                 {move || if topic.detail.with(|d| d.is_none()) {

@@ -9,7 +9,7 @@ use serde::de::IgnoredAny;
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{Dialog, DialogError, DialogFooter, Field, JsonView, describe, pretty_json, toast},
+    components::{Dialog, DialogError, DialogFooter, Field, JsonView, When, describe, pretty_json, toast},
     load::load,
 };
 
@@ -158,18 +158,18 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                             <option value="text">"Text"</option>
                             <option value="null">"Null (tombstone)"</option>
                         </select>
-                        <Show when=move || format.get() == "json">
+                        <When when=move || format.get() == "json">
                             <button type="button" class="button button-small" on:click=tidy disabled=move || value_error.with(Option::is_some)>"Format"</button>
-                        </Show>
+                        </When>
                     </div>
-                    <Show when=move || format.get() != "null" fallback=|| view! {
+                    <When when=move || format.get() != "null" fallback=|| view! {
                         <p class="muted">"The message will have no value: on a compacted topic this deletes the key."</p>
                     }>
                         <textarea id="produce-value" class="input editor mono" rows="10" spellcheck="false"
                             aria-describedby="produce-value-error produce-value-violations"
                             aria-invalid=move || value_error.with(Option::is_some).to_string()
                             prop:value=value on:input=move |ev| { value.set(event_target_value(&ev)); set_error.set(None); }></textarea>
-                    </Show>
+                    </When>
                     <p class="field-error" id="produce-value-error" data-testid="value-error">{move || value_error.get()}</p>
                     <div id="produce-value-violations">
                         {move || violations().map(|(message, details)| view! {

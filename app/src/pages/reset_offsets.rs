@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ApiError, seg},
-    components::{Dialog, DialogError, DialogFooter, Html, RawBody, toast},
+    components::{Dialog, DialogError, DialogFooter, Html, RawBody, When, toast},
     format,
 };
 
@@ -162,7 +162,7 @@ pub fn ResetOffsetsDialog(
                         )}</p>
                     </div>
                 })}
-                <Show when=move || preview.with(Option::is_none)>
+                <When when=move || preview.with(Option::is_none)>
                     <ol class="steps" aria-label="Steps"><li class="step-current">"Choose"</li><li>"Preview"</li><li>"Reset"</li></ol>
                     <div class="form-row">
                         <label class="field">
@@ -206,20 +206,20 @@ pub fn ResetOffsetsDialog(
                                     </label>
                                 }).collect_view()}
                         </div>
-                        <Show when=move || target.get() == "timestamp">
+                        <When when=move || target.get() == "timestamp">
                             <input class="input" type="datetime-local" step="1" aria-label="Date and time"
                                 prop:value=when on:input=move |ev| when.set(event_target_value(&ev)) />
-                        </Show>
-                        <Show when=move || target.get() == "offset">
+                        </When>
+                        <When when=move || target.get() == "offset">
                             <input class="input input-narrow mono" type="number" min="0" aria-label="Offset"
                                 prop:value=offset on:input=move |ev| offset.set(event_target_value(&ev)) />
-                        </Show>
+                        </When>
                     </fieldset>
                     {move || form_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                     <DialogError error />
                     <DialogFooter on_cancel=on_close label="Preview changes" busy_label="Computing…" busy
                         disabled=Signal::derive(move || active > 0) on_action=move |_| send.with_value(|s| s(true)) />
-                </Show>
+                </When>
                 {move || preview.get().map(|result| {
                     let moved = result.partitions.iter().filter(|p| p.before != Some(p.after)).count();
                     view! {

@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
-    components::{ConfirmDialog, DialogError, JsonView, LoadError, ReadOnlyNote, pretty_json, toast},
+    components::{ConfirmDialog, DialogError, JsonView, LoadError, ReadOnlyNote, When, pretty_json, toast},
     format,
     load::load,
     permissions::use_session,
@@ -112,7 +112,7 @@ pub fn SchemaTab() -> impl IntoView {
             <p class="muted">"Messages produced through Configurator are checked against this JSON Schema."</p>
             <div class="toolbar">
                 <ReadOnlyNote permissions=&["schemas:write"] />
-                <Show when=move || can_write() && !editing.get()>
+                <When when=move || can_write() && !editing.get()>
                     {move || if missing() {
                         view! { <button class="button button-primary" on:click=start_edit>"Add schema"</button> }.into_any()
                     } else if schema.get().is_some() {
@@ -123,7 +123,7 @@ pub fn SchemaTab() -> impl IntoView {
                     } else {
                         ().into_any()
                     }}
-                </Show>
+                </When>
             </div>
         </div>
         <LoadError error=Signal::derive(move || schema.error.get().filter(|e| e.status() != 404)) retry=schema.retry() />
@@ -172,11 +172,11 @@ pub fn SchemaTab() -> impl IntoView {
                 }
             }).into_any()
         }}
-        <Show when=move || deleting.get()>
+        <When when=move || deleting.get()>
             <ConfirmDialog title="Delete schema" confirm_label="Delete schema" busy error
                 on_confirm=delete on_close=move |_| deleting.set(false)>
                 <p>"Messages produced to " <code>{topic.name.get_untracked()}</code> " will no longer be checked."</p>
             </ConfirmDialog>
-        </Show>
+        </When>
     }
 }

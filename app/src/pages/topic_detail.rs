@@ -3,15 +3,15 @@
 
 use configurator_api::{AddPartitions, PurgeRequest, PurgeResult, TopicDetail};
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use serde::de::IgnoredAny;
 
 use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceDialog};
 use crate::{
     api::{self, ApiError, seg},
     components::{
-        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, ReadOnlyNote,
-        describe, href, set_title, toast,
+        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, NavLink,
+        ReadOnlyNote, When, describe, href, set_title, toast,
     },
     format,
     load::{Load, load},
@@ -87,47 +87,47 @@ pub fn TopicPage() -> impl IntoView {
                 </div>
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&["messages:produce", "topics:alter", "topics:purge", "topics:delete"] />
-                    <Show when=move || session.can("messages:produce")>
+                    <When when=move || session.can("messages:produce")>
                         <button class="button button-primary" on:click=move |_| set_producing.set(true)>"Produce message"</button>
-                    </Show>
-                    <Show when=move || session.can("topics:alter")>
+                    </When>
+                    <When when=move || session.can("topics:alter")>
                         <button class="button" on:click=move |_| set_adding.set(true)>"Add partitions"</button>
-                    </Show>
-                    <Show when=move || session.can("topics:purge")>
+                    </When>
+                    <When when=move || session.can("topics:purge")>
                         <button class="button" on:click=move |_| purge.set(Some(None))>"Purge…"</button>
-                    </Show>
-                    <Show when=move || session.can("topics:delete")>
+                    </When>
+                    <When when=move || session.can("topics:delete")>
                         <button class="button button-danger-quiet" on:click=move |_| set_deleting.set(true)>"Delete…"</button>
-                    </Show>
+                    </When>
                 </div>
             </div>
             <nav class="tabs" aria-label="Topic sections">
-                <A href=base exact=true>"Partitions"</A>
-                <A href=move || format!("{}/configs", base())>"Configs"</A>
-                <A href=move || format!("{}/messages", base())>"Messages"</A>
-                <A href=move || format!("{}/schema", base())>"Schema"</A>
+                <NavLink href=Signal::derive(base) exact=true>"Partitions"</NavLink>
+                <NavLink href=Signal::derive(move || format!("{}/configs", base()))>"Configs"</NavLink>
+                <NavLink href=Signal::derive(move || format!("{}/messages", base()))>"Messages"</NavLink>
+                <NavLink href=Signal::derive(move || format!("{}/schema", base()))>"Schema"</NavLink>
             </nav>
             <LoadError error=detail.error retry=detail.retry() />
-            <Show when=move || detail.error.with(Option::is_none)>
+            <When when=move || detail.error.with(Option::is_none)>
                 {move || match params.with(|p| p.get("tab")).as_deref() {
                     Some("configs") => view! { <ConfigsTab /> }.into_any(),
                     Some("messages") => view! { <MessagesTab /> }.into_any(),
                     Some("schema") => view! { <SchemaTab /> }.into_any(),
                     _ => view! { <PartitionsTab /> }.into_any(),
                 }}
-            </Show>
-            <Show when=move || producing.get()>
+            </When>
+            <When when=move || producing.get()>
                 <ProduceDialog on_close=move |_| set_producing.set(false) />
-            </Show>
-            <Show when=move || adding.get()>
+            </When>
+            <When when=move || adding.get()>
                 <AddPartitionsDialog on_close=move |_| set_adding.set(false) />
-            </Show>
-            <Show when=move || purge.get().is_some()>
+            </When>
+            <When when=move || purge.get().is_some()>
                 <PurgeDialog />
-            </Show>
-            <Show when=move || deleting.get()>
+            </When>
+            <When when=move || deleting.get()>
                 <DeleteTopicDialog on_close=move |_| set_deleting.set(false) />
-            </Show>
+            </When>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use crate::{
     api::seg,
     components::{
         Html, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton,
-        set_title,
+        When, set_title,
     },
     format,
     load::load,
@@ -255,9 +255,9 @@ pub fn TopicsPage() -> impl IntoView {
                 </div>
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&["topics:create"] />
-                    <Show when=move || session.can("topics:create")>
+                    <When when=move || session.can("topics:create")>
                         <button class="button button-primary" on:click=move |_| set_creating.set(true)>"Create topic"</button>
-                    </Show>
+                    </When>
                 </div>
             </div>
             <div class="filters">
@@ -293,9 +293,9 @@ pub fn TopicsPage() -> impl IntoView {
                 </table>
             </div>
             <Pager total page=Signal::derive(move || state.with(|s| s.page)) per_page=Signal::derive(move || state.with(|s| s.per_page)) on_page on_per_page />
-            <Show when=move || creating.get()>
+            <When when=move || creating.get()>
                 <CreateTopicDialog on_close=move |_| set_creating.set(false) />
-            </Show>
+            </When>
         </section>
     }
 }
