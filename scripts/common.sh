@@ -6,6 +6,10 @@ TOOLS_DIR=${CONFIGURATOR_TOOLS_DIR:-$HOME/.cache/configurator}
 # Keep in step with `wasm_opt` in Trunk.toml.
 BINARYEN_VERSION=132.0.0
 BINARYEN_BIN=$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin
+# terser minifies wasm-bindgen's JS glue in release builds
+# (scripts/compress-spa.sh): trunk's own minifier cannot parse it.
+TERSER_VERSION=5.51.2
+TERSER_BIN=$TOOLS_DIR/terser-$TERSER_VERSION/node_modules/.bin
 export PATH="$BINARYEN_BIN:$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

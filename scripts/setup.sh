@@ -21,8 +21,8 @@ WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 # Debian packages: cmake/libssl/libcurl build librdkafka from source (rdkafka's
 # cmake-build feature); chromium drives the browser tests; redis-server backs
 # the shared-session test; kafkacat gives kcat for looking at topics by hand;
-# brotli measures the SPA's download size.
-APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat brotli)
+# brotli and openssl compress the SPA and hash it for its integrity attribute.
+APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat brotli openssl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -72,6 +72,12 @@ if [ ! -x "$BINARYEN_BIN/wasm-opt" ]; then
   step "npm: installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
   npm install --prefix "$TOOLS_DIR/binaryen-$BINARYEN_VERSION" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ ! -x "$TERSER_BIN/terser" ]; then
+  step "npm: installing terser $TERSER_VERSION (minifies the SPA's JS) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR/terser-$TERSER_VERSION"
+  npm install --prefix "$TOOLS_DIR/terser-$TERSER_VERSION" --no-audit --no-fund --no-save "terser@$TERSER_VERSION"
 fi
 
 for dir in scripts/idp end2end; do
