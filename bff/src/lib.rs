@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 mod metrics;
 pub mod oidc;
+mod percent;
 mod refresh;
 mod routes;
 pub mod session;

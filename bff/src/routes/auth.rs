@@ -17,6 +17,7 @@ use crate::{
     error::BffError,
     metrics::SessionEnd,
     oidc::OidcError,
+    percent,
     session::{IDENTITY_KEY, Identity, MAX_PENDING_LOGINS, PENDING_LOGINS_KEY, PendingLogins, now_unix},
 };
 
@@ -247,8 +248,15 @@ pub async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
+/// Longer `return_to`s go to the app root: the console's own links are far
+/// shorter, and each pending login keeps its `return_to` in the session.
+const MAX_RETURN_TO: usize = 2048;
+
 /// `return_to` must be a path of this app; anything else (another origin,
-/// `//evil`, `/\evil`, another path on this host) goes to the app root.
+/// `//evil`, `/\evil`, another path on this host, control characters) goes to
+/// the app root. The checks apply to the text both as sent and percent-decoded
+/// once, since the browser resolves `%2e%2e` as `..` when it follows the
+/// redirect.
 pub fn safe_return_to(base_path: &str, requested: Option<&str>) -> String {
     let root = format!("{base_path}/");
     let Some(path) = requested else { return root };
@@ -256,12 +264,23 @@ pub fn safe_return_to(base_path: &str, requested: Option<&str>) -> String {
         || path
             .strip_prefix(base_path)
             .is_some_and(|rest| rest.starts_with(['/', '?', '#']));
-    let plain = !path.contains(['\\', '\r', '\n', '\t']) && !path.contains("//") && !path.contains("/..");
-    if inside_app && plain {
-        path.to_owned()
-    } else {
-        root
-    }
+    let plain = |text: &[u8]| {
+        !text.iter().copied().any(|b| b == b'\\' || percent::is_control(b))
+            && !contains(text, b"//")
+            && !contains(text, b"/..")
+            && !contains(text, b"/./")
+            && !text.ends_with(b"/.")
+    };
+    let decoded = percent::decode(path);
+    let acceptable = path.len() <= MAX_RETURN_TO
+        && inside_app
+        && plain(path.as_bytes())
+        && decoded.as_deref().is_some_and(plain);
+    if acceptable { path.to_owned() } else { root }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 async fn pending_logins(session: &Session) -> Result<PendingLogins, tower_sessions::session::Error> {
@@ -352,8 +371,40 @@ mod tests {
             "/other",
             "dev/configurator/topics",
             "/dev/configurator/\r\nSet-Cookie: x",
+            "/dev/configurator/%2e%2e/admin",
+            "/dev/configurator/.%2E/admin",
+            "/dev/configurator/%2f%2fevil.example",
+            "/dev/configurator/%5cevil.example",
+            "/dev/configurator/./topics",
+            "/dev/configurator/topics/.",
+            "/dev/configurator/%zz",
         ] {
             assert_eq!(safe_return_to(BASE, Some(bad)), "/dev/configurator/", "{bad}");
+        }
+        let long = format!("/dev/configurator/topics?q={}", "a".repeat(2048));
+        assert_eq!(safe_return_to(BASE, Some(&long)), "/dev/configurator/");
+        assert_eq!(safe_return_to(BASE, None), "/dev/configurator/");
+    }
+
+    #[test]
+    fn refuses_control_characters_raw_or_percent_encoded() {
+        let mut controls: Vec<u8> = (0u8..0x20).collect();
+        controls.push(0x7f);
+        for byte in controls {
+            let raw = format!("/dev/configurator/topics{}x", byte as char);
+            assert_eq!(safe_return_to(BASE, Some(&raw)), "/dev/configurator/", "{raw:?}");
+            for encoded in [format!("%{byte:02x}"), format!("%{byte:02X}")] {
+                let path = format!("/dev/configurator/topics?q={encoded}");
+                assert_eq!(safe_return_to(BASE, Some(&path)), "/dev/configurator/", "{path}");
+            }
+        }
+        // Printable text, encoded or not, is kept.
+        for ok in [
+            "/dev/configurator/topics?q=a%20b",
+            "/dev/configurator/topics?q=%7e~",
+            "/dev/configurator/x%2ey",
+        ] {
+            assert_eq!(safe_return_to(BASE, Some(ok)), ok);
         }
         assert_eq!(safe_return_to(BASE, None), "/dev/configurator/");
     }
