@@ -16,6 +16,9 @@ pub enum BffError {
     CsrfHeaderMissing,
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// An API path the proxy will not forward (see `routes::api_path`).
+    #[error("{0}")]
+    InvalidPath(#[from] crate::routes::api_path::InvalidPath),
     #[error("The sign-in service is not reachable right now; try again in a moment.")]
     IdentityProviderUnavailable,
     #[error("The API did not answer: {0}")]
@@ -38,6 +41,7 @@ impl IntoResponse for BffError {
             Self::Unauthenticated { .. } => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Self::CsrfHeaderMissing => (StatusCode::FORBIDDEN, "csrf_header_missing"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             Self::IdentityProviderUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "identity_provider_unavailable")
             }

@@ -1,5 +1,6 @@
 //! The BFF's route table.
 
+pub(crate) mod api_path;
 mod auth;
 mod proxy;
 mod spa;

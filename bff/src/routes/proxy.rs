@@ -9,7 +9,7 @@ use axum::{
 use configurator_api::{Me, REQUEST_ID_HEADER};
 use tower_sessions::Session;
 
-use super::auth::signed_in;
+use super::{api_path, auth::signed_in};
 use crate::{
     AppState,
     error::BffError,
@@ -18,6 +18,8 @@ use crate::{
     upstream::{ApiRequest, ApiResponse},
 };
 
+/// Nested under the base path, every request here starts with this.
+const API_PREFIX: &str = "/api/v1/";
 /// Request bodies are buffered (so a call can be retried after a refresh);
 /// API requests are small JSON documents, so this is generous.
 const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
@@ -41,6 +43,9 @@ pub async fn forward(
     session: Session,
     request: Request,
 ) -> Result<Response, BffError> {
+    // Before anything else: such a path is refused whoever asks.
+    let rest = request.uri().path().strip_prefix(API_PREFIX).unwrap_or_default();
+    api_path::check(rest)?;
     let identity = signed_in(&state, &session).await?;
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await.map_err(|_| {
