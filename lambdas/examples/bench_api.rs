@@ -130,10 +130,10 @@ async fn main() -> anyhow::Result<()> {
             .map_err(|(e, _)| e)?;
     }
     producer.flush(Duration::from_secs(10))?;
-    let query = MessageQuery {
+    let query = configurator_lambdas::kafka::messages::Browse::parse(&MessageQuery {
         limit: Some(500),
         ..Default::default()
-    };
+    })?;
     kafka.browse(topic, &query).await?;
     let mut browse = Vec::new();
     for _ in 0..RUNS {

@@ -158,11 +158,14 @@ pub async fn decide(
         claims,
         groups,
         roles,
-        request_id: event
-            .pointer("/requestContext/requestId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        request_ids: configurator_api::server::RequestIds {
+            own: event
+                .pointer("/requestContext/requestId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            client: None,
+        },
     };
 
     let matched = match_operation(&request.method, &request.path);

@@ -7,6 +7,8 @@ use std::{env, net::SocketAddr, time::Duration};
 use anyhow::{Context, bail};
 use configurator_api::routes::Function;
 
+use crate::audit::signing::AuditKeys;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the local HTTP server listens (ignored when running as a Lambda).
@@ -19,6 +21,10 @@ pub struct Config {
     /// cluster, topics, messages, groups): it then serves only that group's
     /// routes. Unset (local mode): every route.
     pub function: Option<Function>,
+    /// Sign and verify audit records (`AUDIT_SIGNING_KEYS`, or the Secrets
+    /// Manager secret named by `AUDIT_SIGNING_KEYS_SECRET_ARN`, read by
+    /// [`Config::resolve_secrets`]).
+    pub audit_keys: AuditKeys,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +155,7 @@ impl Config {
                 groups_claim: var_or("OIDC_GROUPS_CLAIM", "groups"),
             },
             policy_file: env::var("POLICY_FILE").ok().filter(|v| !v.is_empty()),
+            audit_keys: audit_keys_from_env()?,
             function: match env::var("CONFIGURATOR_FUNCTION").ok().filter(|v| !v.is_empty()) {
                 None => None,
                 Some(name) => Some(Function::from_name(&name).with_context(|| {
@@ -156,6 +163,65 @@ impl Config {
                 })?),
             },
         })
+    }
+}
+
+/// Inside Lambda a key must be configured; locally the built-in development
+/// key is used unless one is, so the local stack needs no setup.
+fn audit_keys_from_env() -> anyhow::Result<AuditKeys> {
+    if let Some(keys) = env::var("AUDIT_SIGNING_KEYS").ok().filter(|v| !v.is_empty()) {
+        return AuditKeys::parse(&keys).context("AUDIT_SIGNING_KEYS is not valid");
+    }
+    let in_lambda = env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    let from_secret = env::var_os("AUDIT_SIGNING_KEYS_SECRET_ARN").is_some();
+    if in_lambda && !from_secret {
+        bail!(
+            "set AUDIT_SIGNING_KEYS_SECRET_ARN (or AUDIT_SIGNING_KEYS): audit records must be signed with a key of this deployment"
+        );
+    }
+    // Replaced by `resolve_secrets` when a secret is named.
+    Ok(AuditKeys::local_development())
+}
+
+impl Config {
+    /// Reads what lives in Secrets Manager, through the AWS Parameters and
+    /// Secrets Lambda Extension (a layer that answers on localhost with the
+    /// function's own credentials, so no AWS SDK is needed here).
+    pub async fn resolve_secrets(&mut self) -> anyhow::Result<()> {
+        let Some(arn) = env::var("AUDIT_SIGNING_KEYS_SECRET_ARN")
+            .ok()
+            .filter(|v| !v.is_empty())
+        else {
+            if self.audit_keys.is_local_development() {
+                tracing::warn!(
+                    "audit records are signed with the built-in development key (set AUDIT_SIGNING_KEYS)"
+                );
+            }
+            return Ok(());
+        };
+        let port = var_or("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773");
+        let token = env::var("AWS_SESSION_TOKEN").context("AWS_SESSION_TOKEN is not set (not in Lambda?)")?;
+        let url = format!("http://localhost:{port}/secretsmanager/get");
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Secret {
+            secret_string: String,
+        }
+        let secret: Secret = reqwest::Client::new()
+            .get(url)
+            .query(&[("secretId", arn.as_str())])
+            .header("X-Aws-Parameters-Secrets-Token", token)
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .with_context(|| format!("cannot read the audit signing keys from {arn}"))?
+            .json()
+            .await
+            .with_context(|| format!("the answer for {arn} is not a secret"))?;
+        self.audit_keys = AuditKeys::parse(&secret.secret_string)
+            .with_context(|| format!("the secret {arn} does not hold valid audit signing keys"))?;
+        Ok(())
     }
 }
 

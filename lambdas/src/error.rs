@@ -51,6 +51,20 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    /// One of the topics no generic endpoint may change or read
+    /// ([`configurator_api::is_protected_topic`]), whatever the person's role.
+    pub fn protected_topic(topic: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "protected_topic",
+            format!(
+                "{topic} is kept by Kafka or by Configurator itself (offsets, the audit trail, schemas): \
+                 no one may produce to, purge, delete, reconfigure or browse it here. \
+                 The audit trail is on the Audit page, a topic's schema on its Schema tab."
+            ),
+        )
+    }
+
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }

@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, validate};
 
 /// A JSON request body. Malformed JSON, wrong types and a missing
 /// `Content-Type: application/json` are 400s that say what is wrong.
@@ -56,4 +56,97 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             .map(Query)
             .map_err(|e| ApiError::bad_request("invalid_query", format!("Invalid query parameters: {e}.")))
     }
+}
+
+/// The `{topic}` path parameter, checked against Kafka's naming rules before
+/// anything else happens: a name no topic can have is a 400 naming the
+/// field, never a 403 or 404.
+pub struct TopicPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for TopicPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let params = path_params(parts, state).await?;
+        let topic = param(&params, "topic")?;
+        validate::topic_name(topic).map_err(|e| e.with_field("topic"))?;
+        Ok(Self(topic.to_owned()))
+    }
+}
+
+/// The `{group}` path parameter: Kafka allows almost any group id, but not
+/// an empty one, and control characters are never what a person meant.
+pub struct GroupPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for GroupPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let params = path_params(parts, state).await?;
+        let group = param(&params, "group")?;
+        validate::group_id(group)?;
+        Ok(Self(group.to_owned()))
+    }
+}
+
+/// `{topic}/partitions/{partition}/offsets/{offset}`: one record's address.
+pub struct RecordPath {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let params = path_params(parts, state).await?;
+        let topic = param(&params, "topic")?;
+        validate::topic_name(topic).map_err(|e| e.with_field("topic"))?;
+        let number = |name: &str| {
+            let text = param(&params, name)?;
+            text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::invalid(
+                    name,
+                    if name == "partition" {
+                        "invalid_partition"
+                    } else {
+                        "invalid_offset"
+                    },
+                    format!("{name} must be a whole number of at least 0, not {text:?}."),
+                )
+            })
+        };
+        let partition = number("partition")?;
+        let offset = number("offset")?;
+        let partition = i32::try_from(partition).map_err(|_| {
+            ApiError::invalid(
+                "partition",
+                "invalid_partition",
+                "No topic has that many partitions.",
+            )
+        })?;
+        Ok(Self {
+            topic: topic.to_owned(),
+            partition,
+            offset,
+        })
+    }
+}
+
+async fn path_params<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    axum::extract::Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map(|axum::extract::Path(params)| params)
+        .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
+}
+
+fn param<'a>(params: &'a std::collections::HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| ApiError::internal(format!("the route has no {{{name}}} parameter")))
 }

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use axum::{Router, middleware};
 use configurator_api::routes::Function;
 
-use crate::{auth::JwtVerifier, config::Config, kafka::Kafka, policy::Policy};
+use crate::{audit::signing::AuditKeys, auth::JwtVerifier, config::Config, kafka::Kafka, policy::Policy};
 
 /// What every request handler may use; cheap to clone.
 #[derive(Clone)]
@@ -32,6 +32,8 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     pub kafka: Arc<Kafka>,
     pub policy: Arc<Policy>,
+    /// Sign the audit records this process writes and verify those it reads.
+    pub audit_keys: Arc<AuditKeys>,
     /// The function this process serves (all routes when `None`).
     pub function: Option<Function>,
 }
@@ -42,6 +44,7 @@ impl AppState {
             verifier: Arc::new(JwtVerifier::new(config.oidc.clone())),
             kafka: Arc::new(Kafka::new(&config.kafka)?),
             policy: Arc::new(Policy::load(config.policy_file.as_deref())?),
+            audit_keys: Arc::new(config.audit_keys.clone()),
             function: config.function,
         })
     }

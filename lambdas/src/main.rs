@@ -7,7 +7,8 @@ use configurator_lambdas::{AppState, config::Config, lambda, router};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     configurator_api::server::init_logging();
-    let config = Config::from_env()?;
+    let mut config = Config::from_env()?;
+    config.resolve_secrets().await?;
     let app = router(AppState::new(&config)?);
 
     // The Lambda runtime sets this; outside it lambda_http would panic.

@@ -35,6 +35,22 @@ pub fn topic_name(name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Kafka accepts almost any group id; we refuse only what no one means: an
+/// empty one, control characters, and lengths no client sends.
+pub fn group_id(group: &str) -> Result<(), ApiError> {
+    let bad = |message: &str| Err(ApiError::invalid("group", "invalid_group_name", message));
+    if group.is_empty() {
+        return bad("A consumer group id cannot be empty.");
+    }
+    if group.len() > 255 {
+        return bad("A consumer group id can have at most 255 bytes here.");
+    }
+    if group.chars().any(char::is_control) {
+        return bad("A consumer group id cannot contain control characters (such as a line break).");
+    }
+    Ok(())
+}
+
 pub fn partitions(field: &str, count: i32) -> Result<(), ApiError> {
     if !(1..=MAX_PARTITIONS).contains(&count) {
         return Err(ApiError::invalid(
@@ -203,7 +219,17 @@ mod tests {
         for ok in ["orders", "a", "demo.orders_v2-eu", &"x".repeat(249)] {
             assert!(topic_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", ".", "..", "has space", "ümlaut", "slash/es", &"x".repeat(250)] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "has space",
+            "ümlaut",
+            "slash/es",
+            "t\n",
+            "t\r",
+            &"x".repeat(250),
+        ] {
             assert_eq!(topic_name(bad).unwrap_err().code, "invalid_topic_name", "{bad}");
         }
     }

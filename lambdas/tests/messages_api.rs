@@ -390,3 +390,181 @@ async fn produce(api: &Api, topic: &str, token: &str, value: &str) -> (u16, Valu
     )
     .await
 }
+
+/// `count` records of `size` bytes each on partition 0, each value a run of
+/// one letter (`a`, `b`, …) so a test can tell them apart.
+fn fill_large(topic: &str, count: usize, size: usize) {
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers())
+        .set("message.max.bytes", (size + 4096).to_string())
+        .create()
+        .unwrap();
+    for i in 0..count {
+        let value = vec![b'a' + (i % 26) as u8; size];
+        producer
+            .send(BaseRecord::<str, [u8]>::to(topic).partition(0).payload(&value))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+}
+
+#[tokio::test]
+async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one() {
+    let (idp, api) = setup().await;
+    let oscar = idp.token("oscar", OPERATORS);
+    let topic = unique("it.large");
+    create_topic(&topic, 1).await;
+    // 300 values of 20 KiB: as 16 KiB previews, 4.7 MiB, over the 4 MiB budget.
+    fill_large(&topic, 300, 20 * 1024);
+    let preview = configurator_api::PREVIEW_BYTES as u64;
+
+    let (status, page, _) = api
+        .get(&format!("/topics/{topic}/messages?limit=500"), Some(&oscar))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let messages = page["messages"].as_array().unwrap();
+    assert_eq!(page["stopped_early"], "byte_budget", "{}", page["scanned"]);
+    assert!(page["bytes"].as_u64().unwrap() <= configurator_api::BROWSE_MAX_BYTES + preview);
+    assert!(messages.len() > 200 && messages.len() < 300, "{}", messages.len());
+    for m in messages {
+        assert_eq!(m["value"]["full_size"], 20 * 1024);
+        assert_eq!(m["value"]["data"].as_str().unwrap().len() as u64, preview);
+    }
+    // The cursor reads on from the first message not returned.
+    let cursor = page["cursor"].as_str().unwrap();
+    let (_, rest, _) = api
+        .get(
+            &format!("/topics/{topic}/messages?limit=500&cursor={cursor}"),
+            Some(&oscar),
+        )
+        .await;
+    assert_eq!(rest["messages"][0]["offset"], messages.len());
+    assert_eq!(
+        messages.len() + rest["messages"].as_array().unwrap().len(),
+        300,
+        "{}",
+        rest["stopped_early"]
+    );
+
+    // "latest" keeps only the newest, newest first, within the same budget.
+    let (_, latest, _) = api
+        .get(
+            &format!("/topics/{topic}/messages?from=latest&limit=500"),
+            Some(&oscar),
+        )
+        .await;
+    let newest = latest["messages"].as_array().unwrap();
+    assert_eq!(newest[0]["offset"], 299);
+    assert!(newest.len() > 200 && newest.len() < 300);
+    assert_eq!(latest["stopped_early"], "byte_budget");
+
+    // One message, whole: the bytes the broker holds (read with a separate client).
+    let (status, whole, _) = api
+        .get(&format!("/topics/{topic}/partitions/0/offsets/27"), Some(&oscar))
+        .await;
+    assert_eq!(status, 200, "{whole}");
+    let (_, value, _) = read_back(&topic, 0, 27);
+    assert_eq!(
+        whole["value"]["data"].as_str().unwrap().as_bytes(),
+        value.unwrap().as_slice()
+    );
+    assert_eq!(whole["value"]["full_size"], Value::Null);
+    for (path, code) in [
+        ("partitions/0/offsets/300", "message_not_found"),
+        ("partitions/3/offsets/0", "partition_not_found"),
+    ] {
+        let (status, body, _) = api.get(&format!("/topics/{topic}/{path}"), Some(&oscar)).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some(code)),
+            "{path}"
+        );
+    }
+    let victor = idp.token("victor", VIEWERS);
+    let (status, _, _) = api
+        .get(&format!("/topics/{topic}/partitions/0/offsets/27"), Some(&victor))
+        .await;
+    assert_eq!(status, 403, "reading one message needs messages:read");
+}
+
+/// The issue's measurement: 500 values of 1 MB, browsed from `latest`, cost
+/// the Lambdas process less than 64 MiB of memory at its peak, and the answer
+/// stays under the 6 MB a Lambda may return. Run against the real binary, so
+/// its peak resident memory (VmHWM) is its own.
+#[tokio::test]
+async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budgets() {
+    let idp = Idp::start().await;
+    let topic = unique("it.huge");
+    create_topic(&topic, 1).await;
+    fill_large(&topic, 500, 1_000_000);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers())
+        .env("OIDC_ISSUER", &idp.issuer)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let http = reqwest::Client::new();
+    let token = idp.token("oscar", OPERATORS);
+    let browse = || {
+        http.get(format!("{base}/topics/{topic}/messages?from=latest&limit=500"))
+            .bearer_auth(&token)
+            .send()
+    };
+    let peak = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+    };
+    // Warm up on a small topic: clients connected, caches filled.
+    let small = unique("it.small");
+    create_topic(&small, 1).await;
+    fill(&small, 1, 10);
+    for _ in 0..100 {
+        if let Ok(r) = http
+            .get(format!("{base}/topics/{small}/messages"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            && r.status() == 200
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let before = peak(child.id());
+
+    let response = browse().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body = response.bytes().await.unwrap();
+    let after = peak(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let page: Value = serde_json::from_slice(&body).unwrap();
+    let growth = after.saturating_sub(before);
+    println!(
+        "500 x 1 MB, from=latest: answer {} bytes, {} messages, stopped_early {}; peak RSS {} -> {} MiB (+{} MiB)",
+        body.len(),
+        page["messages"].as_array().unwrap().len(),
+        page["stopped_early"],
+        before >> 20,
+        after >> 20,
+        growth >> 20
+    );
+    assert!(
+        body.len() < 6_000_000,
+        "the answer fits a Lambda's: {} bytes",
+        body.len()
+    );
+    assert!(growth < 64 << 20, "peak memory grew by {} MiB", growth >> 20);
+    assert_eq!(page["messages"][0]["offset"], 499, "the newest first");
+}

@@ -16,19 +16,26 @@ mod schema;
 mod session;
 mod topics;
 
-pub use audit::{AuditList, AuditRecord};
+pub use audit::{
+    AUDIT_CURSOR_HEADER, AUDIT_EXPORT_MAX_RECORDS, AUDIT_MAX_LIMIT, AUDIT_SCAN_MAX_RECORDS, AuditEntry,
+    AuditList, AuditOutcome, AuditQuery, AuditRecord,
+};
 pub use cluster::{Broker, ClusterInfo};
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
 pub use groups::{
     GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
     ResetTarget, TopicPartitions,
 };
-pub use messages::{Data, Header, Message, MessagePage, MessageQuery, ProduceRequest, Produced, ScanStop};
+pub use messages::{
+    BROWSE_MAX_BYTES, Data, Header, Message, MessagePage, MessageQuery, PREVIEW_BYTES, ProduceRequest,
+    Produced, SHOW_MAX_BYTES, ScanStop,
+};
 pub use schema::TopicSchema;
 pub use session::{LogoutResponse, Me, SessionInfo};
 pub use topics::{
     AddPartitions, ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult,
     PurgedPartition, SortOrder, TopicConfigs, TopicDetail, TopicList, TopicQuery, TopicSort, TopicSummary,
+    is_protected_topic,
 };
 
 /// Path prefix of the API, the same locally, behind Kong and behind the BFF

@@ -1,6 +1,20 @@
 use serde::{Deserialize, Serialize};
 
+/// Bytes of a key, value or header value shown in a message list; a larger
+/// one is cut there (`full_size` says how large it is) and fetched whole from
+/// the single-message endpoint.
+pub const PREVIEW_BYTES: usize = 16 * 1024;
+/// Bytes of keys, values and headers one browse answer carries at most: with
+/// JSON's overhead it stays well under the 6 MB a Lambda may answer.
+pub const BROWSE_MAX_BYTES: u64 = 2 * 1024 * 1024;
+/// Largest message (key + value + headers) the single-message endpoint
+/// answers with, so that even as base64 it fits into a Lambda's answer.
+pub const SHOW_MAX_BYTES: usize = 4 * 1024 * 1024;
+
 /// `GET /api/v1/topics/{topic}/messages?partition=&from=&limit=&q=&cursor=`
+///
+/// A browse reads at most `limit` messages, and stops at its budgets: 50,000
+/// records read, 2.5 s, or [`BROWSE_MAX_BYTES`] of data in the answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
@@ -25,6 +39,9 @@ pub struct MessagePage {
     pub messages: Vec<Message>,
     /// Records read to produce this page (matching or not).
     pub scanned: u64,
+    /// Bytes of keys, values and headers in this answer (after previews).
+    #[serde(default)]
+    pub bytes: u64,
     /// Set when the scan stopped at its budget (records or time) before
     /// finding `limit` matches or reaching the end of the partitions.
     pub stopped_early: Option<ScanStop>,
@@ -41,6 +58,8 @@ pub enum ScanStop {
     RecordBudget,
     /// The maximum time one call spends reading.
     TimeBudget,
+    /// The maximum bytes one answer carries ([`BROWSE_MAX_BYTES`]).
+    ByteBudget,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +82,24 @@ pub struct Data {
     pub data: String,
     #[serde(default)]
     pub base64: bool,
+    /// Set in lists when `data` holds only the first [`PREVIEW_BYTES`]: the
+    /// size of the whole, in bytes. Never set on input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_size: Option<u64>,
+}
+
+impl Data {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            data: text.into(),
+            base64: false,
+            full_size: None,
+        }
+    }
+
+    pub fn is_truncated(&self) -> bool {
+        self.full_size.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -138,7 +138,15 @@ pub const OPERATIONS: &[Operation] = &[
         "/audit",
         Cluster,
         "audit:read",
-        "The latest audit records, newest first.",
+        "Audit records, newest first: filtered, paged, each verified.",
+    ),
+    op(
+        "export_audit",
+        Get,
+        "/audit/export",
+        Cluster,
+        "audit:read",
+        "The filtered audit records as CSV (bounded; see x-audit-cursor).",
     ),
     op(
         "list_topics",
@@ -234,7 +242,15 @@ pub const OPERATIONS: &[Operation] = &[
         "/topics/{topic}/messages",
         Messages,
         "messages:read",
-        "Read messages (bounded scan).",
+        "Read messages (bounded scan; large values as previews).",
+    ),
+    op(
+        "get_message",
+        Get,
+        "/topics/{topic}/partitions/{partition}/offsets/{offset}",
+        Messages,
+        "messages:read",
+        "One message, whole.",
     ),
     op(
         "produce_message",

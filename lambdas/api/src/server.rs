@@ -24,20 +24,35 @@ pub fn error_response(status: StatusCode, envelope: ErrorEnvelope) -> Response {
     response
 }
 
-/// Takes the caller's `X-Request-Id` (the BFF and Kong set one) or makes one,
-/// passes it on in the request (so a proxy forwards it), returns it on the
-/// response, puts it into every error envelope, and logs one JSON line per
-/// request.
+/// The ids of one request, in its extensions: the one this server gave it
+/// (in its logs, its error answers and its audit records) and the one the
+/// caller sent, which anyone can set to anything and so is only ever kept
+/// beside it.
+#[derive(Debug, Clone)]
+pub struct RequestIds {
+    pub own: String,
+    pub client: Option<String>,
+}
+
+/// Gives every request an id of this server's own, keeps the caller's
+/// `X-Request-Id` (the browser, the BFF or Kong send one) beside it, passes
+/// the own id on in the request (so a proxy forwards it: the next hop logs it
+/// as its client id), returns it on the response, puts it into every error
+/// envelope, and logs one JSON line per request with both ids.
 pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Response {
-    let request_id = request
+    let client = request
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_acceptable_id(v))
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .map(str::to_owned);
+    let request_id = uuid::Uuid::new_v4().to_string();
     let id_header = HeaderValue::from_str(&request_id).expect("ids are plain ASCII");
     request.headers_mut().insert(REQUEST_ID_HEADER, id_header.clone());
+    request.extensions_mut().insert(RequestIds {
+        own: request_id.clone(),
+        client: client.clone(),
+    });
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
@@ -56,6 +71,7 @@ pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Resp
     response.headers_mut().insert(REQUEST_ID_HEADER, id_header);
     tracing::info!(
         request_id = %request_id,
+        client_request_id = client.as_deref().unwrap_or_default(),
         %method,
         path,
         status = response.status().as_u16(),

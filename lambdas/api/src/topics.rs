@@ -2,6 +2,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Topics no one changes, produces to or browses through the generic
+/// endpoints, whatever their role: Configurator's own (`__configurator_*`:
+/// the audit trail, schemas), Kafka's (`__consumer_offsets`,
+/// `__transaction_state`), MSK's (`__amazon_msk_*`), any other `__` topic,
+/// and a schema registry's `_schemas`. Their own APIs (audit, schema) read
+/// and write them; topic lists show them, read-only.
+pub fn is_protected_topic(name: &str) -> bool {
+    name.starts_with("__") || name == "_schemas"
+}
+
 /// `GET /api/v1/topics?q=&page=&per_page=&internal=&sort=&order=`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -1,6 +1,8 @@
 use axum::{extract::FromRequestParts, http::request::Parts};
 use serde::Deserialize;
 
+use configurator_api::server::RequestIds;
+
 use super::VerifyError;
 use crate::{
     AppState,
@@ -43,8 +45,8 @@ pub struct Principal {
     pub claims: Claims,
     pub groups: Vec<String>,
     pub roles: Vec<String>,
-    /// The request's id (set by the request-id middleware), for audit records.
-    pub request_id: String,
+    /// The request's ids (set by the request-id middleware), for audit records.
+    pub request_ids: RequestIds,
 }
 
 impl Principal {
@@ -104,17 +106,21 @@ impl FromRequestParts<AppState> for Principal {
             Ok(claims) => {
                 let groups = claims.groups(state.verifier.groups_claim());
                 let roles = state.policy.roles_of(&groups);
-                let request_id = parts
-                    .headers
-                    .get(configurator_api::REQUEST_ID_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned();
+                // Routers without the middleware (unit tests) still get an id.
+                let request_ids =
+                    parts
+                        .extensions
+                        .get::<RequestIds>()
+                        .cloned()
+                        .unwrap_or_else(|| RequestIds {
+                            own: uuid::Uuid::new_v4().to_string(),
+                            client: None,
+                        });
                 Ok(Principal {
                     claims,
                     groups,
                     roles,
-                    request_id,
+                    request_ids,
                 })
             }
             Err(VerifyError::Rejected(why)) => Err(ApiError::unauthenticated(why)),

@@ -9,7 +9,10 @@ use crate::{
 };
 
 /// `GET /cluster`: id, controller, brokers and totals.
-pub async fn get(State(state): State<AppState>, caller: Principal) -> Result<Json<ClusterInfo>, ApiError> {
+pub async fn get_cluster(
+    State(state): State<AppState>,
+    caller: Principal,
+) -> Result<Json<ClusterInfo>, ApiError> {
     caller.require(&state.policy, Action::ClusterRead, Resource::Cluster)?;
     let meta = state.kafka.metadata().await?;
     // DescribeCluster adds the id, the controller and racks; metadata has the topics.

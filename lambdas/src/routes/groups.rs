@@ -3,23 +3,23 @@
 //! The mutating handlers (`reset_offsets`, `delete`) go through
 //! [`AppState::mutate`]: permission check, the work, the audit record.
 
-use axum::{
-    Json,
-    extract::{Path, State, rejection::PathRejection},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::{GroupDetail, GroupList, ResetOffsets, ResetResult};
 
 use crate::{
     AppState,
     auth::Principal,
     error::ApiError,
-    extract::Body,
+    extract::{Body, GroupPath},
     policy::{Action, Resource},
+    validate,
 };
 
 /// `GET /api/v1/consumer-groups`: the groups the caller may read.
-pub async fn list(State(state): State<AppState>, caller: Principal) -> Result<Json<GroupList>, ApiError> {
+pub async fn list_groups(
+    State(state): State<AppState>,
+    caller: Principal,
+) -> Result<Json<GroupList>, ApiError> {
     caller.require_somewhere(&state.policy, Action::GroupsRead)?;
     let groups = state
         .kafka
@@ -33,12 +33,11 @@ pub async fn list(State(state): State<AppState>, caller: Principal) -> Result<Js
 }
 
 /// `GET /api/v1/consumer-groups/{group}`
-pub async fn get(
+pub async fn get_group(
     State(state): State<AppState>,
     caller: Principal,
-    group: Result<Path<String>, PathRejection>,
+    GroupPath(group): GroupPath,
 ) -> Result<Json<GroupDetail>, ApiError> {
-    let group = group_name(group)?;
     caller.require(&state.policy, Action::GroupsRead, Resource::Group(&group))?;
     Ok(Json(state.kafka.describe_group(&group).await?))
 }
@@ -48,10 +47,10 @@ pub async fn get(
 pub async fn reset_offsets(
     State(state): State<AppState>,
     caller: Principal,
-    group: Result<Path<String>, PathRejection>,
+    GroupPath(group): GroupPath,
     Body(request): Body<ResetOffsets>,
 ) -> Result<Json<ResetResult>, ApiError> {
-    let group = group_name(group)?;
+    validate::topic_name(&request.topic).map_err(|e| e.with_field("topic"))?;
     let work = async {
         caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&request.topic))?;
         state.kafka.reset_offsets(&group, &request).await
@@ -77,12 +76,11 @@ pub async fn reset_offsets(
 }
 
 /// `DELETE /api/v1/consumer-groups/{group}`: 204 once deleted.
-pub async fn delete(
+pub async fn delete_group(
     State(state): State<AppState>,
     caller: Principal,
-    group: Result<Path<String>, PathRejection>,
+    GroupPath(group): GroupPath,
 ) -> Result<StatusCode, ApiError> {
-    let group = group_name(group)?;
     let work = async {
         state.kafka.delete_group(&group).await?;
         Ok(StatusCode::NO_CONTENT)
@@ -97,11 +95,4 @@ pub async fn delete(
             work,
         )
         .await
-}
-
-/// The `{group}` path segment; a segment that is not valid UTF-8 once
-/// percent-decoded is a 400 in the envelope (axum answers in plain text).
-fn group_name(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    path.map(|Path(group)| group)
-        .map_err(|e| ApiError::bad_request("invalid_group_name", e.body_text()))
 }

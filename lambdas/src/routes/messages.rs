@@ -1,52 +1,67 @@
-//! Browse and produce. Audit records of a produce name the topic, partition
-//! and offset, never the key, value or headers.
+//! Browse, one message, and produce. Audit records of a produce name the
+//! topic, partition and offset, never the key, value or headers.
+//!
+//! Each handler checks its input first, then refuses protected topics and
+//! checks the permission, then reads or writes.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
-use configurator_api::{MessagePage, MessageQuery, ProduceRequest, Produced};
+use axum::{Json, extract::State, http::StatusCode};
+use configurator_api::{Message, MessagePage, MessageQuery, ProduceRequest, Produced};
 use serde_json::json;
 
 use crate::{
     AppState,
+    audit::allowed,
     auth::Principal,
     error::ApiError,
-    extract::{Body, Query},
+    extract::{Body, Query, RecordPath, TopicPath},
+    kafka::messages::{Browse, Outgoing},
     policy::{Action, Resource},
 };
 
 /// `GET /topics/{topic}/messages`
-pub async fn browse(
+pub async fn browse_messages(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Query(query): Query<MessageQuery>,
 ) -> Result<Json<MessagePage>, ApiError> {
-    caller.require(&state.policy, Action::MessagesRead, Resource::Topic(&topic))?;
-    Ok(Json(state.kafka.browse(&topic, &query).await?))
+    let browse = Browse::parse(&query)?;
+    allowed(&state, &caller, Action::MessagesRead, Resource::Topic(&topic))?;
+    Ok(Json(state.kafka.browse(&topic, &browse).await?))
+}
+
+/// `GET /topics/{topic}/partitions/{partition}/offsets/{offset}`: the
+/// message whole, where a browse shows previews.
+pub async fn get_message(
+    State(state): State<AppState>,
+    caller: Principal,
+    at: RecordPath,
+) -> Result<Json<Message>, ApiError> {
+    allowed(&state, &caller, Action::MessagesRead, Resource::Topic(&at.topic))?;
+    Ok(Json(
+        state.kafka.message(&at.topic, at.partition, at.offset).await?,
+    ))
 }
 
 /// `POST /topics/{topic}/messages` → 201 with where it was written.
-pub async fn produce(
+pub async fn produce_message(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Body(request): Body<ProduceRequest>,
 ) -> Result<(StatusCode, Json<Produced>), ApiError> {
+    let message = Outgoing::parse(&request)?;
     let resource = Resource::Topic(&topic);
     let outcome = async {
-        caller.require(&state.policy, Action::MessagesProduce, resource)?;
-        state.kafka.produce(&topic, &request).await
+        allowed(&state, &caller, Action::MessagesProduce, resource)?;
+        state.kafka.produce(&topic, &message).await
     }
     .await;
     let parameters = match &outcome {
         Ok(p) => json!({"partition": p.partition, "offset": p.offset}),
-        Err(_) => json!({"partition": request.partition}),
+        Err(_) => json!({"partition": message.partition()}),
     };
     let produced = state
-        .kafka
         .audited(
             &caller,
             Action::MessagesProduce,

@@ -8,7 +8,7 @@ use axum::Json;
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail, GroupList,
-    Me, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets, ResetResult,
+    Me, Message, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets, ResetResult,
     TopicConfigs, TopicDetail, TopicList, TopicSchema,
     routes::{OPERATIONS, Operation},
 };
@@ -22,6 +22,25 @@ pub async fn document() -> Json<Value> {
 
 /// Query parameters: name and description.
 type QueryParams = &'static [(&'static str, &'static str)];
+
+const AUDIT_QUERY: QueryParams = &[
+    ("person", "name or subject contains (case-insensitive)"),
+    ("action", "the permission exercised, e.g. topics:delete"),
+    ("resource", "resource contains, e.g. topic:orders"),
+    ("outcome", "allowed (default) | refused | all"),
+    ("since", "Unix ms, inclusive"),
+    ("until", "Unix ms, exclusive"),
+    ("limit", "1–500, default 100"),
+    ("cursor", "the previous page's cursor"),
+];
+
+/// Operations that answer with something other than JSON.
+fn media_type(op: &Operation) -> &'static str {
+    match op.id {
+        "export_audit" => "text/csv",
+        _ => "application/json",
+    }
+}
 
 /// What an operation takes and gives, beyond the route table.
 struct Shape {
@@ -45,11 +64,8 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
         "openapi" => (None, (200, s(json!({"type": "object"}))), &[]),
         "me" => (None, (200, s(r::<Me>(g))), &[]),
         "get_cluster" => (None, (200, s(r::<ClusterInfo>(g))), &[]),
-        "get_audit" => (
-            None,
-            (200, s(r::<AuditList>(g))),
-            &[("limit", "1–1000, default 100")],
-        ),
+        "get_audit" => (None, (200, s(r::<AuditList>(g))), AUDIT_QUERY),
+        "export_audit" => (None, (200, s(json!({"type": "string"}))), &AUDIT_QUERY[..6]),
         "list_topics" => (
             None,
             (200, s(r::<TopicList>(g))),
@@ -85,6 +101,7 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
                 ("cursor", "the previous page's cursor"),
             ],
         ),
+        "get_message" => (None, (200, s(r::<Message>(g))), &[]),
         "produce_message" => (s(r::<ProduceRequest>(g)), (201, s(r::<Produced>(g))), &[]),
         "list_groups" => (None, (200, s(r::<GroupList>(g))), &[]),
         "get_group" => (None, (200, s(r::<GroupDetail>(g))), &[]),
@@ -127,7 +144,7 @@ fn build() -> Value {
             status.to_string(),
             match body {
                 Some(schema) => json!({"description": "Success",
-                    "content": {"application/json": {"schema": schema}}}),
+                    "content": {media_type(op): {"schema": schema}}}),
                 None => json!({"description": "Success, no content"}),
             },
         );

@@ -1,10 +1,6 @@
 //! A topic's JSON Schema.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::TopicSchema;
 use serde_json::json;
 
@@ -13,17 +9,18 @@ use crate::{
     audit::now_ms,
     auth::Principal,
     error::ApiError,
-    extract::Body,
+    extract::{Body, TopicPath},
     kafka::schemas::no_schema,
     policy::{Action, Resource},
 };
 
 /// `GET /topics/{topic}/schema`; 404 `schema_not_found` when it has none.
-pub async fn get(
+pub async fn get_schema(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
 ) -> Result<Json<TopicSchema>, ApiError> {
+    crate::audit::refuse_protected(&topic)?;
     caller.require(&state.policy, Action::SchemasRead, Resource::Topic(&topic))?;
     state.kafka.topic_meta(&topic).await?;
     state
@@ -35,10 +32,10 @@ pub async fn get(
 }
 
 /// `PUT /topics/{topic}/schema` → the stored schema with who and when.
-pub async fn put(
+pub async fn put_schema(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Body(request): Body<TopicSchema>,
 ) -> Result<Json<TopicSchema>, ApiError> {
     let resource = Resource::Topic(&topic);
@@ -65,10 +62,10 @@ pub async fn put(
 }
 
 /// `DELETE /topics/{topic}/schema` → 204.
-pub async fn delete(
+pub async fn delete_schema(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
 ) -> Result<StatusCode, ApiError> {
     let resource = Resource::Topic(&topic);
     let work = async {

@@ -1,10 +1,7 @@
-//! Topic handlers: permission check, then the Kafka call; mutations are audited.
+//! Topic handlers: input checks, then the permission check (and the refusal
+//! of protected topics), then the Kafka call; mutations are audited.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::{
     AddPartitions, ConfigPatch, CreateTopic, PurgeRequest, PurgeResult, TopicConfigs, TopicDetail, TopicList,
     TopicQuery,
@@ -15,12 +12,13 @@ use crate::{
     AppState,
     auth::Principal,
     error::ApiError,
-    extract::{Body, Query},
+    extract::{Body, Query, TopicPath},
     policy::{Action, Resource},
+    validate,
 };
 
 /// `GET /topics`: the topics the caller may read.
-pub async fn list(
+pub async fn list_topics(
     State(state): State<AppState>,
     caller: Principal,
     Query(query): Query<TopicQuery>,
@@ -34,11 +32,14 @@ pub async fn list(
 }
 
 /// `POST /topics` → 201 with the new topic.
-pub async fn create(
+pub async fn create_topic(
     State(state): State<AppState>,
     caller: Principal,
     Body(request): Body<CreateTopic>,
 ) -> Result<(StatusCode, Json<TopicDetail>), ApiError> {
+    validate::topic_name(&request.name)?;
+    validate::partitions("partitions", request.partitions)?;
+    validate::configs("configs", &request.configs)?;
     let resource = Resource::Topic(&request.name);
     let parameters = json!({
         "partitions": request.partitions,
@@ -63,20 +64,20 @@ pub async fn create(
 }
 
 /// `GET /topics/{topic}`
-pub async fn get(
+pub async fn get_topic(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
 ) -> Result<Json<TopicDetail>, ApiError> {
     caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&topic))?;
     Ok(Json(state.kafka.topic_detail(&topic).await?))
 }
 
 /// `DELETE /topics/{topic}` → 204. The topic's schema goes with it.
-pub async fn delete(
+pub async fn delete_topic(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
 ) -> Result<StatusCode, ApiError> {
     let resource = Resource::Topic(&topic);
     let work = async {
@@ -99,10 +100,10 @@ pub async fn delete(
 }
 
 /// `GET /topics/{topic}/configs`
-pub async fn configs(
+pub async fn get_topic_configs(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
 ) -> Result<Json<TopicConfigs>, ApiError> {
     caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&topic))?;
     state.kafka.topic_meta(&topic).await?;
@@ -112,12 +113,14 @@ pub async fn configs(
 }
 
 /// `PATCH /topics/{topic}/configs` → the configs after the change.
-pub async fn alter_configs(
+pub async fn alter_topic_configs(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Body(patch): Body<ConfigPatch>,
 ) -> Result<Json<TopicConfigs>, ApiError> {
+    validate::configs("set", &patch.set)?;
+    validate::config_keys("delete", &patch.delete)?;
     let resource = Resource::Topic(&topic);
     let work = async { state.kafka.alter_topic_configs(&topic, &patch).await };
     let parameters = json!({"set": patch.set, "delete": patch.delete});
@@ -140,9 +143,10 @@ pub async fn alter_configs(
 pub async fn add_partitions(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Body(request): Body<AddPartitions>,
 ) -> Result<Json<TopicDetail>, ApiError> {
+    validate::partitions("count", request.count)?;
     let resource = Resource::Topic(&topic);
     let work = async { state.kafka.add_partitions(&topic, request.count).await };
     let parameters = json!({"count": request.count});
@@ -160,10 +164,10 @@ pub async fn add_partitions(
 }
 
 /// `POST /topics/{topic}/purge`
-pub async fn purge(
+pub async fn purge_topic(
     State(state): State<AppState>,
     caller: Principal,
-    Path(topic): Path<String>,
+    TopicPath(topic): TopicPath,
     Body(request): Body<PurgeRequest>,
 ) -> Result<Json<PurgeResult>, ApiError> {
     let resource = Resource::Topic(&topic);

@@ -171,8 +171,13 @@ pub fn config(issuer: &str, bootstrap: &str) -> Config {
         },
         policy_file: None,
         function: None,
+        audit_keys: configurator_lambdas::audit::signing::AuditKeys::parse(AUDIT_KEYS).unwrap(),
     }
 }
+
+/// The tests' audit signing keys: `k2` signs, `k1` (retired) still verifies.
+pub const AUDIT_KEYS: &str =
+    "test-k2:tests-second-audit-signing-key-0123456789,test-k1:tests-first-audit-signing-key-0123456789";
 
 /// The router itself, for driving it without a socket (Lambda events).
 pub fn app(issuer: &str) -> axum::Router {

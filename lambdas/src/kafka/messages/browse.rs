@@ -1,0 +1,525 @@
+//! Browse: a bounded scan of a topic's records.
+//!
+//! A browse returns at most `limit` (≤ 500) messages and stops at the first
+//! budget it meets: [`SCAN_MAX_RECORDS`] read, [`SCAN_MAX_TIME`] spent, or
+//! [`BROWSE_MAX_BYTES`] of data in the answer. Keys, values and header values
+//! larger than [`configurator_api::PREVIEW_BYTES`] come as previews, so what
+//! a browse holds in memory is bounded whatever the records' sizes. The answer
+//! says which budget stopped it and gives a cursor to read on.
+
+use std::{
+    cmp::Reverse,
+    collections::{BTreeMap, BinaryHeap},
+    time::{Duration, Instant},
+};
+
+use configurator_api::{BROWSE_MAX_BYTES, Message as ApiMessage, MessagePage, MessageQuery, ScanStop};
+use rdkafka::{
+    Offset, TopicPartitionList,
+    consumer::{BaseConsumer, Consumer},
+    error::KafkaError,
+    message::BorrowedMessage,
+};
+
+use super::{Cut, convert};
+use crate::{
+    error::ApiError,
+    kafka::{Kafka, KafkaContext, kafka_error},
+};
+
+pub const MAX_LIMIT: u32 = 500;
+pub const DEFAULT_LIMIT: u32 = 50;
+/// Records one browse may read (matching the filter or not).
+pub const SCAN_MAX_RECORDS: u64 = 50_000;
+/// Time one browse may spend reading, well inside the gateway's timeout.
+pub const SCAN_MAX_TIME: Duration = Duration::from_millis(2500);
+
+/// Where a browse starts in each partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Earliest,
+    Latest,
+    Offset(i64),
+    Timestamp(i64),
+}
+
+/// A browse request, checked: everything that can be wrong with the query
+/// alone is found before the permission check and before the broker is asked.
+#[derive(Debug, Clone)]
+pub struct Browse {
+    limit: u32,
+    /// Chosen partitions; all when `None`.
+    partitions: Option<Vec<i32>>,
+    start: Start,
+    /// Where the previous page stopped, per partition.
+    cursor: Option<BTreeMap<i32, i64>>,
+    needle: Option<String>,
+}
+
+impl Browse {
+    pub fn parse(query: &MessageQuery) -> Result<Self, ApiError> {
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid(
+                "limit",
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}."),
+            ));
+        }
+        let cursor = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        let partitions = match query.partition.as_deref() {
+            Some(list) if cursor.is_none() && !list.trim().is_empty() => Some(parse_partitions(list)?),
+            _ => None,
+        };
+        let start = match query.from.as_deref() {
+            None | Some("" | "earliest") => Start::Earliest,
+            Some("latest") => Start::Latest,
+            Some(other) => parse_from(other)?,
+        };
+        Ok(Self {
+            limit,
+            partitions,
+            // A cursor continues where the last page stopped, whatever `from` says.
+            start: if cursor.is_some() { Start::Earliest } else { start },
+            cursor,
+            needle: query.q.clone().filter(|q| !q.is_empty()),
+        })
+    }
+}
+
+impl Kafka {
+    pub async fn browse(&self, topic: &str, request: &Browse) -> Result<MessagePage, ApiError> {
+        let limit = request.limit;
+        let cursor = &request.cursor;
+        let (meta, index) = self.topic_meta(topic).await?;
+        let all: Vec<i32> = meta.topics[index].partitions.iter().map(|p| p.id).collect();
+        let chosen: Vec<i32> = match (cursor, &request.partitions) {
+            (Some(positions), _) => positions.keys().copied().collect(),
+            (None, Some(list)) => list.clone(),
+            _ => all.clone(),
+        };
+        if let Some(bad) = chosen.iter().find(|p| !all.contains(p)) {
+            return Err(ApiError::invalid(
+                if cursor.is_some() { "cursor" } else { "partition" },
+                "invalid_partition",
+                format!("{topic} has no partition {bad}."),
+            ));
+        }
+        let marks = self
+            .watermarks(chosen.iter().map(|p| (topic.to_owned(), *p)).collect())
+            .await?;
+        let mark = |p: i32| marks.get(&(topic.to_owned(), p)).copied().unwrap_or((0, 0));
+
+        // Each partition's [start, end): end is the high watermark now, so a busy
+        // topic cannot keep a browse going forever.
+        let mut ranges: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+        let by_time = match request.start {
+            Start::Timestamp(ms) => {
+                let keys: Vec<(String, i32)> = chosen.iter().map(|p| (topic.to_owned(), *p)).collect();
+                Some(self.offsets_for_time(&keys, ms).await?)
+            }
+            _ => None,
+        };
+        for &p in &chosen {
+            let (low, high) = mark(p);
+            let from = match (cursor, request.start) {
+                (Some(positions), _) => positions[&p].clamp(low, high),
+                (None, Start::Earliest) => low,
+                (None, Start::Latest) => (high - i64::from(limit)).max(low),
+                (None, Start::Offset(n)) => {
+                    if !(low..=high).contains(&n) {
+                        return Err(ApiError::invalid(
+                            "from",
+                            "offset_out_of_range",
+                            format!("Partition {p} holds offsets {low}–{high}; offset {n} is outside them."),
+                        ));
+                    }
+                    n
+                }
+                (None, Start::Timestamp(_)) => by_time
+                    .as_ref()
+                    .and_then(|t| t.get(&(topic.to_owned(), p)).copied().flatten())
+                    .unwrap_or(high),
+            };
+            ranges.insert(p, (from, high));
+        }
+
+        let needle = request.needle.clone();
+        let latest = request.start == Start::Latest && cursor.is_none();
+        let topic_name = topic.to_owned();
+        self.read(move |consumer, timeout| {
+            let scan = Scan {
+                consumer,
+                topic: &topic_name,
+                ranges,
+                needle,
+                timeout,
+            };
+            if latest {
+                scan.newest(limit as usize)
+            } else {
+                scan.in_order(limit as usize)
+            }
+        })
+        .await
+    }
+}
+
+/// One bounded pass over the chosen partitions' ranges.
+struct Scan<'a> {
+    consumer: &'a BaseConsumer<KafkaContext>,
+    topic: &'a str,
+    ranges: BTreeMap<i32, (i64, i64)>,
+    needle: Option<String>,
+    timeout: Duration,
+}
+
+/// A scan that receives nothing for this long while records remain is
+/// talking to a broker that has gone away.
+const STALLED: Duration = Duration::from_secs(1);
+
+fn stalled(topic: &str, waited: Duration) -> ApiError {
+    ApiError::kafka_unavailable(format!(
+        "The Kafka cluster stopped sending {topic}'s records ({:.1} s without any); try again shortly.",
+        waited.as_secs_f32()
+    ))
+}
+
+/// Records per partition a "latest" browse reads in one step backwards.
+const LATEST_STEP: i64 = 50;
+
+/// The budgets' counters, shared by the steps of one browse.
+struct Progress {
+    started: Instant,
+    scanned: u64,
+}
+
+impl Progress {
+    fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            scanned: 0,
+        }
+    }
+}
+
+/// Why a scan ended before reading all its ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// It has all the messages the page asked for.
+    Full,
+    Budget(ScanStop),
+}
+
+/// What the scan does with each matching record; an `Err` stops it.
+type Keep<'k> = dyn FnMut(ApiMessage, u64) -> Result<(), Stop> + 'k;
+
+impl Scan<'_> {
+    /// The first `limit` matches in offset order, with a cursor to go on.
+    fn in_order(self, limit: usize) -> Result<MessagePage, ApiError> {
+        let mut messages = Vec::new();
+        let mut bytes = 0;
+        let mut progress = Progress::start();
+        let (next, stopped_early) = self.run(&mut progress, &mut |message, size| {
+            messages.push(message);
+            bytes += size;
+            if bytes >= BROWSE_MAX_BYTES {
+                Err(Stop::Budget(ScanStop::ByteBudget))
+            } else if messages.len() >= limit {
+                Err(Stop::Full)
+            } else {
+                Ok(())
+            }
+        })?;
+        messages.sort_by_key(|m| (m.partition, m.offset));
+        let cursor = self.cursor(&next);
+        Ok(MessagePage {
+            messages,
+            scanned: progress.scanned,
+            bytes,
+            stopped_early: match stopped_early {
+                Some(Stop::Budget(budget)) => Some(budget),
+                Some(Stop::Full) | None => None,
+            },
+            cursor,
+        })
+    }
+
+    /// The newest `limit` matches across the partitions, newest first. Each
+    /// partition is read backwards in windows of [`LATEST_STEP`] records, so
+    /// a budget that stops the scan leaves the newest records read, not the
+    /// oldest. Only the newest matches are kept while reading (a heap ordered
+    /// by age), and the oldest make way when the kept ones reach the byte
+    /// budget; once they have, older windows cannot add anything.
+    fn newest(mut self, limit: usize) -> Result<MessagePage, ApiError> {
+        let full = std::mem::take(&mut self.ranges);
+        let mut upper: BTreeMap<i32, i64> = full.iter().map(|(p, (_, end))| (*p, *end)).collect();
+        let mut kept: BinaryHeap<Reverse<Newest>> = BinaryHeap::new();
+        let mut bytes = 0;
+        let mut trimmed = false;
+        let mut progress = Progress::start();
+        let mut stopped_early = None;
+        loop {
+            self.ranges = full
+                .iter()
+                .filter(|(p, (from, _))| upper[p] > *from)
+                .map(|(p, (from, _))| (*p, ((upper[p] - LATEST_STEP).max(*from), upper[p])))
+                .collect();
+            if self.ranges.is_empty() {
+                break;
+            }
+            let (_, stop) = self.run(&mut progress, &mut |message, size| {
+                kept.push(Reverse(Newest { message, size }));
+                bytes += size;
+                while kept.len() > limit || (bytes > BROWSE_MAX_BYTES && kept.len() > 1) {
+                    let Reverse(oldest) = kept.pop().expect("not empty");
+                    bytes -= oldest.size;
+                    trimmed |= kept.len() < limit;
+                }
+                Ok(())
+            })?;
+            for (p, (start, _)) in &self.ranges {
+                upper.insert(*p, *start);
+            }
+            if let Some(Stop::Budget(budget)) = stop {
+                stopped_early = Some(budget);
+                break;
+            }
+            if trimmed {
+                stopped_early = Some(ScanStop::ByteBudget);
+                break;
+            }
+        }
+        let mut messages: Vec<ApiMessage> = kept.into_iter().map(|Reverse(n)| n.message).collect();
+        messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
+        Ok(MessagePage {
+            messages,
+            scanned: progress.scanned,
+            bytes,
+            stopped_early,
+            // Reading on from a "latest" page would read past the end.
+            cursor: None,
+        })
+    }
+
+    /// Reads until every range is done or a budget stops it (counted across
+    /// calls in `progress`); hands each matching record to `keep`. Returns the
+    /// next position per partition and what stopped it early.
+    fn run(
+        &self,
+        progress: &mut Progress,
+        keep: &mut Keep<'_>,
+    ) -> Result<(BTreeMap<i32, i64>, Option<Stop>), ApiError> {
+        let ranges = &self.ranges;
+        let mut next: BTreeMap<i32, i64> = ranges.iter().map(|(p, (from, _))| (*p, *from)).collect();
+        let open = |next: &BTreeMap<i32, i64>| ranges.iter().any(|(p, (_, end))| next[p] < *end);
+        let timeout = self.timeout;
+        if open(&next) {
+            let mut tpl = TopicPartitionList::new();
+            for (p, (from, end)) in ranges {
+                if from < end {
+                    tpl.add_partition_offset(self.topic, *p, Offset::Offset(*from))
+                        .map_err(|e| kafka_error(e, timeout))?;
+                }
+            }
+            self.consumer.assign(&tpl).map_err(|e| kafka_error(e, timeout))?;
+        }
+        let mut idle_since = Instant::now();
+        while open(&next) {
+            if progress.scanned >= SCAN_MAX_RECORDS {
+                return Ok((next, Some(Stop::Budget(ScanStop::RecordBudget))));
+            }
+            if progress.started.elapsed() >= SCAN_MAX_TIME {
+                // Records are left to read but none came for a while: the
+                // broker is gone, and a partial page would hide that.
+                if idle_since.elapsed() >= STALLED {
+                    return Err(stalled(self.topic, idle_since.elapsed()));
+                }
+                return Ok((next, Some(Stop::Budget(ScanStop::TimeBudget))));
+            }
+            match self.consumer.poll(Duration::from_millis(100)) {
+                Some(Ok(message)) => {
+                    idle_since = Instant::now();
+                    let p = rdkafka::Message::partition(&message);
+                    let offset = rdkafka::Message::offset(&message);
+                    let Some((_, end)) = ranges.get(&p) else { continue };
+                    if offset >= *end {
+                        next.insert(p, *end);
+                        continue;
+                    }
+                    next.insert(p, offset + 1);
+                    progress.scanned += 1;
+                    if self.matches(&message) {
+                        let (converted, size) = convert(&message, Cut::Preview);
+                        if let Err(stop) = keep(converted, size) {
+                            return Ok((next, Some(stop)));
+                        }
+                    }
+                }
+                Some(Err(KafkaError::PartitionEOF(p))) => {
+                    if let Some((_, end)) = ranges.get(&p) {
+                        next.insert(p, *end);
+                    }
+                }
+                Some(Err(e)) => return Err(kafka_error(e, timeout)),
+                None if idle_since.elapsed() >= timeout => return Err(stalled(self.topic, timeout)),
+                None => {}
+            }
+        }
+        Ok((next, None))
+    }
+
+    /// The text filter looks at the whole key and value, not their previews.
+    fn matches(&self, message: &BorrowedMessage<'_>) -> bool {
+        use rdkafka::Message as _;
+        let Some(needle) = self.needle.as_deref() else {
+            return true;
+        };
+        let has = |bytes: Option<&[u8]>| {
+            bytes
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .is_some_and(|text| text.contains(needle))
+        };
+        has(message.key()) || has(message.payload())
+    }
+
+    /// `p:o,p:o` for the partitions not read to their end.
+    fn cursor(&self, next: &BTreeMap<i32, i64>) -> Option<String> {
+        let open: Vec<String> = next
+            .iter()
+            .filter(|(p, o)| **o < self.ranges[p].1)
+            .map(|(p, o)| format!("{p}:{o}"))
+            .collect();
+        (!open.is_empty()).then(|| open.join(","))
+    }
+}
+
+/// A kept message, ordered by age (timestamp, then partition and offset).
+struct Newest {
+    message: ApiMessage,
+    size: u64,
+}
+
+impl Newest {
+    fn age_key(&self) -> (Option<i64>, i32, i64) {
+        (
+            self.message.timestamp,
+            self.message.partition,
+            self.message.offset,
+        )
+    }
+}
+
+impl PartialEq for Newest {
+    fn eq(&self, other: &Self) -> bool {
+        self.age_key() == other.age_key()
+    }
+}
+
+impl Eq for Newest {}
+
+impl PartialOrd for Newest {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Newest {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.age_key().cmp(&other.age_key())
+    }
+}
+
+fn parse_partitions(list: &str) -> Result<Vec<i32>, ApiError> {
+    let mut partitions = list
+        .split(',')
+        .map(|p| {
+            p.trim().parse::<i32>().ok().filter(|p| *p >= 0).ok_or_else(|| {
+                ApiError::invalid(
+                    "partition",
+                    "invalid_partition",
+                    format!("{p:?} is not a partition number; use e.g. partition=0,2."),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    partitions.sort_unstable();
+    partitions.dedup();
+    Ok(partitions)
+}
+
+fn parse_from(from: &str) -> Result<Start, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "from",
+            "invalid_from",
+            format!("from={from:?}: use earliest, latest, offset:N or timestamp:MS (Unix milliseconds)."),
+        )
+    };
+    match from.split_once(':') {
+        Some(("offset", n)) => n.parse().map(Start::Offset).map_err(|_| bad()),
+        Some(("timestamp", ms)) => ms.parse().map(Start::Timestamp).map_err(|_| bad()),
+        _ => Err(bad()),
+    }
+}
+
+/// `p:o,p:o` as written by [`Scan::cursor`].
+fn parse_cursor(cursor: &str) -> Result<BTreeMap<i32, i64>, ApiError> {
+    cursor
+        .split(',')
+        .map(|pair| {
+            pair.split_once(':')
+                .and_then(|(p, o)| Some((p.parse().ok()?, o.parse().ok()?)))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "cursor",
+                        "invalid_cursor",
+                        "The cursor is not one this API handed out.",
+                    )
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_and_cursor_are_parsed_strictly() {
+        assert!(matches!(parse_from("offset:42"), Ok(Start::Offset(42))));
+        assert!(matches!(
+            parse_from("timestamp:1700000000000"),
+            Ok(Start::Timestamp(_))
+        ));
+        for bad in ["offset:", "offset:x", "yesterday", "timestamp:soon"] {
+            assert_eq!(parse_from(bad).err().unwrap().code, "invalid_from", "{bad}");
+        }
+        assert_eq!(parse_cursor("0:5,3:7").unwrap(), BTreeMap::from([(0, 5), (3, 7)]));
+        assert_eq!(parse_cursor("0-5").unwrap_err().code, "invalid_cursor");
+    }
+
+    #[test]
+    fn a_query_is_checked_before_anything_is_read() {
+        let query = |q: &str| serde_urlencoded::from_str::<MessageQuery>(q).unwrap();
+        assert_eq!(
+            Browse::parse(&query("limit=501")).unwrap_err().code,
+            "invalid_limit"
+        );
+        assert_eq!(
+            Browse::parse(&query("partition=x")).unwrap_err().code,
+            "invalid_partition"
+        );
+        assert_eq!(
+            Browse::parse(&query("partition=-1")).unwrap_err().code,
+            "invalid_partition"
+        );
+        assert_eq!(
+            Browse::parse(&query("from=soon")).unwrap_err().code,
+            "invalid_from"
+        );
+        let parsed = Browse::parse(&query("from=latest&partition=2,0,2&q=x")).unwrap();
+        assert_eq!(parsed.start, Start::Latest);
+        assert_eq!(parsed.partitions, Some(vec![0, 2]));
+    }
+}

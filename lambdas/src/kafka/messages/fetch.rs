@@ -1,0 +1,86 @@
+//! One message, whole: what a browse shows as a preview, fetched by its
+//! address (partition and offset).
+
+use configurator_api::{Message as ApiMessage, SHOW_MAX_BYTES};
+
+use super::{Cut, convert, read_range};
+use crate::{error::ApiError, kafka::Kafka};
+
+impl Kafka {
+    pub async fn message(&self, topic: &str, partition: i32, offset: i64) -> Result<ApiMessage, ApiError> {
+        let (meta, index) = self.topic_meta(topic).await?;
+        if !meta.topics[index].partitions.iter().any(|p| p.id == partition) {
+            return Err(ApiError::not_found(
+                "partition_not_found",
+                format!("{topic} has no partition {partition}."),
+            ));
+        }
+        let key = (topic.to_owned(), partition);
+        let marks = self.watermarks(vec![key.clone()]).await?;
+        let (low, high) = marks.get(&key).copied().unwrap_or((0, 0));
+        if !(low..high).contains(&offset) {
+            return Err(ApiError::not_found(
+                "message_not_found",
+                format!(
+                    "Partition {partition} of {topic} holds offsets {low} to {high} (exclusive); {offset} is not among them."
+                ),
+            ));
+        }
+        let topic_name = topic.to_owned();
+        let found = self
+            .read(move |consumer, timeout| {
+                let mut found = None;
+                read_range(
+                    consumer,
+                    &topic_name,
+                    partition,
+                    offset,
+                    offset + 1,
+                    timeout,
+                    |m| {
+                        if rdkafka::Message::offset(m) != offset {
+                            return;
+                        }
+                        let size = whole_size(m);
+                        found = Some(if size > SHOW_MAX_BYTES {
+                            Err(size)
+                        } else {
+                            Ok(convert(m, Cut::Whole).0)
+                        });
+                    },
+                )?;
+                Ok(found)
+            })
+            .await?;
+        match found {
+            Some(Ok(message)) => Ok(message),
+            Some(Err(size)) => Err(ApiError::new(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                "message_too_large_to_show",
+                format!(
+                    "The message has {size} bytes; the console shows messages of up to {SHOW_MAX_BYTES} bytes whole. Read it with a Kafka client."
+                ),
+            )),
+            // Compaction or a transaction marker left a gap at that offset.
+            None => Err(ApiError::not_found(
+                "message_not_found",
+                format!(
+                    "There is no message at offset {offset} of partition {partition} (compacted away, or a transaction marker)."
+                ),
+            )),
+        }
+    }
+}
+
+fn whole_size(message: &rdkafka::message::BorrowedMessage<'_>) -> usize {
+    use rdkafka::message::{Headers, Message};
+    let headers = message
+        .headers()
+        .map(|hs| {
+            hs.iter()
+                .map(|h| h.key.len() + h.value.map_or(0, <[u8]>::len))
+                .sum()
+        })
+        .unwrap_or(0);
+    message.key().map_or(0, <[u8]>::len) + message.payload().map_or(0, <[u8]>::len) + headers
+}
