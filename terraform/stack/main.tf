@@ -65,6 +65,8 @@ module "lambdas" {
   oidc_audience        = var.oidc_audience
   oidc_groups_claim    = var.oidc_groups_claim
   policy_file          = var.lambda_policy_file
+
+  secrets_extension_layer_arn = var.lambda_secrets_extension_layer_arn
 }
 
 module "alb" {

@@ -173,6 +173,11 @@ variable "lambda_canary_weight" {
   default     = 0
 }
 
+variable "lambda_secrets_extension_layer_arn" {
+  description = "The AWS Parameters and Secrets Lambda Extension layer (arm64) of the region; the functions read their audit signing keys through it."
+  type        = string
+}
+
 variable "lambda_policy_file" {
   description = "POLICY_FILE for the functions (a path inside the package); empty for the built-in policy."
   type        = string

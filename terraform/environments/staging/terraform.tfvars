@@ -29,6 +29,11 @@ EOT
 msk_instance_type   = "kafka.m7g.large"
 msk_volume_size_gib = 100
 
+# AWS Parameters and Secrets Lambda Extension (arm64) of eu-central-1: the
+# functions read their audit signing keys through it. Newer layer versions
+# are listed in the Secrets Manager user guide ("Use AWS Secrets in Lambda").
+lambda_secrets_extension_layer_arn = "arn:aws:lambda:eu-central-1:187925254637:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:2"
+
 lambda_reserved_concurrency = {
   cluster  = 10
   topics   = 10

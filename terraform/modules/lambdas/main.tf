@@ -31,6 +31,14 @@ locals {
   # - The producers are idempotent (enable.idempotence), hence
   #   WriteDataIdempotently on the cluster wherever WriteData is granted.
   # - Mutating calls write an audit record to the audit topic.
+  # Kafka's, MSK's and Configurator's own topics (`__*`) and a schema
+  # registry's `_schemas`: the API refuses every generic change to them
+  # (403 protected_topic); IAM refuses them too, in case the API ever did not.
+  protected_topics = [
+    "${var.msk_topic_arn_prefix}/__*",
+    "${var.msk_topic_arn_prefix}/_schemas",
+  ]
+
   kafka_statements = {
     cluster = [
       # GET /cluster, GET /audit (reads the audit topic), GET /me.
@@ -40,23 +48,31 @@ locals {
     ]
     topics = [
       { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      # Creating stays allowed everywhere: the function creates the console's
+      # own topics on first use (the API refuses a person's `__` names).
       {
-        sid = "ManageTopics"
-        actions = [
-          "CreateTopic", "DescribeTopic", "AlterTopic", "DeleteTopic",
-          "DescribeTopicDynamicConfiguration", "AlterTopicDynamicConfiguration",
-        ]
+        sid       = "ReadAndCreateTopics"
+        actions   = ["CreateTopic", "DescribeTopic", "DescribeTopicDynamicConfiguration"]
         resources = [local.all_topics]
+      },
+      {
+        sid           = "ChangeTopicsButProtected"
+        actions       = ["AlterTopic", "DeleteTopic", "AlterTopicDynamicConfiguration"]
+        not_resources = local.protected_topics
       },
       { sid = "Schemas", actions = ["ReadData", "WriteData"], resources = [local.schema_topic] },
       { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
     ]
     messages = [
-      # Browse and produce on any topic (the API's own policy decides who
-      # may); reads schemas for validation and writes audit records.
+      # Browse and produce on any topic but the protected ones (the API's own
+      # policy decides who may); reads schemas for validation and writes
+      # audit records.
       { sid = "Cluster", actions = ["Connect", "WriteDataIdempotently"], resources = [local.cluster_arn] },
-      { sid = "Messages", actions = ["DescribeTopic", "ReadData", "WriteData"], resources = [local.all_topics] },
+      { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = [local.all_topics] },
+      { sid = "MessagesButProtected", actions = ["ReadData", "WriteData"], not_resources = local.protected_topics },
+      { sid = "ReadSchemas", actions = ["ReadData"], resources = [local.schema_topic] },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
     ]
     groups = [
@@ -105,10 +121,24 @@ data "aws_iam_policy_document" "function" {
     for_each = local.kafka_statements[each.key]
 
     content {
-      sid       = "Kafka${statement.value.sid}"
-      actions   = [for a in statement.value.actions : "kafka-cluster:${a}"]
-      resources = statement.value.resources
+      sid           = "Kafka${statement.value.sid}"
+      actions       = [for a in statement.value.actions : "kafka-cluster:${a}"]
+      resources     = lookup(statement.value, "resources", null)
+      not_resources = lookup(statement.value, "not_resources", null)
     }
+  }
+
+  # Defence in depth: whatever the statements above allow, no function may
+  # delete or reconfigure a protected topic.
+  statement {
+    sid    = "KafkaNeverChangeProtectedTopics"
+    effect = "Deny"
+    actions = [
+      "kafka-cluster:DeleteTopic",
+      "kafka-cluster:AlterTopic",
+      "kafka-cluster:AlterTopicDynamicConfiguration",
+    ]
+    resources = local.protected_topics
   }
 
   # Its own log group only (the function does not create log groups).
@@ -118,7 +148,16 @@ data "aws_iam_policy_document" "function" {
     resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
   }
 
-  # The environment variables are encrypted with the environment's key.
+  # The audit signing keys, read once per cold start through the Parameters
+  # and Secrets extension, which calls Secrets Manager with this role.
+  statement {
+    sid       = "AuditSigningKeys"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.audit_keys.arn]
+  }
+
+  # The environment variables (and the secret above) are encrypted with the
+  # environment's key.
   statement {
     sid       = "DecryptEnvironment"
     actions   = ["kms:Decrypt"]
@@ -151,6 +190,34 @@ resource "aws_iam_role_policy_attachment" "xray" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
 }
 
+# --- Audit signing keys ------------------------------------------------------
+
+# The key the functions sign audit records with (HMAC-SHA256), as
+# `id:secret`. To rotate: put `new-id:new-secret,old-id:old-secret` into the
+# secret (the first signs, all verify) and publish the functions again; drop
+# the old key once its records have aged out of the audit topic (90 days).
+resource "random_password" "audit_key" {
+  length  = 48
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "audit_keys" {
+  #checkov:skip=CKV2_AWS_57:Rotation keeps the old key beside the new one for verifying older records (see above), which a rotation Lambda's single-value versions cannot express.
+  name        = "${var.name}/lambdas/audit-signing-keys"
+  description = "Keys the Configurator API signs and verifies audit records with (id:secret, first signs)"
+  kms_key_id  = var.kms_key_arn
+}
+
+resource "aws_secretsmanager_secret_version" "audit_keys" {
+  secret_id     = aws_secretsmanager_secret.audit_keys.id
+  secret_string = "k1:${random_password.audit_key.result}"
+
+  # Rotation is done on the secret itself; an apply must not undo it.
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
 # --- Functions ---------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -175,6 +242,10 @@ resource "aws_lambda_function" "this" {
   runtime          = "provided.al2023"
   handler          = "bootstrap"
   architectures    = ["arm64"]
+
+  # AWS Parameters and Secrets Lambda Extension (arm64): serves the audit
+  # signing keys on localhost, so the binary needs no AWS SDK for it.
+  layers = [var.secrets_extension_layer_arn]
 
   memory_size = var.memory_mb
   timeout     = var.timeout_seconds
@@ -205,6 +276,9 @@ resource "aws_lambda_function" "this" {
         OIDC_ISSUER              = var.oidc_issuer
         OIDC_AUDIENCE            = var.oidc_audience
         OIDC_GROUPS_CLAIM        = var.oidc_groups_claim
+        # The secret's ARN, not its value: the value never appears in the
+        # function's configuration.
+        AUDIT_SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.audit_keys.arn
       },
       var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
     )
@@ -214,6 +288,7 @@ resource "aws_lambda_function" "this" {
     aws_cloudwatch_log_group.this,
     aws_iam_role_policy.function,
     aws_iam_role_policy_attachment.vpc,
+    aws_secretsmanager_secret_version.audit_keys,
   ]
 }
 

@@ -146,3 +146,13 @@ variable "policy_file" {
   type        = string
   default     = ""
 }
+
+variable "secrets_extension_layer_arn" {
+  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer (arm64) in this region, e.g. arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:17 (the account and version differ per region: see the AWS docs)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:[0-9]+$", var.secrets_extension_layer_arn))
+    error_message = "secrets_extension_layer_arn must be the arm64 AWS-Parameters-and-Secrets-Lambda-Extension layer version ARN."
+  }
+}
