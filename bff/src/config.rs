@@ -53,6 +53,12 @@ pub struct SessionConfig {
     pub store: String,
     pub idle_timeout: Duration,
     pub absolute_timeout: Duration,
+    /// How long a login attempt may take between `/auth/login` and the
+    /// callback; also the lifetime of a session that has only such attempts.
+    pub login_timeout: Duration,
+    /// The memory store keeps at most this many sessions without a signed-in
+    /// person; past it, `/auth/login` answers "try again shortly".
+    pub max_anonymous: usize,
     /// `false` only for plain-http hosts other than localhost: drops `Secure`
     /// and with it the `__Host-` cookie prefix.
     pub cookie_secure: bool,
@@ -118,6 +124,8 @@ impl Config {
                 store: vars.or("SESSION_STORE", "memory"),
                 idle_timeout: vars.secs("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
                 absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
+                login_timeout: vars.secs("SESSION_LOGIN_TIMEOUT_SECS", 10 * 60)?,
+                max_anonymous: vars.count("SESSION_MAX_ANONYMOUS", 100_000)?,
                 cookie_secure: vars.boolean("COOKIE_SECURE", true)?,
             },
             environment_label: vars.or("ENVIRONMENT_LABEL", "local"),
@@ -183,6 +191,13 @@ impl Vars<'_> {
             .parse()
             .with_context(|| format!("{name} must be a whole number of seconds, got {value:?}"))?;
         Ok(Duration::from_secs(secs))
+    }
+
+    fn count(&self, name: &str, default: usize) -> anyhow::Result<usize> {
+        let value = self.or(name, &default.to_string());
+        value
+            .parse()
+            .with_context(|| format!("{name} must be a whole number, got {value:?}"))
     }
 
     fn boolean(&self, name: &str, default: bool) -> anyhow::Result<bool> {
@@ -251,6 +266,11 @@ mod tests {
                 "SESSION_IDLE_TIMEOUT_SECS",
             ),
             (vec![("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
+            (vec![("SESSION_MAX_ANONYMOUS", "-1")], "SESSION_MAX_ANONYMOUS"),
+            (
+                vec![("SESSION_LOGIN_TIMEOUT_SECS", "10m")],
+                "SESSION_LOGIN_TIMEOUT_SECS",
+            ),
             (vec![("UPSTREAM_URL", "ftp://x")], "UPSTREAM_URL"),
         ] {
             let error = format!("{:#}", config(&vars).unwrap_err());

@@ -6,6 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use configurator_api::{ErrorEnvelope, server::error_response};
+use tower_sessions::session_store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BffError {
@@ -21,6 +22,9 @@ pub enum BffError {
     InvalidPath(#[from] crate::routes::api_path::InvalidPath),
     #[error("The sign-in service is not reachable right now; try again in a moment.")]
     IdentityProviderUnavailable,
+    /// Redis (or whatever keeps the sessions) did not answer in time.
+    #[error("The console cannot reach its session store right now; try again in a moment.")]
+    SessionStoreUnavailable,
     #[error("The API did not answer: {0}")]
     UpstreamUnavailable(String),
     #[error("The API did not answer in time.")]
@@ -35,6 +39,29 @@ impl BffError {
     }
 }
 
+/// A store that cannot be reached is a 503 the caller may retry; a record
+/// that does not encode or decode is a fault of ours.
+impl From<session_store::Error> for BffError {
+    fn from(error: session_store::Error) -> Self {
+        match error {
+            session_store::Error::Backend(detail) => {
+                tracing::warn!(%detail, "session store unavailable");
+                Self::SessionStoreUnavailable
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for BffError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        match error {
+            tower_sessions::session::Error::Store(store) => store.into(),
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl IntoResponse for BffError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
@@ -45,6 +72,7 @@ impl IntoResponse for BffError {
             Self::IdentityProviderUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "identity_provider_unavailable")
             }
+            Self::SessionStoreUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "session_store_unavailable"),
             Self::UpstreamUnavailable(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
             Self::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

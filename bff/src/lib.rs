@@ -38,6 +38,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub provider: ProviderHandle,
     pub vault: TokenVault,
+    /// The session store itself, for its limits and counts.
+    sessions: Store,
     refresher: Arc<Refresher>,
     metrics: Arc<Metrics>,
     upstream: Arc<Upstream>,
@@ -55,19 +57,20 @@ impl AppState {
 
 /// Builds the whole application; discovery of the IdP starts in the background.
 pub async fn app(config: Config) -> anyhow::Result<Router> {
-    let store = Store::connect(&config.session.store).await?;
+    let store = Store::connect(&config.session).await?;
     let session_layer = session_layer(&config, store.clone());
     let upstream = Arc::new(Upstream::new(&config.upstream).await?);
     let state = AppState {
         provider: ProviderHandle::spawn_discovery(config.clone()),
-        vault: TokenVault::new(store),
+        vault: TokenVault::new(store.clone()),
+        sessions: store,
         refresher: Arc::default(),
         metrics: Arc::default(),
         upstream,
         config: Arc::new(config),
     };
 
-    let under_base = routes::under_base(&state)?.layer(session_layer);
+    let under_base = routes::under_base(&state, session_layer)?;
     let base = state.config.base_path.clone();
     Ok(Router::new()
         .nest(&base, under_base)

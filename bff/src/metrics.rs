@@ -188,6 +188,16 @@ impl Metrics {
     }
 }
 
+/// The memory store's size (no such gauge with Redis: it keeps its own).
+pub fn render_memory_store(out: &mut String, records: usize, anonymous: usize) {
+    out.push_str("# HELP configurator_bff_memory_store_records Records in the in-memory session store (sessions and token records), expired ones until the next sweep.\n");
+    out.push_str("# TYPE configurator_bff_memory_store_records gauge\n");
+    let _ = writeln!(out, "configurator_bff_memory_store_records {records}");
+    out.push_str("# HELP configurator_bff_memory_store_anonymous_records Of those, sessions with a login in progress and nobody signed in.\n");
+    out.push_str("# TYPE configurator_bff_memory_store_anonymous_records gauge\n");
+    let _ = writeln!(out, "configurator_bff_memory_store_anonymous_records {anonymous}");
+}
+
 impl Area {
     /// The area of a request path (with the base path still on it).
     pub fn of(path: &str, base_path: &str) -> Self {

@@ -88,8 +88,7 @@ async fn load(state: &AppState, identity: &Identity) -> Result<TokenSet, BffErro
     state
         .vault
         .load(&identity.token_ref)
-        .await
-        .map_err(BffError::internal)?
+        .await?
         .ok_or_else(|| state.unauthenticated())
 }
 
@@ -105,11 +104,7 @@ async fn refresh(state: &AppState, identity: &Identity, current: &TokenSet) -> R
                 identity.signed_in_at + state.config.session.absolute_timeout.as_secs() as i64,
             )
             .map_err(BffError::internal)?;
-            state
-                .vault
-                .replace(&identity.token_ref, &tokens, until)
-                .await
-                .map_err(BffError::internal)?;
+            state.vault.replace(&identity.token_ref, &tokens, until).await?;
             state.metrics.refresh(RefreshResult::Ok);
             tracing::info!(sub = %identity.sub, "access token refreshed");
             Ok(tokens)
@@ -124,11 +119,7 @@ async fn refresh(state: &AppState, identity: &Identity, current: &TokenSet) -> R
             state.metrics.refresh(RefreshResult::Refused);
             state.metrics.session_ended(SessionEnd::RefreshRefused);
             tracing::info!(sub = %identity.sub, %why, "refresh refused; ending the session");
-            state
-                .vault
-                .delete(&identity.token_ref)
-                .await
-                .map_err(BffError::internal)?;
+            state.vault.delete(&identity.token_ref).await?;
             Err(state.unauthenticated())
         }
     }

@@ -21,9 +21,6 @@ use crate::{
     session::{IDENTITY_KEY, Identity, MAX_PENDING_LOGINS, PENDING_LOGINS_KEY, PendingLogins, now_unix},
 };
 
-/// A login attempt must come back from the IdP within this time.
-const LOGIN_ATTEMPT_TTL_SECS: i64 = 600;
-
 #[derive(Deserialize)]
 pub struct LoginQuery {
     return_to: Option<String>,
@@ -39,8 +36,13 @@ pub async fn login(
     let return_to = safe_return_to(&state.config.base_path, query.return_to.as_deref());
     let (url, oauth_state, pending) = provider.begin_login(return_to);
 
-    let mut pending_logins = pending_logins(&session).await.map_err(internal_page)?;
-    pending_logins.retain(|_, p| now_unix() - p.started_at < LOGIN_ATTEMPT_TTL_SECS);
+    let mut pending_logins = pending_logins(&session).await.map_err(store_page)?;
+    if pending_logins.is_empty() && !state.sessions.admits_anonymous() {
+        // A flood of logins that never finish; those in flight stay valid.
+        return Err(busy_page());
+    }
+    let ttl = login_ttl(&state);
+    pending_logins.retain(|_, p| now_unix() - p.started_at < ttl);
     while pending_logins.len() >= MAX_PENDING_LOGINS {
         let oldest = pending_logins
             .iter()
@@ -53,7 +55,7 @@ pub async fn login(
     session
         .insert(PENDING_LOGINS_KEY, pending_logins)
         .await
-        .map_err(internal_page)?;
+        .map_err(store_page)?;
     Ok(found(url.as_str()))
 }
 
@@ -74,13 +76,13 @@ pub async fn callback(
 ) -> Result<Response, Response> {
     let base = &state.config.base_path;
     let provider = state.provider.get().await.ok_or_else(idp_down_page)?;
-    let mut pending_logins = pending_logins(&session).await.map_err(internal_page)?;
+    let mut pending_logins = pending_logins(&session).await.map_err(store_page)?;
     // Each attempt is single use: take it out before anything can fail.
     let pending = query.state.as_deref().and_then(|s| pending_logins.remove(s));
     session
         .insert(PENDING_LOGINS_KEY, &pending_logins)
         .await
-        .map_err(internal_page)?;
+        .map_err(store_page)?;
 
     if let Some(error) = query.error {
         let detail = query.error_description.unwrap_or(error);
@@ -91,11 +93,16 @@ pub async fn callback(
             base,
         ));
     }
-    let Some(pending) = pending.filter(|p| now_unix() - p.started_at < LOGIN_ATTEMPT_TTL_SECS) else {
+    let ttl = login_ttl(&state);
+    let Some(pending) = pending.filter(|p| now_unix() - p.started_at < ttl) else {
+        let detail = format!(
+            "The sign-in answer does not match a sign-in started in this browser in the last {}.",
+            minutes(ttl)
+        );
         return Err(error_page(
             StatusCode::BAD_REQUEST,
             "This sign-in has expired",
-            "The sign-in answer does not match a sign-in started in this browser in the last ten minutes.",
+            &detail,
             base,
         ));
     };
@@ -136,9 +143,9 @@ pub async fn callback(
         .vault
         .create(&signed_in.tokens, absolute_end)
         .await
-        .map_err(internal_page)?;
+        .map_err(store_page)?;
     // New session id at login: an id planted before login is worth nothing after.
-    session.cycle_id().await.map_err(internal_page)?;
+    session.cycle_id().await.map_err(store_page)?;
     let identity = Identity {
         sub: signed_in.sub,
         name: signed_in.name,
@@ -149,10 +156,7 @@ pub async fn callback(
     };
     state.metrics.session_started();
     tracing::info!(sub = %identity.sub, "signed in");
-    session
-        .insert(IDENTITY_KEY, identity)
-        .await
-        .map_err(internal_page)?;
+    session.insert(IDENTITY_KEY, identity).await.map_err(store_page)?;
     Ok(found(&pending.return_to))
 }
 
@@ -177,33 +181,21 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
 /// `POST /auth/logout`: ends the session here and hands the SPA the IdP's
 /// end-session URL, so the IdP session ends too.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, BffError> {
-    let identity = session
-        .get::<Identity>(IDENTITY_KEY)
-        .await
-        .map_err(BffError::internal)?;
+    let identity = session.get::<Identity>(IDENTITY_KEY).await?;
     let provider = state.provider.get().await;
     let mut id_token = None;
     if let Some(identity) = &identity {
-        if let Some(tokens) = state
-            .vault
-            .load(&identity.token_ref)
-            .await
-            .map_err(BffError::internal)?
-        {
+        if let Some(tokens) = state.vault.load(&identity.token_ref).await? {
             if let Some(provider) = &provider {
                 provider.revoke(&tokens).await;
             }
             id_token = tokens.id_token;
         }
-        state
-            .vault
-            .delete(&identity.token_ref)
-            .await
-            .map_err(BffError::internal)?;
+        state.vault.delete(&identity.token_ref).await?;
         state.metrics.session_ended(SessionEnd::Logout);
         tracing::info!(sub = %identity.sub, "signed out");
     }
-    session.flush().await.map_err(BffError::internal)?;
+    session.flush().await?;
 
     let app_root = state.config.public_url("/");
     let logout_url = provider
@@ -221,19 +213,14 @@ pub async fn logout(State(state): State<AppState>, session: Session) -> Result<R
 pub async fn signed_in(state: &AppState, session: &Session) -> Result<Identity, BffError> {
     let identity = session
         .get::<Identity>(IDENTITY_KEY)
-        .await
-        .map_err(BffError::internal)?
+        .await?
         .ok_or_else(|| state.unauthenticated())?;
     let absolute_end = identity.signed_in_at + state.config.session.absolute_timeout.as_secs() as i64;
     if now_unix() >= absolute_end {
         state.metrics.session_ended(SessionEnd::AbsoluteTimeout);
         tracing::info!(sub = %identity.sub, "session reached its absolute timeout");
-        state
-            .vault
-            .delete(&identity.token_ref)
-            .await
-            .map_err(BffError::internal)?;
-        session.flush().await.map_err(BffError::internal)?;
+        state.vault.delete(&identity.token_ref).await?;
+        session.flush().await?;
         return Err(state.unauthenticated());
     }
     Ok(identity)
@@ -297,6 +284,29 @@ fn found(location: &str) -> Response {
     response
 }
 
+/// Seconds a login attempt may take.
+fn login_ttl(state: &AppState) -> i64 {
+    state.config.session.login_timeout.as_secs() as i64
+}
+
+/// "10 minutes", "90 seconds".
+fn minutes(secs: i64) -> String {
+    if secs >= 120 && secs % 60 == 0 {
+        format!("{} minutes", secs / 60)
+    } else {
+        format!("{secs} seconds")
+    }
+}
+
+fn busy_page() -> Response {
+    error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sign-in is busy",
+        "Too many sign-ins are in progress right now. Try again in a few minutes.",
+        "",
+    )
+}
+
 fn idp_down_page() -> Response {
     error_page(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -306,14 +316,26 @@ fn idp_down_page() -> Response {
     )
 }
 
-fn internal_page(error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "login failed");
-    error_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Sign-in failed",
-        "Something went wrong on our side.",
-        "",
-    )
+/// The page for a session-store failure during login: the same distinction
+/// as [`BffError`]'s (unreachable: 503, try again; anything else: our fault).
+fn store_page(error: impl Into<BffError>) -> Response {
+    match error.into() {
+        BffError::SessionStoreUnavailable => error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is unavailable",
+            "The console cannot reach its session store right now. Try again in a moment.",
+            "",
+        ),
+        other => {
+            tracing::error!(error = %other, "login failed");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed",
+                "Something went wrong on our side.",
+                "",
+            )
+        }
+    }
 }
 
 /// A plain page for browser navigations (login and callback are not API calls).

@@ -10,17 +10,24 @@ use std::time::Instant;
 use axum::{
     Router,
     extract::{Request, State},
-    http::header,
+    http::{StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{any, get, post},
 };
 use configurator_api::CSRF_HEADER;
 
-use crate::{AppState, error::BffError, metrics::Area};
+use tower_sessions::SessionManagerLayer;
 
-/// Everything under the base path; these routes see paths without it.
-pub fn under_base(state: &AppState) -> anyhow::Result<Router<AppState>> {
+use crate::{AppState, error::BffError, metrics::Area, session::Store};
+
+/// Everything under the base path; these routes see paths without it. Only
+/// `auth/*` and `api/*` see the session: the SPA's files are the same for
+/// everyone, and serving them never waits for (or fails with) the store.
+pub fn under_base(
+    state: &AppState,
+    sessions: SessionManagerLayer<Store>,
+) -> anyhow::Result<Router<AppState>> {
     let csrf = middleware::from_fn(require_csrf_header);
     let auth = Router::new()
         .route("/auth/login", get(auth::login))
@@ -31,7 +38,25 @@ pub fn under_base(state: &AppState) -> anyhow::Result<Router<AppState>> {
     let api = Router::new()
         .route("/api/v1/{*path}", any(proxy::forward))
         .route_layer(csrf);
-    Ok(auth.merge(api).merge(spa::router(&state.config.spa_dir)?))
+    let with_session = auth
+        .merge(api)
+        .layer(sessions)
+        .layer(middleware::from_fn(explain_failed_session_save));
+    Ok(with_session.merge(spa::router(&state.config.spa_dir)?))
+}
+
+/// tower-sessions saves the session after the handler has answered, and when
+/// that save fails (the store went away mid-request) it replaces the answer
+/// with a bare 500. Its only bare 500: give it the envelope and the truth.
+async fn explain_failed_session_save(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let bare = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE);
+    if bare {
+        tracing::warn!("the session could not be saved after answering");
+        return BffError::SessionStoreUnavailable.into_response();
+    }
+    response
 }
 
 /// `{base}/` itself (see [`spa::root`]).
@@ -48,9 +73,13 @@ pub fn outside_base() -> Router<AppState> {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let mut text = state.metrics.render();
+    if let Some((records, anonymous)) = state.sessions.memory_counts() {
+        crate::metrics::render_memory_store(&mut text, records, anonymous);
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(),
+        text,
     )
 }
 

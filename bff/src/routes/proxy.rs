@@ -122,7 +122,7 @@ async fn usable_tokens(
 ) -> Result<TokenSet, BffError> {
     let result = state.refresher.tokens(state, identity, need).await;
     if let Err(BffError::Unauthenticated { .. }) = &result {
-        session.flush().await.map_err(BffError::internal)?;
+        session.flush().await?;
     }
     result
 }

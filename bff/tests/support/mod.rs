@@ -229,6 +229,12 @@ pub fn bff_config(options: &Options, origin: &str, issuer: &str, upstream_url: &
             "SESSION_ABSOLUTE_TIMEOUT_SECS",
             options.absolute_timeout_secs.to_string(),
         ),
+        (
+            "SESSION_LOGIN_TIMEOUT_SECS",
+            options.login_timeout_secs.to_string(),
+        ),
+        ("SESSION_MAX_ANONYMOUS", options.max_anonymous.to_string()),
+        ("UPSTREAM_TIMEOUT_SECS", options.upstream_timeout_secs.to_string()),
     ];
     Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
         .expect("test config is valid")
@@ -241,6 +247,19 @@ pub async fn assert_login_refused(browser: &mut Browser, response: reqwest::Resp
     let page = response.text().await.unwrap();
     assert!(page.contains(why), "expected {why:?} in {page}");
     assert_eq!(browser.get("/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A gauge or counter from `GET /metrics` (without labels).
+pub async fn metric(origin: &str, name: &str) -> f64 {
+    let text = reqwest::get(format!("{origin}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no metric {name} in:\n{text}"))
 }
 
 /// Waits until the BFF has discovered the IdP (its login redirects).
@@ -274,6 +293,9 @@ pub struct Options {
     pub refresh_skew_secs: u64,
     pub idle_timeout_secs: u64,
     pub absolute_timeout_secs: u64,
+    pub login_timeout_secs: u64,
+    pub max_anonymous: usize,
+    pub upstream_timeout_secs: u64,
 }
 
 impl Default for Options {
@@ -285,6 +307,9 @@ impl Default for Options {
             refresh_skew_secs: 10,
             idle_timeout_secs: 1800,
             absolute_timeout_secs: 28800,
+            login_timeout_secs: 600,
+            max_anonymous: 100_000,
+            upstream_timeout_secs: 30,
         }
     }
 }
@@ -555,4 +580,30 @@ fn url_escape(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A release binary of the workspace, for the benchmarks (examples/): where
+/// cargo put it, CARGO_TARGET_DIR (set by scripts/common.sh in CI) or target/.
+pub fn release_binary(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let path = target.join("release").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: cargo build --release --bin {name}",
+        path.display()
+    );
+    path
+}
+
+/// A process's resident set (`VmRSS`) or its peak so far (`VmHWM`), in KiB.
+pub fn memory_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
 }

@@ -12,17 +12,20 @@
 //!   tokens live here, so a stale session copy can never put back a refresh
 //!   token the IdP has already consumed (which would revoke the whole grant).
 
+mod memory;
+mod store;
+
 use std::collections::HashMap;
 
-use fred::prelude::{ClientLike, Pool};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::{
-    MemoryStore, SessionStore,
+    SessionStore,
     session::{Id, Record},
     session_store,
 };
-use tower_sessions_redis_store::{RedisStore, fred};
+
+pub use store::Store;
 
 /// Session key of the signed-in [`Identity`].
 pub const IDENTITY_KEY: &str = "identity";
@@ -75,77 +78,13 @@ impl std::fmt::Debug for TokenSet {
     }
 }
 
-/// Where sessions live; chosen by configuration (`SESSION_STORE`).
-#[derive(Debug, Clone)]
-pub enum Store {
-    /// One BFF process (the default).
-    Memory(MemoryStore),
-    /// Several BFF processes share sessions (ElastiCache in production).
-    Redis(RedisStore<Pool>),
-}
-
-impl Store {
-    /// `memory`, or a `redis://` / `rediss://` URL.
-    pub async fn connect(spec: &str) -> anyhow::Result<Self> {
-        if spec == "memory" {
-            return Ok(Self::Memory(MemoryStore::default()));
-        }
-        let config = fred::prelude::Config::from_url(spec)
-            .map_err(|e| anyhow::anyhow!("SESSION_STORE is neither `memory` nor a Redis URL: {e}"))?;
-        // Commands fail after two seconds instead of queueing while Redis is
-        // down; the pool reconnects by itself when it is back.
-        let performance = fred::types::config::PerformanceConfig {
-            default_command_timeout: std::time::Duration::from_secs(2),
-            ..Default::default()
-        };
-        let connection = fred::types::config::ConnectionConfig {
-            connection_timeout: std::time::Duration::from_secs(2),
-            ..Default::default()
-        };
-        let reconnect = fred::types::config::ReconnectPolicy::new_exponential(0, 100, 5_000, 2);
-        let pool = Pool::new(config, Some(performance), Some(connection), Some(reconnect), 4)?;
-        pool.init()
-            .await
-            // Name the host, never the URL: it may carry the Redis AUTH token.
-            .map_err(|e| anyhow::anyhow!("cannot reach the session store at {}: {e}", redis_host(spec)))?;
-        Ok(Self::Redis(RedisStore::new(pool)))
-    }
-}
-
-#[async_trait::async_trait]
-impl SessionStore for Store {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Memory(s) => s.create(record).await,
-            Self::Redis(s) => s.create(record).await,
-        }
-    }
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Memory(s) => s.save(record).await,
-            Self::Redis(s) => s.save(record).await,
-        }
-    }
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Memory(s) => s.load(id).await,
-            Self::Redis(s) => s.load(id).await,
-        }
-    }
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Memory(s) => s.delete(id).await,
-            Self::Redis(s) => s.delete(id).await,
-        }
-    }
-}
-
 /// Token records, in the same store as the sessions.
 #[derive(Debug, Clone)]
 pub struct TokenVault {
     store: Store,
 }
 
+/// The one field of a token record.
 const TOKENS_FIELD: &str = "tokens";
 
 impl TokenVault {
@@ -206,24 +145,4 @@ impl TokenVault {
 
 pub fn now_unix() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// `host:port` of a Redis URL, without user, password or path: safe to log.
-fn redis_host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    rest.split('/').next().unwrap_or(rest)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_logged_redis_host_carries_no_credentials() {
-        assert_eq!(
-            super::redis_host("rediss://:s3cret@cache.internal:6379/0"),
-            "cache.internal:6379"
-        );
-        assert_eq!(super::redis_host("redis://user:pw@h:1"), "h:1");
-        assert_eq!(super::redis_host("redis://127.0.0.1:16379"), "127.0.0.1:16379");
-    }
 }
