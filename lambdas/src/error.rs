@@ -17,6 +17,8 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub details: Vec<ErrorDetail>,
+    /// What went wrong on our side, for the log only (see [`ApiError::internal`]).
+    detail: Option<String>,
 }
 
 impl ApiError {
@@ -27,6 +29,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             details: Vec::new(),
+            detail: None,
         }
     }
 
@@ -98,14 +101,16 @@ impl ApiError {
         Self::new(StatusCode::GATEWAY_TIMEOUT, "kafka_timeout", message)
     }
 
-    /// Anything unexpected: the detail goes to the log, not to the caller.
+    /// Anything unexpected: the detail goes to the log (when the answer is
+    /// sent, once), not to the caller.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "internal error");
-        Self::new(
+        let mut error = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "Something went wrong on our side; the request id identifies it in the logs.",
-        )
+        );
+        error.detail = Some(detail.to_string());
+        error
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -129,6 +134,9 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(detail) = &self.detail {
+            tracing::error!(%detail, "internal error");
+        }
         let mut envelope = ErrorEnvelope::new(self.code, self.message).with_details(self.details);
         if let Some(field) = self.field {
             envelope = envelope.with_field(field);

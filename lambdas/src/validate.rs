@@ -100,6 +100,27 @@ pub fn configs(prefix: &str, configs: &BTreeMap<String, String>) -> Result<(), A
     Ok(())
 }
 
+/// A config patch: something to do, each key known and typed, no key both
+/// set and reset.
+pub fn config_patch(set: &BTreeMap<String, String>, delete: &[String]) -> Result<(), ApiError> {
+    if set.is_empty() && delete.is_empty() {
+        return Err(ApiError::bad_request(
+            "empty_patch",
+            "Name at least one config to set or delete.",
+        ));
+    }
+    configs("set", set)?;
+    config_keys("delete", delete)?;
+    if let Some(key) = delete.iter().find(|k| set.contains_key(*k)) {
+        return Err(ApiError::invalid(
+            "delete",
+            "conflicting_patch",
+            format!("{key} is both set and deleted."),
+        ));
+    }
+    Ok(())
+}
+
 /// Keys only: for resetting configs to their defaults.
 pub fn config_keys(prefix: &str, keys: &[String]) -> Result<(), ApiError> {
     match keys
@@ -253,6 +274,15 @@ mod tests {
         assert_eq!(
             configs("configs", &set("retention.mss", "1")).unwrap_err().code,
             "unknown_config"
+        );
+        let both = config_patch(&set("retention.ms", "1"), &["retention.ms".into()]).unwrap_err();
+        assert_eq!(
+            (both.code, both.field.as_deref()),
+            ("conflicting_patch", Some("delete"))
+        );
+        assert_eq!(
+            config_patch(&BTreeMap::new(), &[]).unwrap_err().code,
+            "empty_patch"
         );
     }
 }

@@ -25,7 +25,7 @@ use crate::{
     AppState,
     auth::Principal,
     error::ApiError,
-    kafka::{Kafka, internal::InternalTopic, kafka_error},
+    kafka::{Kafka, KafkaError, internal::InternalTopic, kafka_error},
     policy::{Action, Resource},
 };
 
@@ -129,7 +129,7 @@ pub fn refuse_protected(topic: &str) -> Result<(), ApiError> {
 }
 
 impl Kafka {
-    async fn write_audit(&self, key: &str, line: &str, signature: &str) -> Result<(), ApiError> {
+    async fn write_audit(&self, key: &str, line: &str, signature: &str) -> Result<(), KafkaError> {
         AUDIT_TOPIC.ensure(self).await?;
         let headers = OwnedHeaders::new().insert(Header {
             key: signing::SIGNATURE_HEADER,

@@ -28,8 +28,7 @@ use rdkafka::{
     types::{RDKafkaErrorCode, RDKafkaRespErr},
 };
 
-use super::{Admin, error_code};
-use crate::error::ApiError;
+use super::{Admin, KafkaError, error_code};
 
 /// How many requests one [`run`] keeps in flight at once (e.g. one
 /// ListConsumerGroupOffsets per group): 1,000 groups go out at once (a
@@ -94,11 +93,11 @@ impl<'a> Call<'a> {
         op: rd::rd_kafka_admin_op_t,
         event_type: c_int,
         timeout: Duration,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, KafkaError> {
         let rk = admin.inner().native_ptr();
         // SAFETY: `rk` is a live client (borrowed for 'a); the new queue is ours.
         let queue = unsafe { Owned::new(rd::rd_kafka_queue_new(rk), rd::rd_kafka_queue_destroy) }
-            .ok_or_else(|| ApiError::internal("rd_kafka_queue_new returned null"))?;
+            .ok_or_else(|| KafkaError::client("rd_kafka_queue_new returned null"))?;
         // SAFETY: as above; the options object is ours.
         let options = unsafe {
             Owned::new(
@@ -106,7 +105,7 @@ impl<'a> Call<'a> {
                 rd::rd_kafka_AdminOptions_destroy,
             )
         }
-        .ok_or_else(|| ApiError::internal(format!("rd_kafka_AdminOptions_new({op:?}) returned null")))?;
+        .ok_or_else(|| KafkaError::client(format!("rd_kafka_AdminOptions_new({op:?}) returned null")))?;
         let mut errstr = [0 as c_char; 512];
         // SAFETY: the options are alive; librdkafka writes at most `len` bytes,
         // NUL-terminated, into `errstr`.
@@ -121,7 +120,7 @@ impl<'a> Call<'a> {
         if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
             // SAFETY: `errstr` is NUL-terminated (zeroed, and librdkafka terminates it).
             let why = unsafe { string(errstr.as_ptr()) }.unwrap_or_default();
-            return Err(ApiError::internal(format!("admin options: {why}")));
+            return Err(KafkaError::client(format!("admin options: {why}")));
         }
         Ok(Self {
             admin,
@@ -147,7 +146,7 @@ impl<'a> Call<'a> {
 
     /// The next answer, or the timeout error once the deadline has passed.
     /// An error of the whole request (the event's) becomes the API's error.
-    fn next(&self) -> Result<Event, ApiError> {
+    fn next(&self) -> Result<Event, KafkaError> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         // SAFETY: the queue is alive; the event returned, if any, is ours to destroy.
         let event = unsafe {
@@ -176,7 +175,7 @@ impl<'a> Call<'a> {
             return Err(error_code(code.into(), &detail.unwrap_or_default(), self.timeout));
         }
         if kind != self.event_type {
-            return Err(ApiError::internal(format!(
+            return Err(KafkaError::client(format!(
                 "expected admin event type {}, got {kind}",
                 self.event_type
             )));
@@ -196,9 +195,9 @@ fn run<T>(
     event_type: c_int,
     timeout: Duration,
     requests: usize,
-    mut start: impl FnMut(&Call<'_>, usize) -> Result<(), ApiError>,
-    mut read: impl FnMut(&Event) -> Result<T, ApiError>,
-) -> Result<Vec<T>, ApiError> {
+    mut start: impl FnMut(&Call<'_>, usize) -> Result<(), KafkaError>,
+    mut read: impl FnMut(&Event) -> Result<T, KafkaError>,
+) -> Result<Vec<T>, KafkaError> {
     let call = Call::new(admin, op, event_type, timeout)?;
     let mut results = Vec::with_capacity(requests);
     let mut started = 0;
@@ -219,9 +218,9 @@ fn run_one<T>(
     op: rd::rd_kafka_admin_op_t,
     event_type: c_int,
     timeout: Duration,
-    start: impl FnOnce(&Call<'_>) -> Result<(), ApiError>,
-    read: impl FnOnce(&Event) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    start: impl FnOnce(&Call<'_>) -> Result<(), KafkaError>,
+    read: impl FnOnce(&Event) -> Result<T, KafkaError>,
+) -> Result<T, KafkaError> {
     let (mut start, mut read) = (Some(start), Some(read));
     let mut results = run(
         admin,
@@ -232,12 +231,12 @@ fn run_one<T>(
         |call, _| start.take().map_or(Ok(()), |f| f(call)),
         |event| match read.take() {
             Some(f) => f(event),
-            None => Err(ApiError::internal("a single admin request answered twice")),
+            None => Err(KafkaError::client("a single admin request answered twice")),
         },
     )?;
     results
         .pop()
-        .ok_or_else(|| ApiError::internal("admin request without an answer"))
+        .ok_or_else(|| KafkaError::client("admin request without an answer"))
 }
 
 // ---------------------------------------------------------------------------
@@ -331,9 +330,8 @@ unsafe fn take_error(error: *mut rd::rd_kafka_error_t) -> Option<(RDKafkaErrorCo
     unsafe { error_of(owned.ptr()) }
 }
 
-fn c_string(value: &str, what: &str) -> Result<CString, ApiError> {
-    CString::new(value)
-        .map_err(|_| ApiError::bad_request("invalid_name", format!("The {what} contains a NUL byte.")))
+fn c_string(value: &str, what: &str) -> Result<CString, KafkaError> {
+    CString::new(value).map_err(|_| KafkaError::client(format!("the {what} contains a NUL byte")))
 }
 
 fn millis(d: Duration) -> c_int {
@@ -359,13 +357,7 @@ pub fn incremental_alter_topic_configs(
     set: &BTreeMap<String, String>,
     delete: &[String],
     timeout: Duration,
-) -> Result<(), ApiError> {
-    if let Some(both) = delete.iter().find(|name| set.contains_key(*name)) {
-        return Err(ApiError::bad_request(
-            "invalid_config",
-            format!("The config {both} cannot be set and reset at once."),
-        ));
-    }
+) -> Result<(), KafkaError> {
     let mut deleted: Vec<&String> = delete.iter().collect();
     deleted.sort();
     deleted.dedup();
@@ -380,7 +372,7 @@ pub fn incremental_alter_topic_configs(
             rd::rd_kafka_ConfigResource_destroy,
         )
     }
-    .ok_or_else(|| ApiError::internal("rd_kafka_ConfigResource_new returned null"))?;
+    .ok_or_else(|| KafkaError::client("rd_kafka_ConfigResource_new returned null"))?;
     let ops = set
         .iter()
         .map(|(k, v)| {
@@ -412,10 +404,9 @@ pub fn incremental_alter_topic_configs(
             ))
         };
         if let Some((_, message)) = refused {
-            return Err(ApiError::bad_request(
-                "invalid_config",
-                format!("The config {key} cannot be changed: {message}"),
-            ));
+            return Err(KafkaError::ConfigsRefused {
+                detail: format!("{key} cannot be changed: {message}"),
+            });
         }
     }
     run_one(
@@ -462,14 +453,11 @@ pub fn incremental_alter_topic_configs(
                 let message = message.unwrap_or_default();
                 return Err(match RDKafkaErrorCode::from(code) {
                     RDKafkaErrorCode::InvalidConfig | RDKafkaErrorCode::PolicyViolation => {
-                        ApiError::bad_request(
-                            "invalid_config",
-                            broker_message(&message, "The broker refused the configs."),
-                        )
+                        KafkaError::ConfigsRefused {
+                            detail: broker_message(&message, "no reason given"),
+                        }
                     }
-                    RDKafkaErrorCode::UnknownTopicOrPartition => {
-                        ApiError::not_found("topic_not_found", format!("There is no topic named {topic}."))
-                    }
+                    RDKafkaErrorCode::UnknownTopicOrPartition => KafkaError::TopicNotFound(topic.to_owned()),
                     other => error_code(other, &message, timeout),
                 });
             }
@@ -499,7 +487,7 @@ pub struct ClusterDescription {
 }
 
 /// The cluster id, the controller and the brokers with their racks.
-pub fn describe_cluster(admin: &Admin, timeout: Duration) -> Result<ClusterDescription, ApiError> {
+pub fn describe_cluster(admin: &Admin, timeout: Duration) -> Result<ClusterDescription, KafkaError> {
     run_one(
         admin,
         rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
@@ -575,7 +563,7 @@ pub fn describe_consumer_groups(
     admin: &Admin,
     groups: &[String],
     timeout: Duration,
-) -> Result<Vec<GroupDescription>, ApiError> {
+) -> Result<Vec<GroupDescription>, KafkaError> {
     let mut unique: Vec<&String> = groups.iter().collect();
     unique.sort();
     unique.dedup();
@@ -624,10 +612,9 @@ pub fn describe_consumer_groups(
         .into_iter()
         .map(|(group_id, outcome)| {
             outcome.map_err(|(code, message)| match code {
-                RDKafkaErrorCode::GroupIdNotFound | RDKafkaErrorCode::InvalidArgument => ApiError::not_found(
-                    "group_not_found",
-                    format!("There is no consumer group named {group_id}."),
-                ),
+                RDKafkaErrorCode::GroupIdNotFound | RDKafkaErrorCode::InvalidArgument => {
+                    KafkaError::GroupNotFound(group_id.clone())
+                }
                 other => error_code(other, &message, timeout),
             })
         })
@@ -688,7 +675,7 @@ pub fn list_consumer_group_offsets(
     admin: &Admin,
     groups: &[String],
     timeout: Duration,
-) -> Result<HashMap<String, Vec<Committed>>, ApiError> {
+) -> Result<HashMap<String, Vec<Committed>>, KafkaError> {
     let mut unique: Vec<&String> = groups.iter().collect();
     unique.sort();
     unique.dedup();
@@ -711,7 +698,7 @@ pub fn list_consumer_group_offsets(
                     rd::rd_kafka_ListConsumerGroupOffsets_destroy,
                 )
             }
-            .ok_or_else(|| ApiError::internal("rd_kafka_ListConsumerGroupOffsets_new returned null"))?;
+            .ok_or_else(|| KafkaError::client("rd_kafka_ListConsumerGroupOffsets_new returned null"))?;
             let mut requests = one(&request);
             // SAFETY: client, options, queue and request are alive; librdkafka
             // copies the request before returning.
@@ -790,7 +777,7 @@ pub fn alter_consumer_group_offsets(
     admin: &Admin,
     offsets: &[(String, Vec<Committed>)],
     timeout: Duration,
-) -> Result<(), ApiError> {
+) -> Result<(), KafkaError> {
     let requests = offsets
         .iter()
         .map(|(group, partitions)| {
@@ -798,11 +785,11 @@ pub fn alter_consumer_group_offsets(
             let mut tpl = rdkafka::TopicPartitionList::with_capacity(partitions.len());
             for (topic, partition, offset) in partitions {
                 tpl.add_partition_offset(topic, *partition, rdkafka::Offset::Offset(*offset))
-                    .map_err(|e| ApiError::internal(format!("offset list: {e}")))?;
+                    .map_err(|e| KafkaError::client(format!("offset list: {e}")))?;
             }
             Ok((name, tpl))
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect::<Result<Vec<_>, KafkaError>>()?;
     let answers = run(
         admin,
         rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
@@ -819,7 +806,7 @@ pub fn alter_consumer_group_offsets(
                     rd::rd_kafka_AlterConsumerGroupOffsets_destroy,
                 )
             }
-            .ok_or_else(|| ApiError::internal("rd_kafka_AlterConsumerGroupOffsets_new returned null"))?;
+            .ok_or_else(|| KafkaError::client("rd_kafka_AlterConsumerGroupOffsets_new returned null"))?;
             let mut requests = one(&request);
             // SAFETY: client, options, queue and request are alive; librdkafka
             // copies the request before returning.
@@ -863,14 +850,14 @@ pub fn alter_consumer_group_offsets(
 }
 
 /// A refused offset commit: a group that has members again is a conflict.
-fn commit_error(group: &str, code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> ApiError {
+fn commit_error(group: &str, code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> KafkaError {
     use RDKafkaErrorCode as C;
     match code {
         C::UnknownMemberId | C::IllegalGeneration | C::RebalanceInProgress | C::NonEmptyGroup => {
-            ApiError::conflict(
-                "group_active",
-                format!("The consumer group {group} has active members; stop its consumers first."),
-            )
+            KafkaError::GroupActive {
+                group: group.to_owned(),
+                members: None,
+            }
         }
         other => error_code(other, &format!("{detail}: {other}"), timeout),
     }

@@ -16,7 +16,7 @@ use configurator_api::{
 use rdkafka::error::RDKafkaErrorCode;
 
 use super::{
-    Admin, Kafka, error_code,
+    Admin, Kafka, KafkaError, error_code,
     ffi::{self, Committed, GroupDescription, MemberDescription},
     kafka_error,
     metadata::ClusterMeta,
@@ -280,13 +280,16 @@ impl Kafka {
             match result {
                 Ok(_) => {}
                 Err((_, RDKafkaErrorCode::NonEmptyGroup)) => {
-                    return Err(ApiError::conflict(
-                        "group_active",
-                        format!("The consumer group {group} has active members; stop its consumers first."),
-                    ));
+                    return Err(KafkaError::GroupActive {
+                        group: group.to_owned(),
+                        members: None,
+                    }
+                    .into());
                 }
-                Err((_, RDKafkaErrorCode::GroupIdNotFound)) => return Err(group_not_found(group)),
-                Err((_, code)) => return Err(error_code(code, &format!("DeleteGroups {group}"), timeout)),
+                Err((_, RDKafkaErrorCode::GroupIdNotFound)) => return Err(group_not_found(group).into()),
+                Err((_, code)) => {
+                    return Err(error_code(code, &format!("DeleteGroups {group}"), timeout).into());
+                }
             }
         }
         Ok(())
@@ -302,7 +305,7 @@ impl Kafka {
     /// members wins. Some Kafka-compatible brokers (nisshi 0.8) answer
     /// ConsumerGroupDescribe for classic groups without their members, and a
     /// group must never look inactive while it has members.
-    async fn group_snapshot(&self, group: &str) -> Result<(GroupDescription, Vec<Committed>), ApiError> {
+    async fn group_snapshot(&self, group: &str) -> Result<(GroupDescription, Vec<Committed>), KafkaError> {
         let names = vec![group.to_owned()];
         let (names2, name) = (names.clone(), group.to_owned());
         let (described, classic, mut offsets) = tokio::try_join!(
@@ -345,7 +348,7 @@ fn classic_groups(
     admin: &Admin,
     group: Option<&str>,
     timeout: Duration,
-) -> Result<Vec<GroupDescription>, ApiError> {
+) -> Result<Vec<GroupDescription>, KafkaError> {
     let list = admin
         .inner()
         .fetch_group_list(group, timeout)
@@ -432,21 +435,16 @@ fn existing_partitions<'a>(
     wanted.into_iter().collect()
 }
 
-fn group_not_found(group: &str) -> ApiError {
-    ApiError::not_found(
-        "group_not_found",
-        format!("There is no consumer group named {group}."),
-    )
+fn group_not_found(group: &str) -> KafkaError {
+    KafkaError::GroupNotFound(group.to_owned())
 }
 
 fn group_active(group: &str, members: usize) -> ApiError {
-    ApiError::conflict(
-        "group_active",
-        format!(
-            "The consumer group {group} has {members} active member{}; stop its consumers first.",
-            if members == 1 { "" } else { "s" }
-        ),
-    )
+    KafkaError::GroupActive {
+        group: group.to_owned(),
+        members: Some(members),
+    }
+    .into()
 }
 
 #[cfg(test)]

@@ -7,8 +7,7 @@ use rdkafka::{
 };
 use tokio::sync::OnceCell;
 
-use super::{Kafka, error_code, kafka_error};
-use crate::error::ApiError;
+use super::{Kafka, KafkaError, error_code, kafka_error};
 
 /// One internal topic; `ready` remembers that it exists.
 pub struct InternalTopic {
@@ -28,7 +27,7 @@ impl InternalTopic {
 
     /// Creates the topic (one partition, to keep its order; replicated up to
     /// three times) unless it exists.
-    pub async fn ensure(&self, kafka: &Kafka) -> Result<(), ApiError> {
+    pub async fn ensure(&self, kafka: &Kafka) -> Result<(), KafkaError> {
         self.ready
             .get_or_try_init(|| async {
                 let meta = kafka.metadata().await?;

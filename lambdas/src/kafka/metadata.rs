@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use rdkafka::metadata::Metadata;
 
-use super::{Admin, Kafka, kafka_error};
-use crate::error::ApiError;
+use super::{Admin, Kafka, KafkaError, kafka_error};
 
 pub struct ClusterMeta {
     pub brokers: Vec<BrokerMeta>,
@@ -48,22 +47,24 @@ impl TopicMeta {
 impl Kafka {
     /// Brokers and all topics. Always all: asking for one topic by name can
     /// make a broker with `auto.create.topics.enable` create it.
-    pub async fn metadata(&self) -> Result<ClusterMeta, ApiError> {
+    pub async fn metadata(&self) -> Result<ClusterMeta, KafkaError> {
         self.blocking(read_metadata).await
     }
 
     /// One topic's metadata, or 404.
-    pub async fn topic_meta(&self, topic: &str) -> Result<(ClusterMeta, usize), ApiError> {
+    pub async fn topic_meta(&self, topic: &str) -> Result<(ClusterMeta, usize), KafkaError> {
         let meta = self.metadata().await?;
-        let index = meta.topics.iter().position(|t| t.name == topic).ok_or_else(|| {
-            ApiError::not_found("topic_not_found", format!("There is no topic named {topic}."))
-        })?;
+        let index = meta
+            .topics
+            .iter()
+            .position(|t| t.name == topic)
+            .ok_or_else(|| KafkaError::TopicNotFound(topic.to_owned()))?;
         Ok((meta, index))
     }
 }
 
 /// One Metadata request for every topic (blocking).
-pub fn read_metadata(admin: &Admin, timeout: Duration) -> Result<ClusterMeta, ApiError> {
+pub fn read_metadata(admin: &Admin, timeout: Duration) -> Result<ClusterMeta, KafkaError> {
     let metadata = admin
         .inner()
         .fetch_metadata(None, timeout)

@@ -9,6 +9,7 @@
 //! (IncrementalAlterConfigs, consumer-group offsets, DescribeCluster) go
 //! through librdkafka's C API in [`ffi`].
 
+mod error;
 pub mod ffi;
 pub mod groups;
 pub mod internal;
@@ -27,13 +28,15 @@ use rdkafka::{
     ClientConfig,
     admin::AdminClient,
     consumer::{BaseConsumer, Consumer},
-    error::{KafkaError, RDKafkaErrorCode},
     producer::FutureProducer,
 };
 
-use crate::{config::KafkaConfig, error::ApiError};
+use crate::config::KafkaConfig;
 
-pub use self::context::KafkaContext;
+pub use self::{
+    context::KafkaContext,
+    error::{KafkaError, error_code, kafka_error},
+};
 
 mod context;
 
@@ -100,10 +103,11 @@ impl Kafka {
     /// Runs `read` with the process's one reading consumer (browse, audit,
     /// schemas), off the async workers. It never joins a group or commits:
     /// `read` assigns the partitions and offsets it wants.
-    pub async fn read<T, F>(&self, read: F) -> Result<T, ApiError>
+    pub async fn read<T, E, F>(&self, read: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&BaseConsumer<KafkaContext>, Duration) -> Result<T, ApiError> + Send + 'static,
+        E: From<KafkaError> + Send + 'static,
+        F: FnOnce(&BaseConsumer<KafkaContext>, Duration) -> Result<T, E> + Send + 'static,
     {
         let reader = Arc::clone(&self.reader);
         let timeout = self.timeout();
@@ -115,21 +119,21 @@ impl Kafka {
             result
         })
         .await
-        .map_err(|e| ApiError::internal(format!("kafka read task failed: {e}")))?
+        .map_err(|e| KafkaError::client(format!("kafka read task failed: {e}")))?
     }
 
-    /// Runs a blocking librdkafka call off the async workers and maps its
-    /// error to the API's.
-    pub async fn blocking<T, F>(&self, call: F) -> Result<T, ApiError>
+    /// Runs a blocking librdkafka call off the async workers.
+    pub async fn blocking<T, E, F>(&self, call: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Admin, Duration) -> Result<T, ApiError> + Send + 'static,
+        E: From<KafkaError> + Send + 'static,
+        F: FnOnce(&Admin, Duration) -> Result<T, E> + Send + 'static,
     {
         let admin = Arc::clone(&self.admin);
         let timeout = self.timeout();
         tokio::task::spawn_blocking(move || call(&admin, timeout))
             .await
-            .map_err(|e| ApiError::internal(format!("kafka task failed: {e}")))?
+            .map_err(|e| KafkaError::client(format!("kafka task failed: {e}")))?
     }
 
     /// The admin operations' options: the broker gets the same deadline we wait for.
@@ -158,51 +162,4 @@ pub fn client_config(config: &KafkaConfig) -> ClientConfig {
 /// `__transaction_state`), and so do Configurator's (`__configurator_*`).
 pub fn is_internal(topic: &str) -> bool {
     topic.starts_with("__")
-}
-
-/// Maps a client error to the API's: an unreachable broker is a 503 the
-/// caller can retry, a slow one a 504, anything else is ours to investigate.
-pub fn kafka_error(error: KafkaError, timeout: Duration) -> ApiError {
-    // rdkafka does not report the code of a failed admin operation as one.
-    let code = match &error {
-        KafkaError::AdminOp(code) => Some(*code),
-        other => other.rdkafka_error_code(),
-    };
-    match code {
-        Some(code) => error_code(code, &error.to_string(), timeout),
-        None => ApiError::internal(format!("kafka: {error}")),
-    }
-}
-
-/// The same for an error code from a per-resource result.
-pub fn error_code(code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> ApiError {
-    use RDKafkaErrorCode as C;
-    let secs = timeout.as_secs_f32();
-    match code {
-        C::BrokerTransportFailure | C::AllBrokersDown | C::Resolve | C::BrokerNotAvailable => {
-            ApiError::kafka_unavailable(format!(
-                "The Kafka cluster cannot be reached (no answer within {secs} s); try again shortly."
-            ))
-        }
-        // A broker that is down shows up as a timeout too: both are "unavailable".
-        C::OperationTimedOut | C::RequestTimedOut => ApiError::kafka_unavailable(format!(
-            "The Kafka cluster did not answer within {secs} s; try again shortly."
-        )),
-        C::MessageTimedOut => ApiError::kafka_timeout(format!(
-            "The Kafka cluster did not confirm the write within {secs} s; it may or may not have been written."
-        )),
-        C::UnsupportedFeature | C::UnsupportedVersion | C::InvalidRequest => ApiError::not_supported(
-            format!("This Kafka cluster does not support the operation ({detail})."),
-        ),
-        C::UnknownTopicOrPartition | C::UnknownTopic => {
-            ApiError::not_found("topic_not_found", "The topic does not exist.")
-        }
-        C::UnknownPartition => ApiError::not_found("partition_not_found", "The partition does not exist."),
-        C::TopicAuthorizationFailed | C::ClusterAuthorizationFailed | C::GroupAuthorizationFailed => {
-            ApiError::internal(format!(
-                "the cluster refused Configurator's own credentials: {detail}"
-            ))
-        }
-        _ => ApiError::internal(format!("kafka: {code:?}: {detail}")),
-    }
 }

@@ -13,7 +13,7 @@ use rdkafka::{Message, producer::FutureRecord};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::{Kafka, internal::InternalTopic, kafka_error, messages::read_range};
+use super::{Kafka, KafkaError, internal::InternalTopic, kafka_error, messages::read_range};
 use crate::error::ApiError;
 
 pub static SCHEMA_TOPIC: InternalTopic =
@@ -139,7 +139,7 @@ impl Kafka {
                             records.push((topic.to_owned(), m.payload().map(<[u8]>::to_vec)));
                         }
                     })?;
-                    Ok(records)
+                    Ok::<_, KafkaError>(records)
                 })
                 .await?;
             for (topic, payload) in records {

@@ -14,7 +14,7 @@ use rdkafka::{
     types::RDKafkaErrorCode,
 };
 
-use super::{Kafka, error_code, is_internal, kafka_error, metadata::TopicMeta};
+use super::{Kafka, KafkaError, error_code, is_internal, kafka_error, metadata::TopicMeta};
 use crate::{error::ApiError, validate};
 
 /// Low and high watermark of each (topic, partition).
@@ -96,7 +96,7 @@ impl Kafka {
 
     /// Watermarks of many partitions at once: two ListOffsets rounds
     /// (earliest, latest) that librdkafka batches per leader.
-    pub async fn watermarks(&self, partitions: Vec<(String, i32)>) -> Result<Watermarks, ApiError> {
+    pub async fn watermarks(&self, partitions: Vec<(String, i32)>) -> Result<Watermarks, KafkaError> {
         if partitions.is_empty() {
             return Ok(Watermarks::new());
         }
@@ -127,7 +127,7 @@ impl Kafka {
             Ok(marks)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("watermark task failed: {e}")))?
+        .map_err(|e| KafkaError::client(format!("watermark task failed: {e}")))?
     }
 }
 
@@ -138,7 +138,7 @@ impl Kafka {
         &self,
         keys: &[(String, i32)],
         time: i64,
-    ) -> Result<HashMap<(String, i32), Option<i64>>, ApiError> {
+    ) -> Result<HashMap<(String, i32), Option<i64>>, KafkaError> {
         let lister = std::sync::Arc::clone(&self.lister);
         let timeout = self.timeout();
         let keys = keys.to_vec();
@@ -165,7 +165,7 @@ impl Kafka {
             Ok(offsets)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("offsets-for-times task failed: {e}")))?
+        .map_err(|e| KafkaError::client(format!("offsets-for-times task failed: {e}")))?
     }
 }
 
@@ -226,21 +226,18 @@ impl Kafka {
         match results.into_iter().next() {
             Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) => Err(topic_exists(&request.name)),
             Some(Err((_, RDKafkaErrorCode::InvalidConfig | RDKafkaErrorCode::PolicyViolation))) => {
-                Err(ApiError::invalid(
-                    "configs",
-                    "invalid_config",
-                    "The cluster refused the topic's configs.",
-                ))
+                Err(KafkaError::ConfigsRefused {
+                    detail: "invalid or forbidden by the cluster's policy".into(),
+                }
+                .into())
             }
-            Some(Err((_, RDKafkaErrorCode::InvalidReplicationFactor))) => Err(ApiError::invalid(
-                "replication_factor",
-                "invalid_replication_factor",
-                "The cluster refused the replication factor.",
-            )),
-            Some(Err((_, code))) => Err(error_code(code, &request.name, timeout)),
+            Some(Err((_, RDKafkaErrorCode::InvalidReplicationFactor))) => {
+                Err(KafkaError::ReplicationFactorRefused.into())
+            }
+            Some(Err((_, code))) => Err(error_code(code, &request.name, timeout).into()),
             Some(Ok(_)) | None => {
                 self.forget_recent_metadata();
-                self.await_topic(&request.name).await
+                Ok(self.await_topic(&request.name).await?)
             }
         }
     }
@@ -248,11 +245,11 @@ impl Kafka {
     /// Waits (within the request timeout) until the metadata shows a topic
     /// the controller has just created: on a multi-broker cluster the broker
     /// we ask can learn of it a moment later, and the caller reads it next.
-    async fn await_topic(&self, name: &str) -> Result<(), ApiError> {
+    async fn await_topic(&self, name: &str) -> Result<(), KafkaError> {
         let deadline = tokio::time::Instant::now() + self.timeout();
         loop {
             match self.topic_meta(name).await {
-                Err(e) if e.code == "topic_not_found" && tokio::time::Instant::now() < deadline => {
+                Err(KafkaError::TopicNotFound(_)) if tokio::time::Instant::now() < deadline => {
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
                 other => return other.map(|_| ()),
@@ -270,7 +267,7 @@ impl Kafka {
             .map_err(|e| kafka_error(e, timeout))?;
         self.forget_recent_metadata();
         match results.into_iter().next() {
-            Some(Err((_, code))) => Err(error_code(code, name, timeout)),
+            Some(Err((_, code))) => Err(error_code(code, name, timeout).into()),
             Some(Ok(_)) | None => Ok(()),
         }
     }
@@ -318,7 +315,7 @@ impl Kafka {
             .map_err(|e| kafka_error(e, timeout))?;
         let resource = match results.into_iter().next() {
             Some(Ok(resource)) => resource,
-            Some(Err(code)) => return Err(error_code(code, name, timeout)),
+            Some(Err(code)) => return Err(error_code(code, name, timeout).into()),
             None => return Ok(Vec::new()),
         };
         let mut entries: Vec<ConfigEntry> = resource
@@ -340,25 +337,12 @@ impl Kafka {
     /// Sets and resets configs with IncrementalAlterConfigs: keys not named
     /// keep their values (the legacy AlterConfigs would reset them all).
     pub async fn alter_topic_configs(&self, name: &str, patch: &ConfigPatch) -> Result<(), ApiError> {
-        if patch.set.is_empty() && patch.delete.is_empty() {
-            return Err(ApiError::bad_request(
-                "empty_patch",
-                "Name at least one config to set or delete.",
-            ));
-        }
-        if let Some(key) = patch.delete.iter().find(|k| patch.set.contains_key(*k)) {
-            return Err(ApiError::invalid(
-                "delete",
-                "conflicting_patch",
-                format!("{key} is both set and deleted."),
-            ));
-        }
         self.topic_meta(name).await?;
         let (name, patch) = (name.to_owned(), patch.clone());
-        self.blocking(move |admin, timeout| {
+        let altered = self.blocking(move |admin, timeout| {
             super::ffi::incremental_alter_topic_configs(admin, &name, &patch.set, &patch.delete, timeout)
-        })
-        .await
+        });
+        Ok(altered.await?)
     }
 
     /// Raises the partition count. Brokers without CreatePartitions answer 501.
@@ -382,7 +366,7 @@ impl Kafka {
             .map_err(|e| kafka_error(e, timeout))?;
         self.forget_recent_metadata();
         match results.into_iter().next() {
-            Some(Err((_, code))) => Err(error_code(code, "CreatePartitions", timeout)),
+            Some(Err((_, code))) => Err(error_code(code, "CreatePartitions", timeout).into()),
             Some(Ok(_)) | None => Ok(()),
         }
     }
@@ -444,7 +428,7 @@ impl Kafka {
         let mut partitions = Vec::with_capacity(chosen.len());
         for e in result.elements() {
             if let Err(err) = e.error() {
-                return Err(kafka_error(err, timeout));
+                return Err(kafka_error(err, timeout).into());
             }
             partitions.push(PurgedPartition {
                 partition: e.partition(),
@@ -457,7 +441,7 @@ impl Kafka {
 }
 
 fn topic_exists(name: &str) -> ApiError {
-    ApiError::conflict("topic_exists", format!("A topic named {name} already exists.")).with_field("name")
+    KafkaError::TopicExists(name.to_owned()).into()
 }
 
 fn config_source(source: ConfigSource) -> &'static str {

@@ -119,8 +119,7 @@ pub async fn alter_topic_configs(
     TopicPath(topic): TopicPath,
     Body(patch): Body<ConfigPatch>,
 ) -> Result<Json<TopicConfigs>, ApiError> {
-    validate::configs("set", &patch.set)?;
-    validate::config_keys("delete", &patch.delete)?;
+    validate::config_patch(&patch.set, &patch.delete)?;
     let resource = Resource::Topic(&topic);
     let work = async { state.kafka.alter_topic_configs(&topic, &patch).await };
     let parameters = json!({"set": patch.set, "delete": patch.delete});

@@ -17,14 +17,14 @@ use configurator_api::{BROWSE_MAX_BYTES, Message as ApiMessage, MessagePage, Mes
 use rdkafka::{
     Offset, TopicPartitionList,
     consumer::{BaseConsumer, Consumer},
-    error::KafkaError,
+    error::KafkaError as ClientError,
     message::BorrowedMessage,
 };
 
 use super::{Cut, convert};
 use crate::{
     error::ApiError,
-    kafka::{Kafka, KafkaContext, kafka_error},
+    kafka::{Kafka, KafkaContext, KafkaError, kafka_error},
 };
 
 pub const MAX_LIMIT: u32 = 500;
@@ -178,11 +178,11 @@ struct Scan<'a> {
 /// talking to a broker that has gone away.
 const STALLED: Duration = Duration::from_secs(1);
 
-fn stalled(topic: &str, waited: Duration) -> ApiError {
-    ApiError::kafka_unavailable(format!(
-        "The Kafka cluster stopped sending {topic}'s records ({:.1} s without any); try again shortly.",
-        waited.as_secs_f32()
-    ))
+fn stalled(topic: &str, waited: Duration) -> KafkaError {
+    KafkaError::Stalled {
+        topic: topic.to_owned(),
+        waited,
+    }
 }
 
 /// Records per partition a "latest" browse reads in one step backwards.
@@ -309,7 +309,7 @@ impl Scan<'_> {
         &self,
         progress: &mut Progress,
         keep: &mut Keep<'_>,
-    ) -> Result<(BTreeMap<i32, i64>, Option<Stop>), ApiError> {
+    ) -> Result<(BTreeMap<i32, i64>, Option<Stop>), KafkaError> {
         let ranges = &self.ranges;
         let mut next: BTreeMap<i32, i64> = ranges.iter().map(|(p, (from, _))| (*p, *from)).collect();
         let open = |next: &BTreeMap<i32, i64>| ranges.iter().any(|(p, (_, end))| next[p] < *end);
@@ -356,7 +356,7 @@ impl Scan<'_> {
                         }
                     }
                 }
-                Some(Err(KafkaError::PartitionEOF(p))) => {
+                Some(Err(ClientError::PartitionEOF(p))) => {
                     if let Some((_, end)) = ranges.get(&p) {
                         next.insert(p, *end);
                     }

@@ -4,16 +4,20 @@
 use configurator_api::{Message as ApiMessage, SHOW_MAX_BYTES};
 
 use super::{Cut, convert, read_range};
-use crate::{error::ApiError, kafka::Kafka};
+use crate::{
+    error::ApiError,
+    kafka::{Kafka, KafkaError},
+};
 
 impl Kafka {
     pub async fn message(&self, topic: &str, partition: i32, offset: i64) -> Result<ApiMessage, ApiError> {
         let (meta, index) = self.topic_meta(topic).await?;
         if !meta.topics[index].partitions.iter().any(|p| p.id == partition) {
-            return Err(ApiError::not_found(
-                "partition_not_found",
-                format!("{topic} has no partition {partition}."),
-            ));
+            return Err(KafkaError::PartitionNotFound {
+                topic: topic.to_owned(),
+                partition,
+            }
+            .into());
         }
         let key = (topic.to_owned(), partition);
         let marks = self.watermarks(vec![key.clone()]).await?;
@@ -49,7 +53,7 @@ impl Kafka {
                         });
                     },
                 )?;
-                Ok(found)
+                Ok::<_, KafkaError>(found)
             })
             .await?;
         match found {

@@ -16,12 +16,11 @@ use configurator_api::{Data, Header, Message as ApiMessage, PREVIEW_BYTES};
 use rdkafka::{
     Offset, TopicPartitionList,
     consumer::{BaseConsumer, Consumer},
-    error::KafkaError,
+    error::KafkaError as ClientError,
     message::{BorrowedMessage, Headers},
 };
 
-use super::{KafkaContext, kafka_error};
-use crate::error::ApiError;
+use super::{KafkaContext, KafkaError, kafka_error};
 
 pub use self::{browse::Browse, produce::Outgoing};
 
@@ -34,7 +33,7 @@ pub fn read_range(
     to: i64,
     timeout: Duration,
     mut each: impl FnMut(&BorrowedMessage<'_>),
-) -> Result<(), ApiError> {
+) -> Result<(), KafkaError> {
     if from >= to {
         return Ok(());
     }
@@ -47,10 +46,10 @@ pub fn read_range(
     while next < to {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(ApiError::kafka_unavailable(format!(
-                "{topic} could not be read within {} s; try again shortly.",
-                timeout.as_secs_f32()
-            )));
+            return Err(KafkaError::Stalled {
+                topic: topic.to_owned(),
+                waited: timeout,
+            });
         }
         match consumer.poll(remaining.min(Duration::from_millis(200))) {
             Some(Ok(message)) => {
@@ -59,7 +58,7 @@ pub fn read_range(
                     each(&message);
                 }
             }
-            Some(Err(KafkaError::PartitionEOF(_))) => break,
+            Some(Err(ClientError::PartitionEOF(_))) => break,
             Some(Err(e)) => return Err(kafka_error(e, timeout)),
             None => {}
         }

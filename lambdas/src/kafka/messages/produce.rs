@@ -4,10 +4,8 @@
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use configurator_api::{Data, MAX_MESSAGE_BYTES, ProduceRequest, Produced};
 use rdkafka::{
-    error::KafkaError,
     message::{Header as KafkaHeader, OwnedHeaders},
     producer::FutureRecord,
-    types::RDKafkaErrorCode,
 };
 
 use crate::{
@@ -115,14 +113,8 @@ impl Kafka {
                 partition: delivery.partition,
                 offset: delivery.offset,
             }),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::MessageSizeTooLarge), _)) => {
-                Err(ApiError::new(
-                    http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "message_too_large",
-                    "The cluster refused the message as too large for this topic (max.message.bytes).",
-                ))
-            }
-            Err((e, _)) => Err(kafka_error(e, timeout)),
+            // Too large for the topic's max.message.bytes is one of these.
+            Err((e, _)) => Err(kafka_error(e, timeout).into()),
         }
     }
 }
