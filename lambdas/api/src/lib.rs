@@ -30,7 +30,7 @@ pub use messages::{
     BROWSE_MAX_BYTES, Data, Header, Message, MessagePage, MessageQuery, PREVIEW_BYTES, ProduceRequest,
     Produced, SHOW_MAX_BYTES, ScanStop,
 };
-pub use schema::TopicSchema;
+pub use schema::{MAX_SCHEMA_BYTES, TopicSchema};
 pub use session::{LogoutResponse, Me, SessionInfo};
 pub use topics::{
     AddPartitions, ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult,

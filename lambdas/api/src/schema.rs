@@ -1,5 +1,9 @@
 use serde::{Deserialize, Serialize};
 
+/// Largest JSON Schema a topic can have (as compact JSON): each process
+/// keeps every topic's schema in memory, so the cache stays bounded.
+pub const MAX_SCHEMA_BYTES: usize = 256 * 1024;
+
 /// `GET|PUT /api/v1/topics/{topic}/schema`: the topic's JSON Schema (draft
 /// 2020-12 unless the schema says otherwise). Produce validates values
 /// against it.

@@ -8,7 +8,7 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use configurator_api::{ErrorDetail, TopicSchema};
+use configurator_api::{ErrorDetail, MAX_SCHEMA_BYTES, TopicSchema};
 use rdkafka::{Message, producer::FutureRecord};
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -21,6 +21,10 @@ pub static SCHEMA_TOPIC: InternalTopic =
 
 /// Largest number of validation errors reported for one value.
 const MAX_DETAILS: usize = 20;
+/// Records of the schema topic read per step of a catch-up.
+const CATCH_UP_STEP: i64 = 500;
+/// A stored record larger than this is not a schema this API wrote.
+const MAX_STORED_BYTES: usize = MAX_SCHEMA_BYTES + 4096;
 
 #[derive(Default)]
 pub struct SchemaCache {
@@ -44,9 +48,8 @@ impl Kafka {
         Ok(self.catch_up().await?.get(topic).map(|e| e.schema.clone()))
     }
 
-    /// Stores `schema` for `topic` after checking it is a valid JSON Schema.
+    /// Stores `schema` for `topic` (checked with [`check_schema`] first).
     pub async fn put_schema(&self, topic: &str, schema: TopicSchema) -> Result<TopicSchema, ApiError> {
-        compile(&schema.schema)?;
         let payload = serde_json::to_vec(&schema).expect("schemas serialise");
         self.write_schema(topic, Some(&payload)).await?;
         Ok(schema)
@@ -129,14 +132,21 @@ impl Kafka {
             .get(&key)
             .copied()
             .unwrap_or((0, 0));
-        if high > state.next {
+        // In steps of CATCH_UP_STEP records, so a new process reading a long
+        // history holds one step at a time.
+        while high > state.next.max(low) {
             let from = state.next.max(low);
+            let to = high.min(from + CATCH_UP_STEP);
             let records = self
                 .read(move |consumer, timeout| {
                     let mut records = Vec::new();
-                    read_range(consumer, SCHEMA_TOPIC.name, 0, from, high, timeout, |m| {
-                        if let Some(Ok(topic)) = m.key().map(std::str::from_utf8) {
-                            records.push((topic.to_owned(), m.payload().map(<[u8]>::to_vec)));
+                    read_range(consumer, SCHEMA_TOPIC.name, 0, from, to, timeout, |m| {
+                        let Some(Ok(topic)) = m.key().map(std::str::from_utf8) else { return };
+                        match m.payload() {
+                            Some(p) if p.len() > MAX_STORED_BYTES => {
+                                tracing::warn!(%topic, bytes = p.len(), "a stored schema is too large; ignored");
+                            }
+                            payload => records.push((topic.to_owned(), payload.map(<[u8]>::to_vec))),
                         }
                     })?;
                     Ok::<_, KafkaError>(records)
@@ -163,10 +173,25 @@ impl Kafka {
                     }
                 }
             }
-            state.next = high;
+            state.next = to;
         }
         Ok(tokio::sync::MutexGuard::map(state, |s| &mut s.schemas))
     }
+}
+
+/// Before the permission check: a schema of at most [`MAX_SCHEMA_BYTES`] that
+/// compiles.
+pub fn check_schema(schema: &Value) -> Result<(), ApiError> {
+    let size = serde_json::to_vec(schema).map_or(usize::MAX, |bytes| bytes.len());
+    if size > MAX_SCHEMA_BYTES {
+        return Err(ApiError::new(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            "schema_too_large",
+            format!("The schema has {size} bytes; a topic's schema can have at most {MAX_SCHEMA_BYTES}."),
+        )
+        .with_field("schema"));
+    }
+    compile(schema).map(|_| ())
 }
 
 fn compile(schema: &Value) -> Result<jsonschema::Validator, ApiError> {

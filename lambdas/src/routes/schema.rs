@@ -10,7 +10,7 @@ use crate::{
     auth::Principal,
     error::ApiError,
     extract::{Body, TopicPath},
-    kafka::schemas::no_schema,
+    kafka::schemas::{check_schema, no_schema},
     policy::{Action, Resource},
 };
 
@@ -38,6 +38,7 @@ pub async fn put_schema(
     TopicPath(topic): TopicPath,
     Body(request): Body<TopicSchema>,
 ) -> Result<Json<TopicSchema>, ApiError> {
+    check_schema(&request.schema)?;
     let resource = Resource::Topic(&topic);
     let work = async {
         state.kafka.topic_meta(&topic).await?;
