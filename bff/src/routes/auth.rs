@@ -33,6 +33,10 @@ pub async fn login(
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, Response> {
     let provider = state.provider.get().await.ok_or_else(idp_down_page)?;
+    // Discovered once is not up now: do not send the browser to a dead IdP.
+    if !provider.reachable().await {
+        return Err(idp_down_page());
+    }
     let return_to = safe_return_to(&state.config.base_path, query.return_to.as_deref());
     let (url, oauth_state, pending) = provider.begin_login(return_to);
 

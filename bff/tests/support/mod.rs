@@ -101,6 +101,10 @@ impl Idp {
 }
 
 impl Idp {
+    pub fn port(&self) -> u16 {
+        self.issuer.rsplit_once(':').unwrap().1.parse().unwrap()
+    }
+
     /// The token responses so far, oldest first.
     pub fn issued(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.token_log)
@@ -296,6 +300,8 @@ pub struct Options {
     pub login_timeout_secs: u64,
     pub max_anonymous: usize,
     pub upstream_timeout_secs: u64,
+    /// Another upstream than the recording one (which still starts).
+    pub upstream_url: Option<String>,
 }
 
 impl Default for Options {
@@ -310,6 +316,7 @@ impl Default for Options {
             login_timeout_secs: 600,
             max_anonymous: 100_000,
             upstream_timeout_secs: 30,
+            upstream_url: None,
         }
     }
 }
@@ -336,7 +343,8 @@ impl Stack {
             .collect();
         let idp = Idp::start(&origins.join(","), options.access_token_ttl).await;
         let upstream = Upstream::default();
-        let upstream_url = upstream.start().await;
+        let recording_url = upstream.start().await;
+        let upstream_url = options.upstream_url.clone().unwrap_or(recording_url);
         for (listener, origin) in listeners.into_iter().zip(&origins) {
             let app = configurator_bff::app(bff_config(&options, origin, &idp.issuer, &upstream_url))
                 .await

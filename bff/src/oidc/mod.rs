@@ -3,14 +3,17 @@
 //! revocation and RP-initiated logout. Built on the `openidconnect` crate,
 //! the OIDC layer of `oauth2`.
 
+mod keys;
+mod reachability;
+
 use std::{sync::Arc, time::Duration};
 
 use openidconnect::{
-    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, Client, ClientId, ClientSecret,
-    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields,
-    IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata,
-    RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope, StandardErrorResponse,
-    StandardTokenResponse,
+    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, Client,
+    ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IdToken, IdTokenClaims, IdTokenFields, IdTokenVerifier, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, RefreshToken, RequestTokenError,
+    RevocationUrl, Scope, StandardErrorResponse, StandardTokenResponse,
     core::{
         CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreClaimName, CoreClaimType,
         CoreClientAuthMethod, CoreErrorResponseType, CoreGenderClaim, CoreGrantType, CoreJsonWebKey,
@@ -23,6 +26,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 use url::Url;
 
+use self::{
+    keys::{Refetch, SigningKeys},
+    reachability::Reachability,
+};
 use crate::{
     config::Config,
     session::{PendingLogin, TokenSet, now_unix},
@@ -127,6 +134,13 @@ pub struct Provider {
     end_session_endpoint: Option<Url>,
     iss_parameter_supported: bool,
     client_id: String,
+    client_secret: ClientSecret,
+    /// The issuer as discovery confirmed it, for ID token verification.
+    issuer_url: IssuerUrl,
+    id_token_algs: Vec<CoreJwsSigningAlgorithm>,
+    /// ID tokens are verified with these, not the client's own copy from discovery.
+    signing_keys: SigningKeys,
+    reachability: Reachability,
 }
 
 impl Provider {
@@ -144,6 +158,9 @@ impl Provider {
             .await
             .map_err(|e| OidcError::Unavailable(format!("discovery failed: {e}")))?;
         let extra = metadata.additional_metadata().clone();
+        let signing_keys = SigningKeys::new(metadata.jwks_uri().clone(), metadata.jwks().clone());
+        let issuer_url = metadata.issuer().clone();
+        let id_token_algs = metadata.id_token_signing_alg_values_supported().clone();
         let redirect = RedirectUrl::new(config.public_url("/auth/callback").to_string())
             .map_err(|e| OidcError::Invalid(e.to_string()))?;
         let client = OidcClient::from_provider_metadata(
@@ -155,16 +172,29 @@ impl Provider {
         let revoker = extra
             .revocation_endpoint
             .map(|url| client.clone().set_revocation_url(RevocationUrl::from_url(url)));
+        let issuer = oidc.issuer.as_str().trim_end_matches('/').to_owned();
         Ok(Self {
             client,
             revoker,
             http,
-            issuer: oidc.issuer.as_str().trim_end_matches('/').to_owned(),
+            reachability: Reachability::new(&issuer)
+                .map_err(|e| OidcError::Invalid(format!("bad issuer URL: {e}")))?,
+            issuer,
             scopes: oidc.scopes.clone(),
             end_session_endpoint: extra.end_session_endpoint,
             iss_parameter_supported: extra.authorization_response_iss_parameter_supported,
             client_id: oidc.client_id.clone(),
+            client_secret: ClientSecret::new(oidc.client_secret.clone()),
+            issuer_url,
+            id_token_algs,
+            signing_keys,
         })
+    }
+
+    /// Whether the IdP answers now (see [`reachability`]): a login is not
+    /// sent to an IdP that does not.
+    pub async fn reachable(&self) -> bool {
+        self.reachability.is_up(&self.http).await
     }
 
     /// Starts a login: the IdP URL to send the browser to, the `state` that
@@ -217,12 +247,17 @@ impl Provider {
             .extra_fields()
             .id_token()
             .ok_or_else(|| OidcError::Invalid("The identity provider sent no ID token.".into()))?;
-        let claims = id_token
-            .claims(
-                &self.client.id_token_verifier(),
-                &Nonce::new(pending.nonce.clone()),
-            )
-            .map_err(|e| OidcError::Invalid(format!("The ID token failed verification: {e}")))?;
+        let nonce = Nonce::new(pending.nonce.clone());
+        let claims = match self.verify(id_token, &nonce) {
+            // Perhaps the IdP rotated its keys since we fetched them.
+            Err(ClaimsVerificationError::SignatureVerification(_))
+                if self.signing_keys.refetch(&self.http).await? == Refetch::Changed =>
+            {
+                self.verify(id_token, &nonce)
+            }
+            other => other,
+        }
+        .map_err(|e| OidcError::Invalid(format!("The ID token failed verification: {e}")))?;
         let name = claims
             .name()
             .and_then(|n| n.get(None))
@@ -236,6 +271,26 @@ impl Provider {
             groups: claims.additional_claims().groups.clone(),
             tokens: token_set(&response, None),
         })
+    }
+
+    fn verify<'t>(
+        &self,
+        id_token: &'t IdToken<
+            GroupsClaim,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+        nonce: &Nonce,
+    ) -> Result<&'t IdTokenClaims<GroupsClaim, CoreGenderClaim>, ClaimsVerificationError> {
+        let verifier: IdTokenVerifier<'_, CoreJsonWebKey> = IdTokenVerifier::new_confidential_client(
+            ClientId::new(self.client_id.clone()),
+            self.client_secret.clone(),
+            self.issuer_url.clone(),
+            self.signing_keys.current(),
+        )
+        .set_allowed_algs(self.id_token_algs.clone());
+        id_token.claims(&verifier, nonce)
     }
 
     /// Trades the refresh token for new tokens. The IdP rotates refresh
