@@ -207,14 +207,36 @@ impl Drop for Broker {
     }
 }
 
-#[tokio::test]
-async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
-    let idp = Idp::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// Polls until every path answers 200, for at most 15 s.
+async fn recovers(api: &Api, token: &str, paths: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for path in paths {
+        loop {
+            let (status, _, _) = api.get(path, Some(token)).await;
+            if status == 200 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the API did not recover ({path}: last status {status})"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
+    let idp = Idp::start().await;
+    let port = free_port();
     let api = Api::start_with(&idp.issuer, &format!("127.0.0.1:{port}")).await;
     let token = idp.token("alice", ADMINS);
 
@@ -227,18 +249,7 @@ async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     let _broker = Broker::start(port);
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (status, _, _) = api.get("/cluster", Some(&token)).await;
-        if status == 200 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the API did not recover (last status {status})"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    recovers(&api, &token, &["/cluster"]).await;
 }
 
 /// The broker dies in the middle of a browse and while the topic list is in
@@ -248,11 +259,7 @@ async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
 #[tokio::test]
 async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers() {
     let idp = Idp::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let bootstrap = format!("127.0.0.1:{port}");
     let broker = Broker::start(port);
     let api = Api::start_with(&idp.issuer, &bootstrap).await;
@@ -338,16 +345,5 @@ async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers(
     assert!(unavailable, "the topic list noticed the broker is gone");
 
     let _broker = Broker::start(port);
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (status, _, _) = api.get("/topics?per_page=5", Some(&token)).await;
-        if status == 200 && api.get("/cluster", Some(&token)).await.0 == 200 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the API did not recover (last status {status})"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    recovers(&api, &token, &["/topics?per_page=5", "/cluster"]).await;
 }
