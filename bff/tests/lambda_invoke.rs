@@ -35,6 +35,12 @@ async fn api_calls_reach_the_lambdas_through_a_direct_invoke() {
             .current_dir(repo_root().join("lambdas"))
             .env("KAFKA_BOOTSTRAP_SERVERS", &kafka)
             .env("OIDC_ISSUER", &idp.issuer)
+            // Inside a Lambda runtime (emulated here) the API refuses the
+            // built-in development key for audit records.
+            .env(
+                "AUDIT_SIGNING_KEYS",
+                "bff-test:a-signing-key-for-the-direct-invoke-test-0123",
+            )
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

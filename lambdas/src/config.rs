@@ -166,26 +166,19 @@ impl Config {
     }
 }
 
-/// Inside Lambda a key must be configured; locally the built-in development
-/// key is used unless one is, so the local stack needs no setup.
+/// `AUDIT_SIGNING_KEYS`, or the built-in development key (which
+/// [`Config::resolve_secrets`] refuses inside Lambda).
 fn audit_keys_from_env() -> anyhow::Result<AuditKeys> {
-    if let Some(keys) = env::var("AUDIT_SIGNING_KEYS").ok().filter(|v| !v.is_empty()) {
-        return AuditKeys::parse(&keys).context("AUDIT_SIGNING_KEYS is not valid");
+    match env::var("AUDIT_SIGNING_KEYS").ok().filter(|v| !v.is_empty()) {
+        Some(keys) => AuditKeys::parse(&keys).context("AUDIT_SIGNING_KEYS is not valid"),
+        None => Ok(AuditKeys::local_development()),
     }
-    let in_lambda = env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
-    let from_secret = env::var_os("AUDIT_SIGNING_KEYS_SECRET_ARN").is_some();
-    if in_lambda && !from_secret {
-        bail!(
-            "set AUDIT_SIGNING_KEYS_SECRET_ARN (or AUDIT_SIGNING_KEYS): audit records must be signed with a key of this deployment"
-        );
-    }
-    // Replaced by `resolve_secrets` when a secret is named.
-    Ok(AuditKeys::local_development())
 }
 
 impl Config {
-    /// Reads what lives in Secrets Manager, through the AWS Parameters and
-    /// Secrets Lambda Extension (a layer that answers on localhost with the
+    /// For the API (not the authorizer, which writes no audit records): reads
+    /// what lives in Secrets Manager, through the AWS Parameters and Secrets
+    /// Lambda Extension (a layer that answers on localhost with the
     /// function's own credentials, so no AWS SDK is needed here).
     pub async fn resolve_secrets(&mut self) -> anyhow::Result<()> {
         let Some(arn) = env::var("AUDIT_SIGNING_KEYS_SECRET_ARN")
