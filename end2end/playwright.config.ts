@@ -44,7 +44,9 @@ export default defineConfig({
     command: '../scripts/stack.sh',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // stack.sh gives each component STACK_READY_SECS (90 s) and, when one is
+    // late, says why it gave up: wait longer than that, so its message shows.
+    timeout: 480_000,
     stdout: 'pipe',
     env: {
       BFF_PORT: String(ports.bff),
@@ -54,7 +56,8 @@ export default defineConfig({
       // Short-lived access tokens make refresh happen during the suite.
       IDP_ACCESS_TOKEN_TTL: '30',
       IDP_TOKEN_LOG: tokenLog,
-      BIN_DIR: process.env.BIN_DIR ?? 'target/debug',
+      // BIN_DIR and CARGO_TARGET_DIR come from the environment (Playwright
+      // passes it on); unset, stack.sh runs the debug build in target/.
     },
   },
 });

@@ -12,4 +12,23 @@ TERSER_VERSION=5.51.2
 TERSER_BIN=$TOOLS_DIR/terser-$TERSER_VERSION/node_modules/.bin
 export PATH="$BINARYEN_BIN:$HOME/.cargo/bin:$PATH"
 
+# Build output. In CI (CI set, as CI services do) it lives outside the clone,
+# under $TOOLS_DIR/target, so a fresh clone reuses the last run's compiled
+# dependencies instead of building the workspace from nothing; set
+# CARGO_TARGET_DIR to choose another place. Everything that reads build output
+# follows TARGET_DIR: cargo and trunk's wasm build (CARGO_TARGET_DIR), trunk's
+# dist (TRUNK_BUILD_DIST), scripts/stack.sh (binaries, SPA, logs), the tests.
+if [ -n "${CI:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR=$TOOLS_DIR/target
+fi
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+  # cargo reads a relative CARGO_TARGET_DIR from where it runs: pin it here.
+  case $CARGO_TARGET_DIR in /*) ;; *) CARGO_TARGET_DIR=$PWD/$CARGO_TARGET_DIR ;; esac
+  export CARGO_TARGET_DIR
+  TARGET_DIR=$CARGO_TARGET_DIR
+  export TRUNK_BUILD_DIST=${TRUNK_BUILD_DIST:-$TARGET_DIR/dist}
+else
+  TARGET_DIR=$PWD/target
+fi
+
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

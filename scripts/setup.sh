@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 have() { command -v "$1" >/dev/null 2>&1; }
+# cargo install builds in a temporary folder of its own, unless
+# CARGO_TARGET_DIR is set (scripts/common.sh sets it in CI): keep the tools'
+# builds out of the project's build cache.
+cargo_tool() { env -u CARGO_TARGET_DIR cargo "$@"; }
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Versions: keep in step with Cargo.lock (wasm-bindgen) and Trunk.toml.
@@ -21,8 +25,9 @@ WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 # Debian packages: cmake/libssl/libcurl build librdkafka from source (rdkafka's
 # cmake-build feature); chromium drives the browser tests; redis-server backs
 # the shared-session test; kafkacat gives kcat for looking at topics by hand;
-# brotli and openssl compress the SPA and hash it for its integrity attribute.
-APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat brotli openssl)
+# brotli and openssl compress the SPA and hash it for its integrity attribute;
+# iproute2's ss tells scripts/stack.sh who holds a port.
+APT_PACKAGES=(cmake libssl-dev libcurl4-openssl-dev pkg-config chromium redis-server kafkacat brotli openssl iproute2)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -46,19 +51,19 @@ done
 if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   step "cargo: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
   # No --locked: its lock file pins a webpki-roots the registry mirror lacks.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  cargo_tool install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if ! have trunk || [ "$(trunk --version | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
   step "cargo: installing trunk $TRUNK_VERSION (about 8 minutes)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+  cargo_tool install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
 if ! have nisshi || ! nisshi --version 2>/dev/null | grep -q "$NISSHI_VERSION"; then
   step "cargo: installing the nisshi Kafka broker $NISSHI_VERSION (about 18 minutes, once)"
   rustup toolchain list | grep -q "^$NISSHI_TOOLCHAIN" ||
     rustup toolchain install "$NISSHI_TOOLCHAIN" --profile minimal
-  cargo "+$NISSHI_TOOLCHAIN" install nisshi --version "$NISSHI_VERSION" --locked --force
+  cargo_tool "+$NISSHI_TOOLCHAIN" install nisshi --version "$NISSHI_VERSION" --locked --force
 fi
 
 if ! cargo lambda --version >/dev/null 2>&1; then
