@@ -17,7 +17,7 @@ scripts/size-spa.sh
 
 step "search with 10,000 topics (release BFF and Lambdas)"
 cd end2end
-BIN_DIR=target/release npx playwright test tests/performance.spec.ts
+BIN_DIR="$TARGET_DIR/release" npx playwright test tests/performance.spec.ts
 report=$(find test-results -name search-latency.json -newer ../Cargo.lock | head -1)
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -15,23 +15,23 @@ step "building release binaries"
 cargo build --release -p configurator-lambdas --bins --examples
 
 nisshi broker --storage-engine memory://nisshi/ --listener-url "tcp://127.0.0.1:$port" \
-  --advertised-listener-url "tcp://127.0.0.1:$port" >target/bench-broker.log 2>&1 &
+  --advertised-listener-url "tcp://127.0.0.1:$port" >"$TARGET_DIR/bench-broker.log" 2>&1 &
 broker=$!
 trap 'kill $broker 2>/dev/null || true' EXIT
 sleep 0.5
 
 step "topics and browse"
-target/release/examples/bench_api
-if [ -x target/release/examples/bench_groups ]; then
+"$TARGET_DIR/release/examples/bench_api"
+if [ -x "$TARGET_DIR/release/examples/bench_groups" ]; then
   step "consumer groups"
-  target/release/examples/bench_groups "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
+  "$TARGET_DIR/release/examples/bench_groups" "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
 fi
 
 step "process start → first answered request (10 runs)"
 api_port=19593
 for _ in $(seq 10); do
   start=$(date +%s%N)
-  LISTEN_ADDR="127.0.0.1:$api_port" RUST_LOG=warn target/release/configurator-lambdas &
+  LISTEN_ADDR="127.0.0.1:$api_port" RUST_LOG=warn "$TARGET_DIR/release/configurator-lambdas" &
   pid=$!
   until curl -sf "http://127.0.0.1:$api_port/api/v1/health" >/dev/null; do sleep 0.001; done
   echo "$(( ($(date +%s%N) - start) / 1000000 )) ms"
@@ -39,6 +39,6 @@ for _ in $(seq 10); do
 done | sort -n | awk '{a[NR]=$1} END {print "start → health answered: p50 " a[int((NR+1)/2)] " ms, max " a[NR] " ms"}'
 
 step "binary size"
-bin=target/release/configurator-lambdas
-strip -o target/configurator-lambdas.stripped "$bin"
-echo "configurator-lambdas: $(du -k "$bin" | cut -f1) KB, stripped $(du -k target/configurator-lambdas.stripped | cut -f1) KB, zipped $(gzip -9c target/configurator-lambdas.stripped | wc -c | awk '{printf "%d", $1/1024}') KB"
+bin=$TARGET_DIR/release/configurator-lambdas
+strip -o "$TARGET_DIR/configurator-lambdas.stripped" "$bin"
+echo "configurator-lambdas: $(du -k "$bin" | cut -f1) KB, stripped $(du -k "$TARGET_DIR/configurator-lambdas.stripped" | cut -f1) KB, zipped $(gzip -9c "$TARGET_DIR/configurator-lambdas.stripped" | wc -c | awk '{printf "%d", $1/1024}') KB"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 trunk build --release >/dev/null 2>&1
 total_raw=0 total_gz=0 total_br=0
 printf '%-48s %10s %10s %10s\n' file raw gzip brotli
-for f in target/dist/*.wasm target/dist/*.js target/dist/*.css target/dist/index.html; do
+for f in "$TARGET_DIR"/dist/*.wasm "$TARGET_DIR"/dist/*.js "$TARGET_DIR"/dist/*.css "$TARGET_DIR"/dist/index.html; do
   raw=$(stat -c%s "$f"); gz=$(stat -c%s "$f.gz"); br=$(stat -c%s "$f.br")
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   printf '%-48s %10d %10d %10d\n' "$(basename "$f")" "$raw" "$gz" "$br"

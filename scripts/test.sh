@@ -6,19 +6,42 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 
-scripts/setup.sh
+# Each step's wall-clock time, printed at the end (also when a step fails).
+steps=() started=() began=$SECONDS
+timed() { step "$@"; steps+=("$*"); started+=("$SECONDS"); }
+report_times() {
+  local status=$1 i end
+  printf '\n\033[1m==> time per step\033[0m\n'
+  for i in "${!steps[@]}"; do
+    end=${started[$((i + 1))]:-$SECONDS}
+    printf '%6d s  %s\n' $((end - started[i])) "${steps[i]}"
+  done
+  printf '%6d s  total, %s\n' $((SECONDS - began)) "$([ "$status" = 0 ] && echo passed || echo "failed (status $status)")"
+}
+# Background helpers (the test broker, Redis) to stop when the run ends.
+bg_pids=()
+on_exit() {
+  local status=$?
+  [ ${#bg_pids[@]} -eq 0 ] || kill "${bg_pids[@]}" 2>/dev/null || true
+  report_times "$status"
+}
+trap on_exit EXIT
 
-step "format (cargo fmt --check)"
+timed "setup (scripts/setup.sh: installs what is missing)"
+scripts/setup.sh
+echo "build output: $TARGET_DIR"
+
+timed "format (cargo fmt --check)"
 cargo fmt --all --check
 
-step "lints (clippy, warnings are errors)"
+timed "lints (clippy, warnings are errors)"
 cargo clippy --workspace --exclude configurator-app --all-targets -- -D warnings
 cargo clippy -p configurator-app --target wasm32-unknown-unknown -- -D warnings
 
-step "infrastructure: Terraform parses, is formatted, and passes checkov"
+timed "infrastructure: Terraform parses, is formatted, and passes checkov"
 scripts/check-terraform.sh
 
-step "build: Lambdas, BFF, seeder; SPA in release (what ships)"
+timed "build: Lambdas, BFF, seeder; SPA in release (what ships)"
 # `cargo lambda watch` (the direct-invoke test) builds the Lambdas package on
 # its own, which resolves features differently from a joint build: build it
 # that way first, so that test finds it ready instead of waiting for a compile.
@@ -32,16 +55,18 @@ TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
 TEST_REDIS_PORT=${TEST_REDIS_PORT:-16379}
 nisshi broker --storage-engine memory://nisshi/ \
   --listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" \
-  --advertised-listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" >target/test-broker.log 2>&1 &
-broker_pid=$!
-redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >target/test-redis.log 2>&1 &
-redis_pid=$!
-trap 'kill $broker_pid $redis_pid 2>/dev/null || true' EXIT
+  --advertised-listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" >"$TARGET_DIR/test-broker.log" 2>&1 &
+bg_pids+=($!)
+redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$TARGET_DIR/test-redis.log" 2>&1 &
+bg_pids+=($!)
 export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
 export CONFIGURATOR_TEST_REDIS="redis://127.0.0.1:$TEST_REDIS_PORT"
 
-step "unit and integration tests (cargo test)"
+timed "unit and integration tests (cargo test)"
 cargo test --workspace --exclude configurator-app
 
-step "browser tests (Playwright, Debian Chromium)"
+timed "browser tests (Playwright, Debian Chromium)"
 (cd end2end && npx playwright test)
+
+timed "browser test: sign-in through \`trunk serve\` (README, SPA live reload)"
+(cd end2end && npx playwright test --config live-reload.config.ts)
