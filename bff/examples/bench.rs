@@ -23,9 +23,12 @@ use support::{BASE, Browser, Idp, Running, free_port};
 use tokio::sync::Mutex;
 
 fn release_binary(name: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/release")
-        .join(name);
+    // Where cargo put the build: CARGO_TARGET_DIR (scripts/common.sh sets it
+    // in CI), else the workspace's target/.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target.join("release").join(name);
     assert!(
         path.exists(),
         "{} is missing: cargo build --release -p {name}",
