@@ -80,6 +80,9 @@ wait_ready() {
   until last=$("$@" 2>&1); do
     if ! kill -0 "$pid" 2>/dev/null; then
       wait "$pid" && status=$? || status=$?
+      # 128 + N: killed by signal N (SIGTERM 143, SIGKILL 137), e.g. by
+      # someone else's `pkill node`: nothing in the log says so.
+      [ "$status" -gt 128 ] && status="$status (SIG$(kill -l $((status - 128))))"
       gave_up "$name" "$port" "it exited with status $status after $((SECONDS - began)) s" "$last"
     fi
     if [ $((SECONDS - began)) -ge "$STACK_READY_SECS" ]; then
