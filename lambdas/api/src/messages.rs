@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const PREVIEW_BYTES: usize = 16 * 1024;
 /// Bytes of keys, values and headers one browse answer carries at most: with
 /// JSON's overhead it stays well under the 6 MB a Lambda may answer.
-pub const BROWSE_MAX_BYTES: u64 = 2 * 1024 * 1024;
+pub const BROWSE_MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// Largest message (key + value + headers) the single-message endpoint
 /// answers with, so that even as base64 it fits into a Lambda's answer.
 pub const SHOW_MAX_BYTES: usize = 4 * 1024 * 1024;
