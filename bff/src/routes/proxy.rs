@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts},
     response::Response,
 };
-use configurator_api::{Me, REQUEST_ID_HEADER};
+use configurator_api::{AUDIT_CURSOR_HEADER, Me, REQUEST_ID_HEADER};
 use tower_sessions::Session;
 
 use super::{api_path, auth::signed_in};
@@ -31,11 +31,13 @@ const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
     HeaderName::from_static(REQUEST_ID_HEADER),
 ];
 /// Response headers passed back to the browser.
-const FORWARDED_RESPONSE_HEADERS: [HeaderName; 4] = [
+const FORWARDED_RESPONSE_HEADERS: [HeaderName; 5] = [
     header::CONTENT_TYPE,
     header::CONTENT_DISPOSITION,
     header::RETRY_AFTER,
     HeaderName::from_static(REQUEST_ID_HEADER),
+    // Where an audit export that stopped at its budget goes on.
+    HeaderName::from_static(AUDIT_CURSOR_HEADER),
 ];
 
 pub async fn forward(
