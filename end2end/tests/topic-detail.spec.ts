@@ -91,3 +91,31 @@ test('alice deletes a topic after typing its name', async ({ page }) => {
   await page.getByTestId('topic-search').fill('e2e.doomed');
   await expect(page.getByText('No topics match the search.')).toBeVisible();
 });
+
+test('a protected topic is read-only for everyone: listed with a lock, no actions, not browsable', async ({ page }) => {
+  await visitAs(page, 'alice', '/');
+  // Any change through the API writes the audit topic, so it exists.
+  const created = await page.request.post(`${app}/api/v1/topics`, {
+    headers: { 'X-CSRF': '1' },
+    data: { name: `e2e.protected-${Date.now()}`, partitions: 1, replication_factor: 1 },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.goto(`${app}/topics?q=__configurator_audit&internal=true`);
+  await expect(page.getByTestId('topic-row').first()).toContainText('read-only');
+  await page.getByRole('link', { name: '__configurator_audit' }).click();
+  await expect(page.getByTestId('protected-note')).toContainText('no one produces to it');
+  const actions = /Produce|Add partitions|Purge|Delete|Edit configs|Add schema|Edit schema/;
+  await expect(page.getByTestId('partition-row').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: actions })).toHaveCount(0);
+  await shot(page, 'protected-topic');
+  for (const tab of ['Configs', 'Schema']) {
+    await page.getByRole('link', { name: tab, exact: true }).click();
+    await expect(page.getByRole('button', { name: actions })).toHaveCount(0);
+  }
+  await page.getByRole('link', { name: 'Messages', exact: true }).click();
+  await expect(page.getByTestId('messages-protected')).toContainText('not browsable');
+  await expect(page.getByTestId('message-row')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Read the audit trail on the Audit page' }).click();
+  await expect(page).toHaveURL(`${app}/audit`);
+});

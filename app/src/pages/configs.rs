@@ -203,7 +203,7 @@ pub fn ConfigsTab() -> impl IntoView {
             </p>
             <div class="toolbar">
                 <ReadOnlyNote permissions=&["topics:alter"] />
-                <When when=move || session.can("topics:alter") && !editing.get()>
+                <When when=move || session.can("topics:alter") && !topic.protected.get() && !editing.get()>
                     <button class="button" on:click=start>"Edit configs"</button>
                 </When>
                 <When when=move || editing.get()>

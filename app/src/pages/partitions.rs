@@ -13,7 +13,7 @@ use crate::{
 pub fn PartitionsTab() -> impl IntoView {
     let topic = use_topic();
     let session = use_session();
-    let can_purge = move || session.can("topics:purge");
+    let can_purge = move || !topic.protected.get() && session.can("topics:purge");
     let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
     let rows = Signal::derive(move || {
         let purge = can_purge();

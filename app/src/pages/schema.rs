@@ -32,7 +32,7 @@ pub fn SchemaTab() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
-    let can_write = move || session.can("schemas:write");
+    let can_write = move || !topic.protected.get() && session.can("schemas:write");
 
     // No schema is an answer too, not an error.
     let missing = move || {

@@ -1,7 +1,7 @@
 //! One topic: its header with the actions on the whole topic, and the tabs
 //! (partitions, configs, messages, schema) below it.
 
-use configurator_api::{AddPartitions, PurgeRequest, PurgeResult, TopicDetail};
+use configurator_api::{AddPartitions, PurgeRequest, PurgeResult, TopicDetail, is_protected_topic};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 use serde::de::IgnoredAny;
@@ -24,6 +24,9 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct TopicContext {
     pub name: Memo<String>,
+    /// Kafka's or Configurator's own topic: read-only for everyone (the API
+    /// refuses changes and browsing), so no such action is offered.
+    pub protected: Memo<bool>,
     pub detail: Load<TopicDetail>,
     /// `Some(None)`: purge every partition; `Some(Some(p))`: only `p`.
     pub purge: RwSignal<Option<Option<i32>>>,
@@ -47,8 +50,10 @@ pub fn TopicPage() -> impl IntoView {
     let detail = load::<TopicDetail>(move || Some(format!("/api/v1/topics/{}", seg(&name.get()))));
     let purge = RwSignal::new(None);
     let produced = RwSignal::new(0);
+    let protected = Memo::new(move |_| is_protected_topic(&name.get()));
     provide_context(TopicContext {
         name,
+        protected,
         detail,
         purge,
         produced,
@@ -85,6 +90,12 @@ pub fn TopicPage() -> impl IntoView {
                         }))}
                     </p>
                 </div>
+                <When when=move || !protected.get() fallback=|| view! {
+                    <p class="read-only-note" data-testid="protected-note">
+                        <span class="pill pill-neutral">"🔒 Protected"</span>
+                        <span>"Kafka's or Configurator's own topic: no one produces to it, changes, purges, deletes or browses it here."</span>
+                    </p>
+                }>
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&["messages:produce", "topics:alter", "topics:purge", "topics:delete"] />
                     <When when=move || session.can("messages:produce")>
@@ -100,6 +111,7 @@ pub fn TopicPage() -> impl IntoView {
                         <button class="button button-danger-quiet" on:click=move |_| set_deleting.set(true)>"Delete…"</button>
                     </When>
                 </div>
+                </When>
             </div>
             <nav class="tabs" aria-label="Topic sections">
                 <NavLink href=Signal::derive(base) exact=true>"Partitions"</NavLink>

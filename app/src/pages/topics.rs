@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use configurator_api::TopicList;
+use configurator_api::{TopicList, is_protected_topic};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -224,6 +224,9 @@ pub fn TopicsPage() -> impl IntoView {
                 );
                 if t.internal {
                     h.raw(" <span class=\"badge\">internal</span>");
+                }
+                if is_protected_topic(&t.name) {
+                    h.raw(" <span class=\"badge\" title=\"Protected: no one changes, produces to or browses it here\">🔒 read-only</span>");
                 }
                 h.raw("</td>")
                     .cell("num", &format::int(t.partitions))
