@@ -96,3 +96,28 @@ pub fn preview(s: &str, max: usize) -> String {
         None => s.to_owned(),
     }
 }
+
+/// A size as people read it: `512 bytes`, `16 KiB`, `1.2 MiB` (integer
+/// arithmetic: no float formatting in the download).
+pub fn bytes(n: u64) -> String {
+    let (unit, size) = match n {
+        0..1024 => return format!("{n} bytes"),
+        1024..1_048_576 => ("KiB", 1024),
+        _ => ("MiB", 1_048_576),
+    };
+    let tenths = (n * 10 + size / 2) / size;
+    match tenths % 10 {
+        0 => format!("{} {unit}", tenths / 10),
+        d => format!("{}.{d} {unit}", tenths / 10),
+    }
+}
+
+/// Where a bounded read stopped: "the record budget", …
+pub fn stop_reason(why: configurator_api::ScanStop) -> String {
+    use configurator_api::ScanStop::*;
+    match why {
+        RecordBudget => "the record budget".into(),
+        TimeBudget => "the time budget".into(),
+        ByteBudget => format!("the {} answer budget", bytes(configurator_api::BROWSE_MAX_BYTES)),
+    }
+}

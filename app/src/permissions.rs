@@ -24,25 +24,31 @@ impl Session {
     }
 }
 
+/// Every permission, with what it lets a person do (completing "You do not
+/// have permission to …"); the Audit page's action filter lists them.
+pub const PERMISSIONS: [(&str, &str); 14] = [
+    ("cluster:read", "view the cluster"),
+    ("topics:read", "view topics"),
+    ("topics:create", "create topics"),
+    ("topics:alter", "change topic configs and partitions"),
+    ("topics:delete", "delete topics"),
+    ("topics:purge", "purge messages from topics"),
+    ("messages:read", "read messages"),
+    ("messages:produce", "produce messages"),
+    ("schemas:read", "view schemas"),
+    ("schemas:write", "change schemas"),
+    ("groups:read", "view consumer groups"),
+    ("groups:reset", "reset consumer group offsets"),
+    ("groups:delete", "delete consumer groups"),
+    ("audit:read", "read the audit log"),
+];
+
 /// What a permission lets a person do, completing "You do not have permission to …".
 pub fn describe(permission: &str) -> &'static str {
-    match permission {
-        "cluster:read" => "view the cluster",
-        "topics:read" => "view topics",
-        "topics:create" => "create topics",
-        "topics:alter" => "change topic configs and partitions",
-        "topics:delete" => "delete topics",
-        "topics:purge" => "purge messages from topics",
-        "messages:read" => "read messages",
-        "messages:produce" => "produce messages",
-        "schemas:read" => "view schemas",
-        "schemas:write" => "change schemas",
-        "groups:read" => "view consumer groups",
-        "groups:reset" => "reset consumer group offsets",
-        "groups:delete" => "delete consumer groups",
-        "audit:read" => "read the audit log",
-        _ => "do this",
-    }
+    PERMISSIONS
+        .iter()
+        .find(|(p, _)| *p == permission)
+        .map_or("do this", |(_, what)| what)
 }
 
 pub fn denied(permission: &str) -> String {

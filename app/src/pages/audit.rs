@@ -1,116 +1,303 @@
-//! The audit log: the latest changes, who made them and how they ended.
+//! The audit log: who changed what, when, and how it ended. The server
+//! filters, pages (newest first, "Older →" follows its cursor) and checks
+//! each record's signature; the filters and the page live in the URL, under
+//! the API's own names, so a deep link is the API query too.
+//!
+//! Size: the filter form is HTML text written once (its fields are filled
+//! from the URL by name), and the answer is read into the flat [`Page`]
+//! rather than the contract's `AuditList`, whose `#[serde(flatten)]` entry
+//! costs kilobytes of deserialiser in the download.
 
-use configurator_api::AuditList;
-use leptos::prelude::*;
+use configurator_api::ScanStop;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlFormElement;
 
 use crate::{
-    components::{Html, LoadError, ProgressBar, RawBody, TableSkeleton, set_title},
+    api,
+    components::{Html, LoadError, ProgressBar, RawBody, TableSkeleton, download, set_title, toast},
     format,
     load::load,
+    permissions::PERMISSIONS,
     query,
 };
+
+/// The filters' query keys, in the console's URL and the API's alike.
+const FILTERS: [&str; 7] = [
+    "person", "action", "resource", "outcome", "since", "until", "limit",
+];
+
+/// `configurator_api::AuditList`, as this page reads it.
+#[derive(Deserialize)]
+struct Page {
+    records: Vec<Entry>,
+    scanned: u64,
+    failed_verification: u64,
+    stopped_early: Option<ScanStop>,
+    cursor: Option<String>,
+}
+
+/// `configurator_api::AuditEntry` with its record's fields (flat in the JSON too).
+#[derive(Deserialize)]
+struct Entry {
+    time: i64,
+    subject: String,
+    name: String,
+    action: String,
+    resource: String,
+    parameters: serde_json::Value,
+    result: String,
+    request_id: String,
+    client_request_id: Option<String>,
+    verified: bool,
+    problem: Option<String>,
+}
+
+/// The filter form, without values.
+fn form_html() -> String {
+    let mut h = Html::new();
+    let field = |h: &mut Html, label: &str| {
+        h.raw("<label class=\"inline-field\"><span>")
+            .raw(label)
+            .raw("</span>");
+    };
+    let input = |h: &mut Html, label: &str, name: &str, kind: &str| {
+        field(h, label);
+        h.raw("<input class=\"input\" step=\"1\" type=\"")
+            .raw(kind)
+            .raw("\" name=\"")
+            .raw(name)
+            .raw("\"></label>");
+    };
+    let select = |h: &mut Html, label: &str, name: &str, options: &[(&str, &str)]| {
+        field(h, label);
+        h.raw("<select class=\"select\" name=\"").raw(name).raw("\">");
+        for (value, text) in options {
+            h.raw("<option value=\"")
+                .raw(value)
+                .raw("\">")
+                .raw(text)
+                .raw("</option>");
+        }
+        h.raw("</select></label>");
+    };
+    input(&mut h, "Person", "person", "search");
+    let mut actions = vec![("", "Any action")];
+    actions.extend(PERMISSIONS.map(|(p, _)| (p, p)));
+    select(&mut h, "Action", "action", &actions);
+    input(&mut h, "Resource", "resource", "search");
+    select(
+        &mut h,
+        "Outcome",
+        "outcome",
+        &[
+            ("", "Allowed calls"),
+            ("refused", "Refused calls"),
+            ("all", "All calls"),
+        ],
+    );
+    input(&mut h, "From", "since", "datetime-local");
+    input(&mut h, "To", "until", "datetime-local");
+    select(
+        &mut h,
+        "Show",
+        "limit",
+        &[
+            ("50", "50 a page"),
+            ("", "100 a page"),
+            ("250", "250 a page"),
+            ("500", "500 a page"),
+        ],
+    );
+    h.raw("<button type=\"submit\" class=\"button\">Apply</button>")
+        .finish()
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     set_title("Audit log");
     let params = use_query_map();
-    let limit = Memo::new(move |_| {
+    // The filters from the URL (reactive), defaults left out.
+    let filters = move || {
         params.with(|p| {
-            p.get("limit")
-                .and_then(|l| l.parse::<u32>().ok())
-                .filter(|l| (1..=1000).contains(l))
-                .unwrap_or(100)
+            FILTERS.map(|k| {
+                let v = p.get(k).unwrap_or_default();
+                let default = matches!((k, v.as_str()), ("outcome", "allowed") | ("limit", "100"));
+                (k, if default { String::new() } else { v })
+            })
         })
-    });
-    let q = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
-    let audit = load::<AuditList>(move || Some(format!("/api/v1/audit?limit={}", limit.get())));
-    let go = query::go();
-    let navigate = move |q: String, limit: u32, replace: bool| {
-        let limit = if limit == 100 {
-            String::new()
-        } else {
-            limit.to_string()
-        };
-        go(&query::url("/audit", &[("q", q), ("limit", limit)]), replace);
     };
-    let navigate = StoredValue::new(navigate);
+    let cursor = move || params.with(|p| p.get("cursor").unwrap_or_default());
+    let audit = load::<Page>(move || {
+        let mut pairs = filters().to_vec();
+        pairs.push(("cursor", cursor()));
+        Some(query::url("/api/v1/audit", &pairs))
+    });
+    let go = query::go();
+    let open = move |cursor: String| {
+        let mut pairs = untrack(filters).to_vec();
+        pairs.push(("cursor", cursor));
+        go(&query::url("/audit", &pairs), false);
+    };
+    let open = StoredValue::new(open);
 
-    let rows = Signal::derive(move || {
-        let needle = q.get().to_ascii_lowercase();
+    // The form's fields show the URL's filters (also after back and forward);
+    // the form sends them all whenever one changes (or on Enter), and a new
+    // filter starts again at the newest records.
+    let form = || {
+        document()
+            .get_element_by_id("audit-filters")
+            .map(JsCast::unchecked_into::<HtmlFormElement>)
+    };
+    let value = JsValue::from_str("value");
+    Effect::new({
+        let value = value.clone();
+        move |_| {
+            let (filters, Some(form)) = (filters(), form()) else {
+                return;
+            };
+            for (k, v) in filters {
+                let v = match k {
+                    "since" | "until" => v.parse().map(format::local_date_time_value).unwrap_or_default(),
+                    _ => v,
+                };
+                if let Some(field) = form.get_with_name(k) {
+                    let _ = js_sys::Reflect::set(&field, &value, &v.into());
+                }
+            }
+        }
+    });
+    let go = query::go();
+    let apply = move || {
+        let Some(form) = form() else { return };
+        let pairs = FILTERS.map(|k| {
+            let v = form
+                .get_with_name(k)
+                .and_then(|f| js_sys::Reflect::get(&f, &value).ok()?.as_string())
+                .unwrap_or_default();
+            let v = match k {
+                "since" | "until" => {
+                    format::parse_local_date_time(&v).map_or(String::new(), |ms| ms.to_string())
+                }
+                _ => v.trim().to_owned(),
+            };
+            (k, v)
+        });
+        go(&query::url("/audit", &pairs), false);
+    };
+    let apply = StoredValue::new_local(apply);
+
+    let exporting = RwSignal::new(false);
+    let export = move |_| {
+        exporting.set(true);
+        let path = query::url("/api/v1/audit/export", &untrack(filters));
+        spawn_local(async move {
+            match api::get_text(&path).await {
+                Ok(csv) => download("configurator-audit.csv", "text/csv", &csv),
+                Err(e) => toast::error(&e),
+            }
+            exporting.try_set(false);
+        });
+    };
+
+    // The tampering banner and the budget note, above the table.
+    let notices = Signal::derive(move || {
         let mut h = Html::new();
         audit.with(|list| {
             let Some(list) = list else { return };
-            let mut shown = 0;
-            for r in list.records.iter().filter(|r| {
-                needle.is_empty()
-                    || [&r.name, &r.subject, &r.action, &r.resource, &r.result]
-                        .iter()
-                        .any(|f| f.to_ascii_lowercase().contains(&needle))
-            }) {
-                shown += 1;
-                let params = r.parameters.to_string();
-                h.row("audit-row")
-                    .raw("<td class=\"nowrap\" title=\"")
-                    .text(&format::iso(r.time))
-                    .raw("\"><div>")
-                    .text(&format::ago(r.time))
-                    .raw("</div><div class=\"muted small mono\">")
-                    .text(&format::date_time(r.time))
-                    .raw("</div></td>")
-                    .raw("<td><div class=\"strong\">")
-                    .text(&r.name)
-                    .raw("</div><div class=\"muted small\">")
-                    .text(&r.subject)
-                    .raw("</div></td>")
-                    .raw("<td><code class=\"action\">")
-                    .text(&r.action)
-                    .raw("</code></td>")
-                    .cell("mono", &r.resource)
-                    .raw("<td class=\"mono small cell-params\" title=\"")
-                    .text(&params)
-                    .raw("\">")
-                    .text(&format::preview(&params, 80))
-                    .raw("</td>")
-                    .raw("<td class=\"nowrap\">")
-                    .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
-                    .raw("<div class=\"muted small mono rid\" title=\"Request id\">")
-                    .text(&r.request_id)
-                    .raw("</div></td>")
-                    .end_row();
+            let n = list.failed_verification;
+            if n > 0 {
+                h.raw("<div class=\"notice notice-error\" role=\"alert\" data-testid=\"audit-tampered\"><strong>")
+                    .text(&if n == 1 {
+                        "1 record in this range fails verification".to_owned()
+                    } else {
+                        format!("{} records in this range fail verification", format::int(n))
+                    })
+                    .raw(": the trail was changed outside Configurator.</strong><p>Each one is marked below with what is wrong with it.</p></div>");
             }
-            if shown == 0 {
-                h.empty(6, "Nothing recorded yet.");
+            if let Some(why) = list.stopped_early {
+                h.raw("<div class=\"notice notice-info\" data-testid=\"stopped-early\"><p>")
+                    .text(&format!(
+                        "Read {} records; stopped at {}. “Older →” continues.",
+                        format::int(list.scanned),
+                        format::stop_reason(why)
+                    ))
+                    .raw("</p></div>");
             }
         });
         h.finish()
     });
+
+    let rows = Signal::derive(move || {
+        let mut h = Html::new();
+        audit.with(|list| {
+            let Some(list) = list else { return };
+            for r in &list.records {
+                let params = r.parameters.to_string();
+                h.raw(if r.verified {
+                    "<tr data-testid=\"audit-row\">"
+                } else {
+                    "<tr class=\"row-tampered\" data-testid=\"audit-row\">"
+                })
+                .raw("<td class=\"nowrap\" title=\"")
+                .text(&format::iso(r.time))
+                .raw("\"><div>")
+                .text(&format::ago(r.time))
+                .raw("</div><div class=\"muted small mono\">")
+                .text(&format::date_time(r.time))
+                .raw("</div></td><td><div class=\"strong\">")
+                .text(&r.name)
+                .raw("</div><div class=\"muted small\">")
+                .text(&r.subject)
+                .raw("</div></td><td><code class=\"action\">")
+                .text(&r.action)
+                .raw("</code></td>")
+                .cell("mono", &r.resource)
+                .raw("<td class=\"mono small cell-params\" title=\"")
+                .text(&params)
+                .raw("\">")
+                .text(&format::preview(&params, 80))
+                .raw("</td><td class=\"nowrap\">")
+                .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
+                .raw("<div class=\"muted small mono rid\" title=\"Request id; the caller's own: ")
+                .text(r.client_request_id.as_deref().unwrap_or("none"))
+                .raw("\">")
+                .text(&r.request_id)
+                .raw("</div>");
+                if let Some(problem) = &r.problem {
+                    h.pill("danger", "fails verification")
+                        .raw("<div class=\"small problem\" data-testid=\"audit-problem\">")
+                        .text(problem)
+                        .raw("</div>");
+                }
+                h.raw("</td></tr>");
+            }
+            if list.records.is_empty() {
+                h.empty(6, "No records match.");
+            }
+        });
+        h.finish()
+    });
+    let older = move || audit.with(|l| l.and_then(|l| l.cursor.clone()));
 
     view! {
         <section class="page">
             <div class="page-header">
                 <div>
                     <h1>"Audit log"</h1>
-                    <p class="muted">"Every change made through Configurator, newest first."</p>
+                    <p class="muted">"Every change made through Configurator, newest first. Refused calls are shown when you choose them under Outcome."</p>
+                </div>
+                <div class="toolbar">
+                    <button class="button" on:click=move |_| audit.reload()>"Refresh"</button>
+                    <button class="button" disabled=move || exporting.get() on:click=export>"Export CSV"</button>
                 </div>
             </div>
-            <div class="filters">
-                <label class="search">
-                    <span class="visually-hidden">"Filter the audit log"</span>
-                    <svg viewBox="0 0 20 20" aria-hidden="true"><circle cx="8.5" cy="8.5" r="5.5" /><path d="M13 13l4.5 4.5" /></svg>
-                    <input class="input" type="search" placeholder="Filter by person, action or resource"
-                        prop:value=move || q.get() on:input=move |ev| navigate.with_value(|n| n(event_target_value(&ev), limit.get_untracked(), true)) />
-                </label>
-                <label class="inline-field">
-                    <span>"Show"</span>
-                    <select class="select" on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { navigate.with_value(|nav| nav(q.get_untracked(), n, false)) }>
-                        {[50u32, 100, 250, 500].into_iter().map(|n| view! {
-                            <option value=n.to_string() selected=move || limit.get() == n>{format!("latest {n}")}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button class="button" on:click=move |_| audit.reload()>"Refresh"</button>
-            </div>
+            <form class="filters filters-wrap" id="audit-filters" data-testid="audit-filters" inner_html=form_html()
+                on:change=move |_| apply.with_value(|a| a()) on:submit=move |ev| { ev.prevent_default(); apply.with_value(|a| a()) }>
+            </form>
+            <div inner_html=notices></div>
             <LoadError error=audit.error retry=audit.retry() />
             <div class="table-wrap">
                 <ProgressBar active=audit.loading label="Loading the audit log" />
@@ -130,6 +317,15 @@ pub fn AuditPage() -> impl IntoView {
                     }}
                 </table>
             </div>
+            <nav class="pager" aria-label="Pages">
+                <span class="muted" data-testid="audit-summary">{move || audit.with(|l| l.map(|l| format!(
+                    "{} records shown · {} read", format::int(l.records.len() as u64), format::int(l.scanned)
+                )))}</span>
+                <button type="button" class="button button-small" disabled=move || cursor().is_empty()
+                    on:click=move |_| open.with_value(|o| o(String::new()))>"← Newest"</button>
+                <button type="button" class="button button-small" disabled=move || older().is_none()
+                    on:click=move |_| if let Some(c) = older() { open.with_value(|o| o(c)) }>"Older →"</button>
+            </nav>
         </section>
     }
 }
