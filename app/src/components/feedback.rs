@@ -107,7 +107,12 @@ pub fn ReadOnlyNote(permissions: &'static [&'static str]) -> impl IntoView {
 
 /// Offers `content` as a file download.
 pub fn download(file_name: &str, mime: &str, content: &str) {
-    let parts = js_sys::Array::of1(&content.into());
+    save(file_name, mime, &content.into());
+}
+
+/// Offers `part` (a string or bytes: a `Uint8Array`) as a file download.
+pub fn save(file_name: &str, mime: &str, part: &wasm_bindgen::JsValue) {
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {

@@ -1,6 +1,8 @@
 //! Reading a topic's messages: choose partitions, a start and a text filter;
 //! page through the results; look at one in full; copy or download them.
 //! The choice lives in the URL; "Load more" continues the same scan.
+//! Large keys, values and headers come as previews (their first
+//! [`configurator_api::PREVIEW_BYTES`]); a row's details load it whole.
 
 use std::{cell::Cell, rc::Rc};
 
@@ -12,7 +14,7 @@ use super::topic_detail::use_topic;
 use crate::{
     api::{self, ApiError, seg},
     components::{
-        ErrorPanel, Html, ProgressBar, When, clicked, download, highlight, is_json, pretty_json, toast,
+        ErrorPanel, Html, ProgressBar, When, clicked, download, highlight, is_json, pretty_json, save, toast,
     },
     format,
     permissions::{denied, use_session},
@@ -75,8 +77,20 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// The parts of `m` that are only previews, with their whole sizes in bytes:
+/// `value:1234567 header:trace:20000`.
+fn previews(m: &Message) -> String {
+    let headers = m.headers.iter().map(|h| (format!("header:{}", h.key), &h.value));
+    [("key".to_owned(), &m.key), ("value".to_owned(), &m.value)]
+        .into_iter()
+        .chain(headers)
+        .filter_map(|(part, d)| Some(format!("{part}:{}", d.as_ref()?.full_size?)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn to_csv(messages: &[Message]) -> String {
-    let mut out = String::from("partition,offset,timestamp,key,value,headers\n");
+    let mut out = String::from("partition,offset,timestamp,key,value,headers,previews\n");
     for m in messages {
         let headers: Vec<String> = m
             .headers
@@ -95,6 +109,7 @@ fn to_csv(messages: &[Message]) -> String {
             text_of(&m.key),
             text_of(&m.value),
             format!("{{{}}}", headers.join(",")),
+            previews(m),
         ];
         out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
@@ -105,12 +120,22 @@ fn to_csv(messages: &[Message]) -> String {
 #[component]
 pub fn MessagesTab() -> impl IntoView {
     let session = use_session();
+    let topic = use_topic();
     view! {
-        <When when=move || session.can("messages:read") fallback=move || view! {
-            <div class="notice notice-warning" role="alert" data-testid="messages-denied">
-                <strong>"Not allowed"</strong>
-                <p>{denied("messages:read")}</p>
-            </div>
+        <When when=move || !topic.protected.get() && session.can("messages:read") fallback=move || {
+            let mut h = Html::new();
+            if topic.protected.get() {
+                h.raw("<div class=\"notice notice-info\" data-testid=\"messages-protected\"><strong>Not browsable here</strong><p>This is a protected topic (Kafka's or Configurator's own): its records are not browsable in the console.</p>");
+                if topic.name.get() == "__configurator_audit" {
+                    h.raw("<p>").link("/audit", "", "Read the audit trail on the Audit page").raw("</p>");
+                }
+                h.raw("</div>");
+            } else {
+                h.raw("<div class=\"notice notice-warning\" role=\"alert\" data-testid=\"messages-denied\"><strong>Not allowed</strong><p>")
+                    .text(&denied("messages:read"))
+                    .raw("</p></div>");
+            }
+            view! { <div inner_html=h.finish()></div> }
         }>
             <MessageBrowser />
         </When>
@@ -126,6 +151,7 @@ fn MessageBrowser() -> impl IntoView {
 
     let messages = RwSignal::new(Vec::<Message>::new());
     let scanned = RwSignal::new(0u64);
+    let bytes = RwSignal::new(0u64);
     let cursor = RwSignal::new(None::<String>);
     let stopped = RwSignal::new(None::<ScanStop>);
     let scanning = RwSignal::new(false);
@@ -143,6 +169,7 @@ fn MessageBrowser() -> impl IntoView {
             messages.set(Vec::new());
             open.set(Vec::new());
             scanned.set(0);
+            bytes.set(0);
             cursor.set(None);
         }
         let path = query::url(
@@ -164,6 +191,7 @@ fn MessageBrowser() -> impl IntoView {
                 Ok(page) => {
                     messages.try_update(|m| m.extend(page.messages));
                     scanned.try_update(|s| *s += page.scanned);
+                    bytes.try_update(|b| *b += page.bytes);
                     cursor.try_set(page.cursor);
                     stopped.try_set(page.stopped_early);
                 }
@@ -260,12 +288,73 @@ fn MessageBrowser() -> impl IntoView {
             }
         })
     };
-    // Rows open and close on a click; the copy buttons in an open row copy.
+    // A row's value as a file, decoded when it is binary.
+    let save_value = move |row: usize| {
+        messages.with_untracked(|m| {
+            let Some((m, Some(v))) = m.get(row).map(|m| (m, &m.value)) else {
+                return;
+            };
+            let name = format!("{}-{}-{}", topic.name.get_untracked(), m.partition, m.offset);
+            if v.base64 {
+                let Some(binary) = web_sys::window().and_then(|w| w.atob(&v.data).ok()) else {
+                    return;
+                };
+                let bytes: Vec<u8> = binary.chars().map(|c| c as u8).collect();
+                save(
+                    &format!("{name}.bin"),
+                    "application/octet-stream",
+                    &js_sys::Uint8Array::from(&bytes[..]),
+                );
+            } else {
+                download(&format!("{name}.txt"), "text/plain", &v.data);
+            }
+        })
+    };
+    // The whole message in place of a row's previews; then, maybe, its value as a file.
+    let load_whole = move |row: usize, then_save: bool| {
+        let Some((partition, offset, cut)) = messages.with_untracked(|m| {
+            m.get(row)
+                .map(|m| (m.partition, m.offset, !previews(m).is_empty()))
+        }) else {
+            return;
+        };
+        if !cut {
+            if then_save {
+                save_value(row);
+            }
+            return;
+        }
+        let path = format!(
+            "/api/v1/topics/{}/partitions/{partition}/offsets/{offset}",
+            seg(&topic.name.get_untracked())
+        );
+        spawn_local(async move {
+            match api::get::<Message>(&path).await {
+                Ok(whole) => {
+                    messages.try_update(|m| {
+                        if let Some(slot) = m
+                            .get_mut(row)
+                            .filter(|m| (m.partition, m.offset) == (partition, offset))
+                        {
+                            *slot = whole;
+                        }
+                    });
+                    if then_save {
+                        save_value(row);
+                    }
+                }
+                Err(e) => toast::error(&e),
+            }
+        });
+    };
+    // Rows open and close on a click; the buttons in an open row copy, load
+    // the whole message or download its value.
     let on_rows_click = move |ev: leptos::ev::MouseEvent| {
         let Some(row) = clicked(&ev, "data-row").and_then(|r| r.parse::<usize>().ok()) else {
             return;
         };
         match clicked(&ev, "data-copy") {
+            Some(what) if what == "whole" || what == "save" => load_whole(row, what == "save"),
             Some(what) => {
                 let text = messages.with_untracked(|m| {
                     m.get(row).map(|m| {
@@ -355,8 +444,12 @@ fn MessageBrowser() -> impl IntoView {
                 {move || if scanning.get() {
                     "Reading messages…".to_owned()
                 } else if done_once.get() {
-                    let n = messages.with(Vec::len);
-                    format!("{} message{} shown · {} records scanned", format::int(n as u64), if n == 1 { "" } else { "s" }, format::int(scanned.get()))
+                    let (n, cut) = messages.with(|m| (m.len(), m.iter().filter(|m| !previews(m).is_empty()).count()));
+                    let mut text = format!("{} message{} shown · {} records scanned · {}", format::int(n as u64), if n == 1 { "" } else { "s" }, format::int(scanned.get()), format::bytes(bytes.get()));
+                    if cut > 0 {
+                        text += &format!(" · {cut} with previews only (downloads hold the previews)");
+                    }
+                    text
                 } else {
                     String::new()
                 }}
@@ -374,10 +467,7 @@ fn MessageBrowser() -> impl IntoView {
         </div>
         {move || stopped.get().map(|why| view! {
             <div class="notice notice-info" data-testid="stopped-early">
-                <p>{match why {
-                    ScanStop::RecordBudget => "The scan stopped after reading as many records as one request may. ",
-                    ScanStop::TimeBudget => "The scan stopped after reading for as long as one request may. ",
-                }} "“Load more” continues from there."</p>
+                <p>{format!("The scan stopped at {}. “Load more” continues from there.", format::stop_reason(why))}</p>
             </div>
         })}
         {move || error.get().map(|error| view! { <ErrorPanel error retry=move |_| fetch.with_value(|f| f(false)) /> })}
@@ -443,6 +533,7 @@ fn message_rows(messages: &[Message], open: &[usize]) -> String {
             .raw("</td>")
             .cell("mono cell-key", &m.key.as_ref().map(|k| format::preview(&k.data, 40)).unwrap_or_default())
             .raw("<td class=\"mono cell-value\">");
+        preview_pill(&mut h, &m.value);
         match &m.value {
             None => h.pill("neutral", "null"),
             Some(d) if d.base64 => h
@@ -460,6 +551,14 @@ fn message_rows(messages: &[Message], open: &[usize]) -> String {
         }
     }
     h.finish()
+}
+
+/// "preview · 1.2 MiB" when `data` holds only the start of a larger whole.
+fn preview_pill(h: &mut Html, data: &Option<Data>) {
+    if let Some(size) = data.as_ref().and_then(|d| d.full_size) {
+        h.raw(" ")
+            .pill("warn", &format!("preview · {}", format::bytes(size)));
+    }
 }
 
 fn message_detail(h: &mut Html, m: &Message, index: &str) {
@@ -488,8 +587,15 @@ fn message_detail(h: &mut Html, m: &Message, index: &str) {
             .raw("</button>");
     };
     h.raw("<tr class=\"message-detail\"><td colspan=\"7\"><div class=\"detail-grid\" data-testid=\"message-detail\"><section><div class=\"detail-head\"><h3>Value ")
-        .pill("neutral", format)
-        .raw("</h3><div class=\"toolbar\">");
+        .pill("neutral", format);
+    preview_pill(h, &m.value);
+    h.raw("</h3><div class=\"toolbar\">");
+    if !previews(m).is_empty() {
+        copy(h, "whole", "Load whole message");
+    }
+    if m.value.is_some() {
+        copy(h, "save", "Download value");
+    }
     copy(h, "value", "Copy value");
     copy(h, "json", "Copy as JSON");
     h.raw("</div></div>")
@@ -502,6 +608,7 @@ fn message_detail(h: &mut Html, m: &Message, index: &str) {
             .raw("</pre>"),
         None => h.raw("<p class=\"muted\">No key</p>"),
     };
+    preview_pill(h, &m.key);
     h.raw("<h3>Headers</h3>");
     if m.headers.is_empty() {
         h.raw("<p class=\"muted\">No headers</p>");
@@ -511,8 +618,9 @@ fn message_detail(h: &mut Html, m: &Message, index: &str) {
             h.raw("<dt class=\"mono\">")
                 .text(&header.key)
                 .raw("</dt><dd class=\"mono\">")
-                .text(header.value.as_ref().map_or("null", |v| &v.data))
-                .raw("</dd>");
+                .text(header.value.as_ref().map_or("null", |v| &v.data));
+            preview_pill(h, &header.value);
+            h.raw("</dd>");
         }
         h.raw("</dl>");
     }

@@ -85,10 +85,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         if format.get_untracked() == "json" && value.with_untracked(|v| json_problem(v)).is_some() {
             return;
         }
-        let data = |s: String| Data {
-            data: s,
-            base64: false,
-        };
+        let data = Data::text;
         let request = ProduceRequest {
             key: Some(key.get_untracked()).filter(|k| !k.is_empty()).map(data),
             value: match format.get_untracked().as_str() {
