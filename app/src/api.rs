@@ -209,7 +209,9 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
                     error_body("http_error", format!("The server answered with status {status}."))
                 });
             body.request_id.get_or_insert(request_id);
-            if status == 403 {
+            // Only a refusal by the policy lacks a permission; other 403s
+            // (a protected topic, …) explain themselves.
+            if status == 403 && body.code == "forbidden" {
                 Err(ApiError::Forbidden {
                     body,
                     permission: permission_of(&method, path),

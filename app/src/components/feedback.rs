@@ -13,7 +13,9 @@ use crate::{
 #[component]
 pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] retry: Option<Callback<()>>) -> impl IntoView {
     let (class, title) = match &error {
-        ApiError::Forbidden { .. } => ("notice notice-warning", "Not allowed"),
+        ApiError::Forbidden { .. } | ApiError::Failed { status: 403, .. } => {
+            ("notice notice-warning", "Not allowed")
+        }
         ApiError::SignInRequired => ("notice", "Signed out"),
         ApiError::Failed { status: 404, .. } => ("notice", "Not found"),
         _ => ("notice notice-error", "Something went wrong"),

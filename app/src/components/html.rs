@@ -10,6 +10,9 @@ use wasm_bindgen::JsCast;
 
 use super::href;
 
+/// A padlock, for protected topics.
+pub const LOCK: &str = "<svg class=\"lock\" viewBox=\"0 0 20 20\" aria-hidden=\"true\"><path d=\"M6.5 9V6.5a3.5 3.5 0 0 1 7 0V9M4.5 9h11v8.5h-11z\"/></svg>";
+
 #[derive(Default)]
 pub struct Html(String);
 

@@ -15,6 +15,6 @@ pub use feedback::{
     ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, save, set_title,
 };
 pub use field::{Field, describe};
-pub use html::{Html, RawBody, clicked};
+pub use html::{Html, LOCK, RawBody, clicked};
 pub use json::{JsonView, highlight, is_json, pretty_json};
 pub use table::{Pager, SortHeader, TableSkeleton};

@@ -259,7 +259,7 @@ pub fn AuditPage() -> impl IntoView {
                 .text(&params)
                 .raw("\">")
                 .text(&format::preview(&params, 80))
-                .raw("</td><td class=\"nowrap\">")
+                .raw("</td><td>")
                 .pill(if r.result == "ok" { "ok" } else { "danger" }, &r.result)
                 .raw("<div class=\"muted small mono rid\" title=\"Request id; the caller's own: ")
                 .text(r.client_request_id.as_deref().unwrap_or("none"))

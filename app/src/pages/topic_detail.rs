@@ -10,7 +10,7 @@ use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceD
 use crate::{
     api::{self, ApiError, seg},
     components::{
-        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LoadError, NavLink,
+        ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LOCK, LoadError, NavLink,
         ReadOnlyNote, When, describe, href, set_title, toast,
     },
     format,
@@ -92,7 +92,7 @@ pub fn TopicPage() -> impl IntoView {
                 </div>
                 <When when=move || !protected.get() fallback=|| view! {
                     <p class="read-only-note" data-testid="protected-note">
-                        <span class="pill pill-neutral">"🔒 Protected"</span>
+                        <span class="pill pill-neutral" inner_html=format!("{LOCK}Protected")></span>
                         <span>"Kafka's or Configurator's own topic: no one produces to it, changes, purges, deletes or browses it here."</span>
                     </p>
                 }>

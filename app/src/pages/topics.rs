@@ -12,8 +12,8 @@ use super::create_topic::CreateTopicDialog;
 use crate::{
     api::seg,
     components::{
-        Html, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader, TableSkeleton,
-        When, set_title,
+        Html, LOCK, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader,
+        TableSkeleton, When, set_title,
     },
     format,
     load::load,
@@ -226,7 +226,9 @@ pub fn TopicsPage() -> impl IntoView {
                     h.raw(" <span class=\"badge\">internal</span>");
                 }
                 if is_protected_topic(&t.name) {
-                    h.raw(" <span class=\"badge\" title=\"Protected: no one changes, produces to or browses it here\">🔒 read-only</span>");
+                    h.raw(" <span class=\"badge\" title=\"Protected: no one changes, produces to or browses it here\">")
+                        .raw(LOCK)
+                        .raw("read-only</span>");
                 }
                 h.raw("</td>")
                     .cell("num", &format::int(t.partitions))
