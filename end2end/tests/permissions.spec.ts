@@ -45,7 +45,9 @@ test('alice sees the audit log of the changes made', async ({ page }) => {
   await expect(rows.filter({ hasText: 'groups:reset' }).first()).toContainText('Oscar');
   await page.getByLabel('Action').selectOption('groups:reset');
   await expect(page).toHaveURL(/action=groups%3Areset/);
-  for (const action of await rows.locator('td:nth-child(3)').allTextContents()) expect(action).toBe('groups:reset');
+  // Once the answer is in, every row is a reset.
+  await expect(rows.locator('td:nth-child(3)').filter({ hasNotText: 'groups:reset' })).toHaveCount(0);
+  await expect(rows.first()).toContainText('Oscar');
   await shot(page, 'audit');
 });
 
