@@ -29,7 +29,7 @@ pub struct Config {
 pub struct OidcConfig {
     pub issuer: Url,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub scopes: Vec<String>,
     /// Refresh the access token when it has less than this left.
     pub refresh_skew: Duration,
@@ -41,7 +41,7 @@ pub struct UpstreamConfig {
     /// The Lambdas' local server or Kong (`/api/v1/…` is appended).
     pub url: Url,
     /// The BFF's own Kong key, sent as `apikey`.
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// When set, API calls invoke this Lambda function directly instead.
     pub lambda_function: Option<String>,
     pub timeout: Duration,
@@ -49,8 +49,9 @@ pub struct UpstreamConfig {
 
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
-    /// `memory` (one BFF process) or a `redis://` URL (several).
-    pub store: String,
+    /// `memory` (one BFF process) or a `redis://` URL (several), which may
+    /// carry the Redis AUTH token.
+    pub store: Secret,
     pub idle_timeout: Duration,
     pub absolute_timeout: Duration,
     /// How long a login attempt may take between `/auth/login` and the
@@ -105,7 +106,7 @@ impl Config {
             oidc: OidcConfig {
                 issuer: vars.url("OIDC_ISSUER", "http://localhost:9400")?,
                 client_id: vars.or("OIDC_CLIENT_ID", "configurator-bff"),
-                client_secret: vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret"),
+                client_secret: Secret(vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret")),
                 scopes: vars
                     .or("OIDC_SCOPES", "openid profile email groups")
                     .split_whitespace()
@@ -115,13 +116,13 @@ impl Config {
             },
             upstream: UpstreamConfig {
                 url: vars.url("UPSTREAM_URL", "http://127.0.0.1:9300")?,
-                api_key: vars.optional("UPSTREAM_API_KEY"),
+                api_key: vars.optional("UPSTREAM_API_KEY").map(Secret),
                 lambda_function: vars.optional("UPSTREAM_LAMBDA_FUNCTION"),
                 timeout: vars.secs("UPSTREAM_TIMEOUT_SECS", 30)?,
             },
             spa_dir: vars.or("SPA_DIR", "target/dist").into(),
             session: SessionConfig {
-                store: vars.or("SESSION_STORE", "memory"),
+                store: Secret(vars.or("SESSION_STORE", "memory")),
                 idle_timeout: vars.secs("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
                 absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
                 login_timeout: vars.secs("SESSION_LOGIN_TIMEOUT_SECS", 10 * 60)?,
@@ -137,6 +138,22 @@ impl Config {
         let mut url = self.public_origin.clone();
         url.set_path(&format!("{}{path}", self.base_path));
         url
+    }
+}
+
+/// A setting that must not end up in logs: `Debug` shows only that it is set.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
     }
 }
 
@@ -238,6 +255,19 @@ mod tests {
             config(&[("ENVIRONMENT_LABEL", "dev")]).unwrap().environment_label,
             "dev"
         );
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let config = config(&[
+            ("OIDC_CLIENT_SECRET", "s3cret-client"),
+            ("UPSTREAM_API_KEY", "s3cret-key"),
+            ("SESSION_STORE", "rediss://:s3cret-auth@cache:6379"),
+        ])
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert_eq!(config.oidc.client_secret.expose(), "s3cret-client");
     }
 
     #[test]

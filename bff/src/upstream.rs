@@ -77,7 +77,7 @@ impl Upstream {
                     .redirect(reqwest::redirect::Policy::none())
                     .build()?,
                 base: config.url.clone(),
-                api_key: config.api_key.clone(),
+                api_key: config.api_key.as_ref().map(|k| k.expose().to_owned()),
             },
         })
     }

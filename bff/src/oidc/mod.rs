@@ -166,7 +166,7 @@ impl Provider {
         let client = OidcClient::from_provider_metadata(
             metadata,
             ClientId::new(oidc.client_id.clone()),
-            Some(ClientSecret::new(oidc.client_secret.clone())),
+            Some(ClientSecret::new(oidc.client_secret.expose().to_owned())),
         )
         .set_redirect_uri(redirect);
         let revoker = extra
@@ -184,7 +184,7 @@ impl Provider {
             end_session_endpoint: extra.end_session_endpoint,
             iss_parameter_supported: extra.authorization_response_iss_parameter_supported,
             client_id: oidc.client_id.clone(),
-            client_secret: ClientSecret::new(oidc.client_secret.clone()),
+            client_secret: ClientSecret::new(oidc.client_secret.expose().to_owned()),
             issuer_url,
             id_token_algs,
             signing_keys,

@@ -38,10 +38,10 @@ enum Backend {
 impl Store {
     /// `memory`, or a `redis://` / `rediss://` URL.
     pub async fn connect(config: &SessionConfig) -> anyhow::Result<Self> {
-        let backend = if config.store == "memory" {
+        let backend = if config.store.expose() == "memory" {
             Backend::Memory(MemoryStore::new(config.max_anonymous, sweep_interval(config)))
         } else {
-            Backend::Redis(RedisStore::new(redis_pool(&config.store).await?))
+            Backend::Redis(RedisStore::new(redis_pool(config.store.expose()).await?))
         };
         Ok(Self {
             backend,
