@@ -8,7 +8,7 @@ use std::{
     collections::HashMap,
     net::TcpListener as StdListener,
     path::PathBuf,
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -66,36 +66,59 @@ impl Idp {
         let issuer = format!("http://localhost:{port}");
         let token_log = std::env::temp_dir().join(format!("configurator-bff-test-tokens-{port}.jsonl"));
         let _ = std::fs::remove_file(&token_log);
+        // Both streams kept, so a start that fails says why (the IdP prints
+        // "IdP ready" on stdout once it listens, its errors on stderr).
+        let output = std::fs::File::create(token_log.with_extension("stderr")).expect("a temp file");
         let child = Command::new("node")
             .arg(repo_root().join("scripts/idp/server.js"))
             .env("IDP_TOKEN_LOG", &token_log)
             .env("IDP_PORT", port.to_string())
             .env("IDP_APP_ORIGINS", app_origin)
             .env("IDP_ACCESS_TOKEN_TTL", access_token_ttl.to_string())
-            .stdout(Stdio::null())
-            // Kept, so a start that fails says why.
-            .stderr(std::fs::File::create(token_log.with_extension("stderr")).expect("a temp file"))
+            .stdout(output.try_clone().expect("a second handle"))
+            .stderr(output)
             .spawn()
             .expect("node runs the IdP (run scripts/setup.sh first)");
-        let idp = Self {
+        let mut idp = Self {
             child,
             issuer,
             token_log,
         };
-        let http = reqwest::Client::new();
+        // Each probe is bounded: a port held by something that accepts and
+        // never answers must not stall the wait.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let url = format!("{}/.well-known/openid-configuration", idp.issuer);
+        let mut last = String::from("no probe answered");
         // Node starts in well under a second, but the tests start many IdPs at
         // once on 2 cores, beside compilers: allow 30 s before calling it broken.
-        for _ in 0..300 {
-            let url = format!("{}/.well-known/openid-configuration", idp.issuer);
-            if http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
-                return idp;
+        let until = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < until {
+            match http.get(&url).send().await {
+                Ok(r) if r.status().is_success() => return idp,
+                Ok(r) => last = format!("the last probe was answered {}", r.status()),
+                Err(e) => last = format!("the last probe failed: {e:?}"),
+            }
+            if let Ok(Some(status)) = idp.child.try_wait() {
+                last = format!("the IdP exited ({status})");
+                break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let output = std::fs::read_to_string(idp.token_log.with_extension("stderr")).unwrap_or_default();
+        let port_state = |addr: &str| match std::net::TcpStream::connect_timeout(
+            &addr.parse().unwrap(),
+            Duration::from_secs(1),
+        ) {
+            Ok(_) => format!("{addr} accepts connections"),
+            Err(e) => format!("{addr}: {e}"),
+        };
         panic!(
-            "the IdP did not start within 30 s at {}; its output:\n{output}",
-            idp.issuer
+            "the IdP did not become ready at {url}: {last}; {}; {}; its output:\n{output}",
+            port_state(&format!("127.0.0.1:{port}")),
+            port_state(&format!("[::1]:{port}")),
         );
     }
 }
