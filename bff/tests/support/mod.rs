@@ -63,6 +63,21 @@ impl Idp {
     }
 
     pub async fn start_on(port: u16, app_origin: &str, access_token_ttl: u32) -> Self {
+        // About one start in two hundred here stalls before it listens (its
+        // output ends after oidc-provider's runtime warning; cause not found,
+        // see the README): a stalled IdP is stopped and started again, and
+        // only a third failure fails the test.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Self::try_start(port, app_origin, access_token_ttl).await {
+                Ok(idp) => return idp,
+                Err(why) => failures.push(why),
+            }
+        }
+        panic!("the IdP did not start three times:\n{}", failures.join("\n"));
+    }
+
+    async fn try_start(port: u16, app_origin: &str, access_token_ttl: u32) -> Result<Self, String> {
         let issuer = format!("http://localhost:{port}");
         let token_log = std::env::temp_dir().join(format!("configurator-bff-test-tokens-{port}.jsonl"));
         let _ = std::fs::remove_file(&token_log);
@@ -93,11 +108,11 @@ impl Idp {
         let url = format!("{}/.well-known/openid-configuration", idp.issuer);
         let mut last = String::from("no probe answered");
         // Node starts in well under a second, but the tests start many IdPs at
-        // once on 2 cores, beside compilers: allow 30 s before calling it broken.
-        let until = std::time::Instant::now() + Duration::from_secs(30);
+        // once on 2 cores, beside compilers: allow 20 s before calling it stalled.
+        let until = std::time::Instant::now() + Duration::from_secs(20);
         while std::time::Instant::now() < until {
             match http.get(&url).send().await {
-                Ok(r) if r.status().is_success() => return idp,
+                Ok(r) if r.status().is_success() => return Ok(idp),
                 Ok(r) => last = format!("the last probe was answered {}", r.status()),
                 Err(e) => last = format!("the last probe failed: {e:?}"),
             }
@@ -115,11 +130,15 @@ impl Idp {
             Ok(_) => format!("{addr} accepts connections"),
             Err(e) => format!("{addr}: {e}"),
         };
-        panic!(
+        let why = format!(
             "the IdP did not become ready at {url}: {last}; {}; {}; its output:\n{output}",
             port_state(&format!("127.0.0.1:{port}")),
             port_state(&format!("[::1]:{port}")),
         );
+        eprintln!("{why}");
+        // Dropping `idp` stops the stalled process before the next try.
+        drop(idp);
+        Err(why)
     }
 }
 
