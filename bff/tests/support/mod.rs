@@ -64,9 +64,9 @@ impl Idp {
 
     pub async fn start_on(port: u16, app_origin: &str, access_token_ttl: u32) -> Self {
         // About one start in two hundred here stalls before it listens (its
-        // output ends after oidc-provider's runtime warning; cause not found,
-        // see the README): a stalled IdP is stopped and started again, and
-        // only a third failure fails the test.
+        // output ends after oidc-provider's runtime warning, the process
+        // stays alive; the cause is not found yet): a stalled IdP is stopped
+        // and started again, and only a third failure fails the test.
         let mut failures = Vec::new();
         for _ in 0..3 {
             match Self::try_start(port, app_origin, access_token_ttl).await {
