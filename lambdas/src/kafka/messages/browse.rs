@@ -21,7 +21,7 @@ use rdkafka::{
     message::BorrowedMessage,
 };
 
-use super::{Cut, convert};
+use super::{Cut, convert, reached_end};
 use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaContext, KafkaError, kafka_error},
@@ -356,8 +356,11 @@ impl Scan<'_> {
                         }
                     }
                 }
+                // Only this scan's end-of-partition ends it (see `reached_end`).
                 Some(Err(ClientError::PartitionEOF(p))) => {
-                    if let Some((_, end)) = ranges.get(&p) {
+                    if let Some((_, end)) = ranges.get(&p)
+                        && reached_end(self.consumer, self.topic, p, *end)
+                    {
                         next.insert(p, *end);
                     }
                 }

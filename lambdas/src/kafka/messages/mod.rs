@@ -58,12 +58,26 @@ pub fn read_range(
                     each(&message);
                 }
             }
-            Some(Err(ClientError::PartitionEOF(_))) => break,
+            Some(Err(ClientError::PartitionEOF(p))) if reached_end(consumer, topic, p, to) => break,
+            // An end-of-partition left over from an earlier read of this
+            // consumer: the records are still to come.
+            Some(Err(ClientError::PartitionEOF(_))) => {}
             Some(Err(e)) => return Err(kafka_error(e, timeout)),
             None => {}
         }
     }
     Ok(())
+}
+
+/// Whether an end-of-partition event is this read's: the consumer's
+/// position has reached `to`. The one reading consumer is reused, so an event
+/// of an earlier assignment can still be queued and must not end this read.
+pub fn reached_end(consumer: &BaseConsumer<KafkaContext>, topic: &str, partition: i32, to: i64) -> bool {
+    consumer.position().ok().is_some_and(|positions| {
+        positions
+            .find_partition(topic, partition)
+            .is_some_and(|p| matches!(p.offset(), Offset::Offset(o) if o >= to))
+    })
 }
 
 /// How much of each part of a record an answer carries.
