@@ -200,7 +200,7 @@ async fn records_written_around_the_console_fail_verification_and_always_show() 
     ];
     let producer = producer();
     for (payload, signature) in forgeries {
-        let mut record = FutureRecord::<str, str>::to(AUDIT).payload(&payload);
+        let mut record = FutureRecord::<str, str>::to(AUDIT).partition(0).payload(&payload);
         let headers;
         if let Some(signature) = &signature {
             headers = OwnedHeaders::new().insert(Header {
@@ -213,7 +213,9 @@ async fn records_written_around_the_console_fail_verification_and_always_show() 
     }
     producer
         .send(
-            FutureRecord::<str, str>::to(AUDIT).payload("not json at all"),
+            FutureRecord::<str, str>::to(AUDIT)
+                .partition(0)
+                .payload("not json at all"),
             Duration::from_secs(5),
         )
         .await

@@ -135,7 +135,11 @@ impl Kafka {
             key: signing::SIGNATURE_HEADER,
             value: Some(signature),
         });
+        // Always partition 0: the trail is read as one ordered partition, even
+        // if a broker created the topic with more (auto-creation on a write
+        // that raced the creation above).
         let record = FutureRecord::to(AUDIT_TOPIC.name)
+            .partition(0)
             .key(key)
             .payload(line)
             .headers(headers);
