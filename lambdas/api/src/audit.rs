@@ -103,6 +103,9 @@ pub struct AuditRecord {
     pub name: String,
     /// The permission exercised, e.g. `topics:create`.
     pub action: String,
+    /// The cluster the call was on (records written before clusters had ids have none).
+    #[serde(default)]
+    pub cluster: String,
     /// e.g. `topic:orders`, `group:billing`.
     pub resource: String,
     /// The request's parameters, never message keys, values or headers.

@@ -23,6 +23,12 @@ pub struct ErrorBody {
     /// Set by the BFF on `unauthenticated`: where the browser should go to log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_url: Option<String>,
+    /// On `forbidden` and `cluster_unavailable`: the cluster the call was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// On `forbidden`: the permission the caller lacks there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<crate::Permission>,
     /// Item-by-item problems, e.g. each JSON Schema violation of a produced value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
@@ -45,6 +51,8 @@ impl ErrorEnvelope {
                 field: None,
                 request_id: None,
                 login_url: None,
+                cluster: None,
+                permission: None,
                 details: Vec::new(),
             },
         }

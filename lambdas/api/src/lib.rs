@@ -11,6 +11,7 @@ mod cluster;
 mod error;
 mod groups;
 mod messages;
+mod permission;
 pub mod routes;
 mod schema;
 mod session;
@@ -20,7 +21,10 @@ pub use audit::{
     AUDIT_CURSOR_HEADER, AUDIT_EXPORT_MAX_RECORDS, AUDIT_MAX_LIMIT, AUDIT_SCAN_MAX_RECORDS, AuditEntry,
     AuditList, AuditOutcome, AuditQuery, AuditRecord,
 };
-pub use cluster::{Broker, ClusterInfo};
+pub use cluster::{
+    Broker, CLUSTER_ID_MAX_LEN, ClusterAccess, ClusterHealth, ClusterInfo, ClusterList, ClusterSummary,
+    ClusterTotals, EnvironmentTone, check_cluster_id,
+};
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
 pub use groups::{
     GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
@@ -30,6 +34,7 @@ pub use messages::{
     BROWSE_MAX_BYTES, Data, Header, Message, MessagePage, MessageQuery, PREVIEW_BYTES, ProduceRequest,
     Produced, SHOW_MAX_BYTES, ScanStop,
 };
+pub use permission::Permission;
 pub use schema::{MAX_SCHEMA_BYTES, TopicSchema};
 pub use session::{LogoutResponse, Me, SessionInfo};
 pub use topics::{

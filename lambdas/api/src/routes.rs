@@ -1,7 +1,14 @@
 //! The route table of API v1: every operation, the Lambda function that
 //! serves it and the permission it needs. The Lambdas mount their routes from
-//! it, the OpenAPI document is generated from it, and the Kong configuration
-//! is checked against it, so the three cannot drift apart.
+//! it, the OpenAPI document is generated from it, the Kong configuration is
+//! checked against it, and the authorizer and the console find an operation
+//! from a method and path with [`find`]: one table, one matcher.
+//!
+//! Everything about a cluster's data lives under `/clusters/{cluster}/…`
+//! ([`Operation::cluster_scoped`]); only `health`, `openapi`, `me` and the
+//! cluster list sit above it.
+
+use crate::Permission;
 
 /// The Lambda functions API v1 is split into. All run the same binary (see
 /// docs/architecture.md); each deployed function serves only its own
@@ -57,29 +64,105 @@ impl Method {
     }
 }
 
+/// Every operation of API v1. The Lambdas' handler dispatch and the OpenAPI
+/// shapes are exhaustive matches on it: an operation added here without a
+/// handler or a documented shape does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationId {
+    Health,
+    Openapi,
+    Me,
+    ListClusters,
+    GetCluster,
+    GetAudit,
+    ExportAudit,
+    ListTopics,
+    CreateTopic,
+    GetTopic,
+    DeleteTopic,
+    GetTopicConfigs,
+    AlterTopicConfigs,
+    AddPartitions,
+    PurgeTopic,
+    GetSchema,
+    PutSchema,
+    DeleteSchema,
+    BrowseMessages,
+    GetMessage,
+    ProduceMessage,
+    ListGroups,
+    GetGroup,
+    DeleteGroup,
+    ResetOffsets,
+}
+
+impl OperationId {
+    /// The OpenAPI `operationId`, also the handler's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Health => "health",
+            Self::Openapi => "openapi",
+            Self::Me => "me",
+            Self::ListClusters => "list_clusters",
+            Self::GetCluster => "get_cluster",
+            Self::GetAudit => "get_audit",
+            Self::ExportAudit => "export_audit",
+            Self::ListTopics => "list_topics",
+            Self::CreateTopic => "create_topic",
+            Self::GetTopic => "get_topic",
+            Self::DeleteTopic => "delete_topic",
+            Self::GetTopicConfigs => "get_topic_configs",
+            Self::AlterTopicConfigs => "alter_topic_configs",
+            Self::AddPartitions => "add_partitions",
+            Self::PurgeTopic => "purge_topic",
+            Self::GetSchema => "get_schema",
+            Self::PutSchema => "put_schema",
+            Self::DeleteSchema => "delete_schema",
+            Self::BrowseMessages => "browse_messages",
+            Self::GetMessage => "get_message",
+            Self::ProduceMessage => "produce_message",
+            Self::ListGroups => "list_groups",
+            Self::GetGroup => "get_group",
+            Self::DeleteGroup => "delete_group",
+            Self::ResetOffsets => "reset_offsets",
+        }
+    }
+}
+
 /// One API operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
-    /// Stable name (OpenAPI `operationId`), also the handler's name.
-    pub id: &'static str,
+    pub id: OperationId,
     pub method: Method,
     /// Relative to [`crate::API_PREFIX`], with `{param}` placeholders.
     pub path: &'static str,
     pub function: Function,
     /// The permission checked on the resource; `None` for the operations that
-    /// need no token (`health`, `openapi`) and for `me`, which only needs one.
-    pub permission: Option<&'static str>,
+    /// need no token (`health`, `openapi`) and for `me` and `list_clusters`,
+    /// which only need one (they answer with what the caller may see).
+    pub permission: Option<Permission>,
     /// Whether a bearer token is required.
     pub authenticated: bool,
     pub summary: &'static str,
 }
 
+/// The path segment every cluster's resources sit under.
+pub const CLUSTER_SCOPE: &str = "/clusters/{cluster}";
+
+impl Operation {
+    /// Whether the operation works on one cluster's data (its path starts
+    /// with [`CLUSTER_SCOPE`]).
+    pub fn cluster_scoped(&self) -> bool {
+        self.path.starts_with(CLUSTER_SCOPE)
+    }
+}
+
 const fn op(
-    id: &'static str,
+    id: OperationId,
     method: Method,
     path: &'static str,
     function: Function,
-    permission: &'static str,
+    permission: Permission,
     summary: &'static str,
 ) -> Operation {
     Operation {
@@ -95,10 +178,12 @@ const fn op(
 
 use Function::{Cluster, Groups, Messages, Topics};
 use Method::{Delete, Get, Patch, Post, Put};
+use OperationId as Id;
+use Permission as P;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
-        id: "health",
+        id: Id::Health,
         method: Get,
         path: "/health",
         function: Cluster,
@@ -107,7 +192,7 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Liveness; touches neither Kafka nor the IdP.",
     },
     Operation {
-        id: "openapi",
+        id: Id::Openapi,
         method: Get,
         path: "/openapi.json",
         function: Cluster,
@@ -116,190 +201,261 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "This API's OpenAPI 3.1 document.",
     },
     Operation {
-        id: "me",
+        id: Id::Me,
         method: Get,
         path: "/me",
         function: Cluster,
         permission: None,
         authenticated: true,
-        summary: "The caller, their roles and permissions.",
+        summary: "The caller, their roles and their permissions on each cluster.",
+    },
+    Operation {
+        id: Id::ListClusters,
+        method: Get,
+        path: "/clusters",
+        function: Cluster,
+        permission: None,
+        authenticated: true,
+        summary: "The clusters the caller may see, each with its health and totals (bounded by the request timeout).",
     },
     op(
-        "get_cluster",
+        Id::GetCluster,
         Get,
-        "/cluster",
+        "/clusters/{cluster}",
         Cluster,
-        "cluster:read",
+        P::ClusterRead,
         "Cluster id, controller and brokers.",
     ),
     op(
-        "get_audit",
+        Id::GetAudit,
         Get,
-        "/audit",
+        "/clusters/{cluster}/audit",
         Cluster,
-        "audit:read",
-        "Audit records, newest first: filtered, paged, each verified.",
+        P::AuditRead,
+        "The cluster's audit records, newest first: filtered, paged, each verified.",
     ),
     op(
-        "export_audit",
+        Id::ExportAudit,
         Get,
-        "/audit/export",
+        "/clusters/{cluster}/audit/export",
         Cluster,
-        "audit:read",
+        P::AuditRead,
         "The filtered audit records as CSV (bounded; see x-audit-cursor).",
     ),
     op(
-        "list_topics",
+        Id::ListTopics,
         Get,
-        "/topics",
+        "/clusters/{cluster}/topics",
         Topics,
-        "topics:read",
+        P::TopicsRead,
         "Search and page through topics.",
     ),
     op(
-        "create_topic",
+        Id::CreateTopic,
         Post,
-        "/topics",
+        "/clusters/{cluster}/topics",
         Topics,
-        "topics:create",
+        P::TopicsCreate,
         "Create a topic.",
     ),
     op(
-        "get_topic",
+        Id::GetTopic,
         Get,
-        "/topics/{topic}",
+        "/clusters/{cluster}/topics/{topic}",
         Topics,
-        "topics:read",
+        P::TopicsRead,
         "Partitions and configs of a topic.",
     ),
     op(
-        "delete_topic",
+        Id::DeleteTopic,
         Delete,
-        "/topics/{topic}",
+        "/clusters/{cluster}/topics/{topic}",
         Topics,
-        "topics:delete",
+        P::TopicsDelete,
         "Delete a topic.",
     ),
     op(
-        "get_topic_configs",
+        Id::GetTopicConfigs,
         Get,
-        "/topics/{topic}/configs",
+        "/clusters/{cluster}/topics/{topic}/configs",
         Topics,
-        "topics:read",
+        P::TopicsRead,
         "A topic's configs.",
     ),
     op(
-        "alter_topic_configs",
+        Id::AlterTopicConfigs,
         Patch,
-        "/topics/{topic}/configs",
+        "/clusters/{cluster}/topics/{topic}/configs",
         Topics,
-        "topics:alter",
+        P::TopicsAlter,
         "Set or reset configs (IncrementalAlterConfigs).",
     ),
     op(
-        "add_partitions",
+        Id::AddPartitions,
         Post,
-        "/topics/{topic}/partitions",
+        "/clusters/{cluster}/topics/{topic}/partitions",
         Topics,
-        "topics:alter",
+        P::TopicsAlter,
         "Increase the partition count.",
     ),
     op(
-        "purge_topic",
+        Id::PurgeTopic,
         Post,
-        "/topics/{topic}/purge",
+        "/clusters/{cluster}/topics/{topic}/purge",
         Topics,
-        "topics:purge",
+        P::TopicsPurge,
         "Delete records (DeleteRecords).",
     ),
     op(
-        "get_schema",
+        Id::GetSchema,
         Get,
-        "/topics/{topic}/schema",
+        "/clusters/{cluster}/topics/{topic}/schema",
         Topics,
-        "schemas:read",
+        P::SchemasRead,
         "The topic's JSON Schema.",
     ),
     op(
-        "put_schema",
+        Id::PutSchema,
         Put,
-        "/topics/{topic}/schema",
+        "/clusters/{cluster}/topics/{topic}/schema",
         Topics,
-        "schemas:write",
+        P::SchemasWrite,
         "Set the topic's JSON Schema.",
     ),
     op(
-        "delete_schema",
+        Id::DeleteSchema,
         Delete,
-        "/topics/{topic}/schema",
+        "/clusters/{cluster}/topics/{topic}/schema",
         Topics,
-        "schemas:write",
+        P::SchemasWrite,
         "Remove the topic's JSON Schema.",
     ),
     op(
-        "browse_messages",
+        Id::BrowseMessages,
         Get,
-        "/topics/{topic}/messages",
+        "/clusters/{cluster}/topics/{topic}/messages",
         Messages,
-        "messages:read",
+        P::MessagesRead,
         "Read messages (bounded scan; large values as previews).",
     ),
     op(
-        "get_message",
+        Id::GetMessage,
         Get,
-        "/topics/{topic}/partitions/{partition}/offsets/{offset}",
+        "/clusters/{cluster}/topics/{topic}/partitions/{partition}/offsets/{offset}",
         Messages,
-        "messages:read",
+        P::MessagesRead,
         "One message, whole.",
     ),
     op(
-        "produce_message",
+        Id::ProduceMessage,
         Post,
-        "/topics/{topic}/messages",
+        "/clusters/{cluster}/topics/{topic}/messages",
         Messages,
-        "messages:produce",
+        P::MessagesProduce,
         "Produce one message, validated against the topic's schema.",
     ),
     op(
-        "list_groups",
+        Id::ListGroups,
         Get,
-        "/consumer-groups",
+        "/clusters/{cluster}/consumer-groups",
         Groups,
-        "groups:read",
+        P::GroupsRead,
         "Consumer groups with their lag.",
     ),
     op(
-        "get_group",
+        Id::GetGroup,
         Get,
-        "/consumer-groups/{group}",
+        "/clusters/{cluster}/consumer-groups/{group}",
         Groups,
-        "groups:read",
+        P::GroupsRead,
         "Members and per-partition offsets and lag.",
     ),
     op(
-        "delete_group",
+        Id::DeleteGroup,
         Delete,
-        "/consumer-groups/{group}",
+        "/clusters/{cluster}/consumer-groups/{group}",
         Groups,
-        "groups:delete",
+        P::GroupsDelete,
         "Delete an empty consumer group.",
     ),
     op(
-        "reset_offsets",
+        Id::ResetOffsets,
         Post,
-        "/consumer-groups/{group}/reset-offsets",
+        "/clusters/{cluster}/consumer-groups/{group}/reset-offsets",
         Groups,
-        "groups:reset",
+        P::GroupsReset,
         "Move an inactive group's committed offsets (dry run first).",
     ),
 ];
 
-/// The operation with this id; panics on a typo, which tests catch.
-pub fn operation(id: &str) -> &'static Operation {
+/// The operation with this id.
+pub fn operation(id: OperationId) -> &'static Operation {
     OPERATIONS
         .iter()
         .find(|o| o.id == id)
-        .unwrap_or_else(|| panic!("no API operation {id}"))
+        .expect("every operation id is in the route table (a test checks)")
+}
+
+/// An operation and the values of its `{param}` segments, percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    pub operation: &'static Operation,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl Matched {
+    /// The value of `{name}`, when the template has it.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The operation for `method` and `path` (relative to [`crate::API_PREFIX`],
+/// no query), matched as the Lambdas' router does: whole segments,
+/// case-sensitive, no trailing `/`, and a parameter is never empty. A segment
+/// whose percent-escapes are malformed or not UTF-8 matches nothing.
+pub fn find(method: &str, path: &str) -> Option<Matched> {
+    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+    OPERATIONS
+        .iter()
+        .filter(|op| op.method.as_str() == method)
+        .find_map(|operation| {
+            let template: Vec<&str> = operation.path[1..].split('/').collect();
+            if template.len() != segments.len() {
+                return None;
+            }
+            let mut params = Vec::new();
+            for (t, s) in template.iter().zip(&segments) {
+                match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    Some(name) => params.push((name, percent_decode(s).filter(|v| !v.is_empty())?)),
+                    None if t == s => {}
+                    None => return None,
+                }
+            }
+            Some(Matched { operation, params })
+        })
+}
+
+/// `%XX` → byte, strictly: a malformed escape or a result that is not UTF-8
+/// is `None`.
+pub fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -311,9 +467,10 @@ mod tests {
         for (i, a) in OPERATIONS.iter().enumerate() {
             for b in &OPERATIONS[i + 1..] {
                 assert_ne!(a.id, b.id);
+                assert_ne!(a.id.name(), b.id.name());
                 assert!(
                     a.method != b.method || a.path != b.path,
-                    "{} and {} clash",
+                    "{:?} and {:?} clash",
                     a.id,
                     b.id
                 );
@@ -322,9 +479,36 @@ mod tests {
     }
 
     #[test]
-    fn every_mutation_needs_a_token_and_a_permission() {
+    fn every_mutation_needs_a_token_and_a_permission_on_a_cluster() {
         for o in OPERATIONS.iter().filter(|o| o.method.is_mutating()) {
-            assert!(o.authenticated && o.permission.is_some(), "{}", o.id);
+            assert!(o.authenticated && o.permission.is_some(), "{:?}", o.id);
+            assert!(o.cluster_scoped(), "{:?}", o.id);
         }
+        // A permission is always checked on one cluster's resource.
+        for o in OPERATIONS.iter().filter(|o| o.permission.is_some()) {
+            assert!(o.cluster_scoped(), "{:?}", o.id);
+        }
+    }
+
+    #[test]
+    fn operations_match_whole_segments_and_decode_parameters() {
+        let m = find("GET", "/clusters/local-a/topics/orders%2Eeu").unwrap();
+        assert_eq!(m.operation.id, OperationId::GetTopic);
+        assert_eq!(m.param("cluster"), Some("local-a"));
+        assert_eq!(m.param("topic"), Some("orders.eu"));
+        assert_eq!(
+            find("GET", "/clusters").unwrap().operation.id,
+            OperationId::ListClusters
+        );
+        assert_eq!(
+            find("GET", "/clusters/prod").unwrap().operation.id,
+            OperationId::GetCluster
+        );
+        assert!(find("GET", "/clusters//topics").is_none());
+        assert!(find("GET", "/clusters/a/topics/").is_none());
+        assert!(find("GET", "/clusters/a/topicsx").is_none());
+        assert!(find("GET", "/clusters/a/topics/%zz").is_none());
+        assert!(find("PUT", "/clusters/a/topics").is_none());
+        assert!(find("GET", "/topics").is_none());
     }
 }

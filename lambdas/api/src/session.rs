@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ClusterAccess;
+
 /// `GET {base}/auth/me`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -12,10 +14,11 @@ pub struct SessionInfo {
     #[serde(default)]
     pub email: Option<String>,
     pub groups: Vec<String>,
-    /// What the API's policy allows this person (e.g. `topics:create`), for
-    /// showing only the actions they can take. Empty when the API could not be
-    /// asked; every call is checked by the API regardless.
-    pub permissions: Vec<String>,
+    /// What the API's policy allows this person on each cluster they may
+    /// see, for showing only the actions they can take. Empty when the API
+    /// could not be asked; every call is checked by the API regardless.
+    #[serde(default)]
+    pub clusters: Vec<ClusterAccess>,
     /// Unix seconds: when the session ends unless used again (idle timeout),
     /// capped by the absolute timeout.
     pub session_expires_at: i64,
@@ -40,5 +43,20 @@ pub struct Me {
     pub name: String,
     pub groups: Vec<String>,
     pub roles: Vec<String>,
-    pub permissions: Vec<String>,
+    /// Per cluster, in configuration order; clusters the caller may do
+    /// nothing on are left out.
+    pub clusters: Vec<ClusterAccess>,
+}
+
+impl SessionInfo {
+    /// What the person may do on `cluster`; `None` for a cluster they may not see.
+    pub fn access(&self, cluster: &str) -> Option<&ClusterAccess> {
+        self.clusters.iter().find(|c| c.cluster == cluster)
+    }
+
+    /// Whether the person holds `permission` on `cluster`.
+    pub fn can(&self, cluster: &str, permission: crate::Permission) -> bool {
+        self.access(cluster)
+            .is_some_and(|c| c.permissions.contains(&permission))
+    }
 }
