@@ -14,6 +14,9 @@
 //! (`traditional_compatible`, kong/router/transform.lua `get_priority`): a
 //! regex path `~/x` becomes `^/x`, matched by the Rust `regex` crate as in
 //! Kong's ATC router, against the normalised path (query string removed).
+//! Which operation a concrete path belongs to is decided by the route table's
+//! own matcher, `configurator_api::routes::find`, the one the authorizer and
+//! the console use: this test has no template matcher of its own.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -22,8 +25,8 @@ use std::{
 };
 
 use configurator_api::{
-    API_PREFIX, MAX_MESSAGE_BYTES, REQUEST_ID_HEADER,
-    routes::{Function, OPERATIONS, Operation},
+    API_PREFIX, CLUSTER_ID_MAX_LEN, MAX_MESSAGE_BYTES, REQUEST_ID_HEADER, check_cluster_id,
+    routes::{self, Function, OPERATIONS, Operation},
 };
 use regex::Regex;
 use serde_json::{Value, json};
@@ -60,9 +63,10 @@ const ENTERPRISE_ONLY: &[&str] = &[
     "opa",
 ];
 const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-/// Values for `{param}`: ordinary names, names equal to the literal segments
-/// of other routes, an encoded slash (Kong keeps reserved characters encoded
-/// when it normalises) and a decoded non-ASCII character (it decodes those).
+/// Values for `{param}` other than `{cluster}`: ordinary names, names equal
+/// to the literal segments of other routes, an encoded slash (Kong keeps
+/// reserved characters encoded when it normalises) and a decoded non-ASCII
+/// character (it decodes those).
 const PARAMS: &[&str] = &[
     "orders.v1",
     "x",
@@ -78,23 +82,74 @@ const PARAMS: &[&str] = &[
     "a%2Fb",
     "café",
 ];
+/// The parameter every cluster's resources sit under
+/// (`configurator_api::routes::CLUSTER_SCOPE`).
+const CLUSTER_PARAM: &str = "{cluster}";
+/// Values for `{cluster}` that `check_cluster_id` accepts: Kong must route
+/// them. Among them ids equal to literal segments, digits only and the
+/// longest id (built in `cluster_ids`).
+const CLUSTER_IDS: &[&str] = &[
+    "local-a",
+    "prod-eu",
+    "x",
+    "0",
+    "a-",
+    "topics",
+    "consumer-groups",
+    "audit",
+    "export",
+    "clusters",
+];
+/// Values for `{cluster}` that `check_cluster_id` refuses (the longest+1 is
+/// added in `bad_cluster_ids`): Kong must route none of them, so the
+/// functions never see an id they would refuse.
+const BAD_CLUSTER_IDS: &[&str] = &[
+    "Local",
+    "PROD",
+    "-a",
+    "a.b",
+    "a_b",
+    "a%2Fb",
+    "a%20b",
+    "café",
+    "orders.v1",
+];
 /// Requests that belong to no operation and must match no route at all.
 const OUTSIDE: &[&str] = &[
     "/",
     "/api",
     "/api/v1",
     "/api/v1/",
-    "/api/v2/topics",
-    "/api/v1/topicsx",
+    "/api/v2/clusters/a/topics",
     "/api/v1/unknown",
     "/api/v1/health/x",
     "/api/v1/openapi.jsonx",
     "/api/v1/openapiXjson",
     "/api/v1/mex",
-    "/api/v1/consumer-groupsx",
-    "/API/V1/TOPICS",
-    "/apix/v1/topics",
-    "/topics",
+    // The single-cluster paths before issue #12: gone, not silently kept.
+    "/api/v1/cluster",
+    "/api/v1/audit",
+    "/api/v1/audit/export",
+    "/api/v1/topics",
+    "/api/v1/topics/t",
+    "/api/v1/topics/t/messages",
+    "/api/v1/consumer-groups",
+    "/api/v1/consumer-groups/g",
+    // Near misses of the cluster scope.
+    "/api/v1/clusters/",
+    "/api/v1/clustersx",
+    "/api/v1/clusters//topics",
+    "/api/v1/clusters/a/",
+    "/api/v1/clusters/a/topicsx",
+    "/api/v1/clusters/a/consumer-groupsx",
+    "/api/v1/clusters/a/auditx",
+    "/api/v1/clusters/a/audit/",
+    "/api/v1/clusters/a/audit/exportx",
+    "/api/v1/clusters/a/b",
+    "/api/v1/clusters/a/b/topics",
+    "/API/V1/CLUSTERS/A/TOPICS",
+    "/apix/v1/clusters/a/topics",
+    "/clusters/a/topics",
     "/admin",
     "/metrics",
 ];
@@ -782,42 +837,78 @@ fn full(path: &str) -> String {
     format!("{API_PREFIX}{path}")
 }
 
-/// Concrete request paths for an operation, one per sample parameter value.
 static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{[^}]+\}").unwrap());
 
+/// The cluster segment as Kong's paths must spell it: `check_cluster_id`'s
+/// rule as a regex (lower-case letters, digits and '-', not starting with
+/// '-', at most `CLUSTER_ID_MAX_LEN`).
+fn cluster_regex() -> String {
+    format!("[a-z0-9][a-z0-9-]{{0,{}}}", CLUSTER_ID_MAX_LEN - 1)
+}
+
+/// Every cluster id Kong must route: [`CLUSTER_IDS`] and the longest one.
+fn cluster_ids() -> Vec<String> {
+    let mut ids: Vec<String> = CLUSTER_IDS.iter().map(|s| (*s).to_owned()).collect();
+    ids.push(format!("a{}", "-".repeat(CLUSTER_ID_MAX_LEN - 1)));
+    for id in &ids {
+        assert!(
+            check_cluster_id(id).is_ok(),
+            "CLUSTER_IDS: {id:?} is not a valid cluster id"
+        );
+    }
+    ids
+}
+
+/// Every cluster id Kong must refuse: [`BAD_CLUSTER_IDS`] and one too long.
+fn bad_cluster_ids() -> Vec<String> {
+    let mut ids: Vec<String> = BAD_CLUSTER_IDS.iter().map(|s| (*s).to_owned()).collect();
+    ids.push("a".repeat(CLUSTER_ID_MAX_LEN + 1));
+    for id in &ids {
+        let decoded = routes::percent_decode(id).unwrap_or_default();
+        assert!(
+            check_cluster_id(&decoded).is_err(),
+            "BAD_CLUSTER_IDS: {id:?} is a valid cluster id"
+        );
+    }
+    ids
+}
+
+/// An operation's path with `{cluster}` set to `cluster` and every other
+/// parameter to `param`.
+fn instantiate(op: &Operation, cluster: &str, param: &str) -> String {
+    let path = op.path.replace(CLUSTER_PARAM, cluster);
+    full(&PARAM.replace_all(&path, param))
+}
+
+/// Concrete request paths for an operation: every sample cluster id and
+/// every sample value of the other parameters each appear at least once
+/// (side by side, not every combination: the two vary independently in the
+/// regexes).
 fn samples(op: &Operation) -> Vec<String> {
-    let param = &*PARAM;
     if !op.path.contains('{') {
         return vec![full(op.path)];
     }
-    PARAMS
-        .iter()
-        .map(|p| full(&param.replace_all(op.path, *p)))
+    let clusters = cluster_ids();
+    let n = clusters.len().max(PARAMS.len());
+    (0..n)
+        .map(|i| instantiate(op, &clusters[i % clusters.len()], PARAMS[i % PARAMS.len()]))
         .collect()
 }
 
-/// Whether a concrete path is an instance of an operation's path template.
-fn instance_of(op: &Operation, path: &str) -> bool {
-    let Some(rest) = path.strip_prefix(API_PREFIX) else {
-        return false;
-    };
-    let want: Vec<&str> = op.path.split('/').collect();
-    let have: Vec<&str> = rest.split('/').collect();
-    want.len() == have.len()
-        && want
-            .iter()
-            .zip(&have)
-            .all(|(w, h)| if w.starts_with('{') { !h.is_empty() } else { w == h })
+/// The operation a concrete request belongs to, by the route table's own
+/// matcher (`routes::find`, the one the authorizer and the console use).
+fn operation_of(method: &str, path: &str) -> Option<&'static Operation> {
+    routes::find(method, path.strip_prefix(API_PREFIX)?).map(|m| m.operation)
 }
 
 /// The route an operation needs, for failure messages.
 fn suggestion(op: &Operation) -> String {
-    let param = &*PARAM;
-    let regex = param
-        .replace_all(&full(op.path).replace('.', r"\."), "[^/]+")
-        .into_owned();
+    let path = full(op.path)
+        .replace('.', r"\.")
+        .replace(CLUSTER_PARAM, &cluster_regex());
+    let regex = PARAM.replace_all(&path, "[^/]+").into_owned();
     let name = if op.method.is_mutating() {
-        op.id.to_owned()
+        op.id.name().to_owned()
     } else {
         format!("{}-read", op.function.name())
     };
@@ -1078,27 +1169,29 @@ fn every_operation_reaches_its_own_function_through_exactly_one_route() {
                 }
                 let method = op.method.as_str();
                 match kong.route_for(method, &path) {
-                    Err(e) => problems.push(format!("{} ({method} {path}): {e}", op.id)),
+                    Err(e) => problems.push(format!("{} ({method} {path}): {e}", op.id.name())),
                     Ok(None) => problems.push(format!(
                         "{} ({method} {path}): no route matches; {}",
-                        op.id,
+                        op.id.name(),
                         suggestion(op)
                     )),
                     Ok(Some(route)) => {
                         if kong.function_of(route) != Some(op.function) {
                             problems.push(format!(
                                 "{} ({method} {path}) ends at route {} of {}, but its function is {}; {}",
-                                op.id,
+                                op.id.name(),
                                 route.name,
                                 kong.service_of(route).name,
                                 op.function.name(),
                                 suggestion(op)
                             ));
                         }
-                        if op.method.is_mutating() && (route.name != op.id || route.methods != [method]) {
+                        if op.method.is_mutating()
+                            && (route.name != op.id.name() || route.methods != [method])
+                        {
                             problems.push(format!(
                                 "{} ({method} {path}) ends at route {} (methods {:?}); every mutating operation has its own route named after it: {}",
-                                op.id,
+                                op.id.name(),
                                 route.name,
                                 route.methods,
                                 suggestion(op)
@@ -1190,16 +1283,15 @@ fn no_request_reaches_a_function_that_does_not_own_its_path() {
         let paths: BTreeSet<String> = OPERATIONS.iter().flat_map(samples).collect();
         for path in &paths {
             // The functions serving some operation at this path, whatever the method.
-            let owners: BTreeSet<&str> = OPERATIONS
+            let owners: BTreeSet<&str> = METHODS
                 .iter()
-                .filter(|op| instance_of(op, path))
+                .filter_map(|m| operation_of(m, path))
                 .map(|op| op.function.name())
                 .collect();
             for method in METHODS {
-                let expected: BTreeSet<&str> = OPERATIONS
-                    .iter()
-                    .filter(|op| op.method.as_str() == *method && instance_of(op, path))
+                let expected: BTreeSet<&str> = operation_of(method, path)
                     .map(|op| op.function.name())
+                    .into_iter()
                     .collect();
                 match kong.route_for(method, path) {
                     Err(e) => problems.push(e),
@@ -1319,7 +1411,7 @@ fn every_route_requires_the_bffs_key_and_a_user_token_unless_the_api_needs_none(
                 if let Some(op) = served.iter().find(|op| op.authenticated) {
                     problems.push(format!(
                         "{at}: jwt has an anonymous consumer, but {} needs a token; move the unauthenticated operations to a route of their own",
-                        op.id
+                        op.id.name()
                     ));
                 }
                 if route.methods != ["GET"] {
@@ -1339,7 +1431,7 @@ fn every_route_requires_the_bffs_key_and_a_user_token_unless_the_api_needs_none(
             } else if let Some(op) = served.iter().find(|op| !op.authenticated) {
                 problems.push(format!(
                     "{at}: {} needs no token (authenticated: false) but the route requires one; give it a route whose jwt has `anonymous`",
-                    op.id
+                    op.id.name()
                 ));
             }
         }
@@ -1732,25 +1824,88 @@ fn the_route_model_behaves_like_kong() {
         Some("cluster-public")
     );
     assert_eq!(name("GET", "/api/v1/openapiXjson"), None);
+    // The cluster list and one cluster are the cluster function's.
+    assert_eq!(name("GET", "/api/v1/clusters").as_deref(), Some("cluster-read"));
+    assert_eq!(
+        name("GET", "/api/v1/clusters/prod-eu").as_deref(),
+        Some("cluster-read")
+    );
+    assert_eq!(
+        name("GET", "/api/v1/clusters/prod-eu/audit/export").as_deref(),
+        Some("cluster-read")
+    );
     // The messages catch-all outranks the topics catch-all under /topics/{t}/messages.
     assert_eq!(
-        name("GET", "/api/v1/topics/t/messages").as_deref(),
+        name("GET", "/api/v1/clusters/a/topics/t/messages").as_deref(),
         Some("messages-read")
     );
     assert_eq!(
-        name("GET", "/api/v1/topics/t/configs").as_deref(),
+        name("GET", "/api/v1/clusters/a/topics/t/configs").as_deref(),
         Some("topics-read")
     );
     // Methods matter: the catch-alls are GET only.
     assert_eq!(name("POST", "/api/v1/me"), None);
-    assert_eq!(name("DELETE", "/api/v1/topics/t/configs"), None);
-    // Kong keeps %2F encoded when it normalises, so it stays inside one segment.
+    assert_eq!(name("POST", "/api/v1/clusters"), None);
+    assert_eq!(name("DELETE", "/api/v1/clusters/a/topics/t/configs"), None);
+    // Kong keeps %2F encoded when it normalises, so it stays inside one segment…
     assert_eq!(
-        name("DELETE", "/api/v1/consumer-groups/a%2Fb").as_deref(),
+        name("DELETE", "/api/v1/clusters/a/consumer-groups/a%2Fb").as_deref(),
         Some("delete_group")
     );
+    // …but the cluster segment admits no escape at all.
+    assert_eq!(name("GET", "/api/v1/clusters/a%2Fb/topics"), None);
     assert!(
         kong_priority(kong.routes.iter().find(|r| r.name == "messages-read").unwrap())
             > kong_priority(kong.routes.iter().find(|r| r.name == "topics-read").unwrap())
     );
+    // The route table's matcher agrees on what the paths are.
+    assert_eq!(
+        operation_of("GET", "/api/v1/clusters/a/topics/t/messages").map(|o| o.id.name()),
+        Some("browse_messages")
+    );
+    assert_eq!(operation_of("GET", "/api/v1/topics"), None);
+}
+
+#[test]
+fn cluster_ids_the_api_refuses_match_no_route() {
+    let cluster_segment = format!("~{API_PREFIX}/clusters/{}", cluster_regex());
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        // Written the same way everywhere, so a reader sees one rule and a
+        // looser `[^/]+` stands out.
+        for route in &kong.routes {
+            for path in &route.paths {
+                if path.starts_with(&format!("~{API_PREFIX}/clusters/"))
+                    && !path.starts_with(&format!("{cluster_segment}/"))
+                    && !path.starts_with(&format!("{cluster_segment}("))
+                    && path != &format!("{cluster_segment}$")
+                {
+                    problems.push(format!(
+                        "route {}: path {path:?} must spell the cluster segment as {}, check_cluster_id's rule",
+                        route.name,
+                        cluster_regex()
+                    ));
+                }
+            }
+        }
+        // And whatever the spelling, no request with a refused id gets through.
+        for op in OPERATIONS.iter().filter(|op| op.cluster_scoped()) {
+            for bad in bad_cluster_ids() {
+                for param in PARAMS {
+                    let path = instantiate(op, &bad, param);
+                    for method in METHODS {
+                        match kong.route_for(method, &path) {
+                            Ok(None) => {}
+                            Ok(Some(route)) => problems.push(format!(
+                                "{method} {path}: {bad:?} is no cluster id (check_cluster_id), but route {} takes it",
+                                route.name
+                            )),
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                }
+            }
+        }
+        fail_if(problems, kong.label);
+    }
 }
