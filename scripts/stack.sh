@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Runs the whole product locally in the foreground: Kafka-protocol broker
-# (nisshi, in memory), IdP (oidc-provider), demo data, the Lambdas in local
-# mode and the BFF serving the built SPA. Ctrl-C (or SIGTERM) stops them all.
+# Runs the whole product locally in the foreground: two Kafka-protocol
+# brokers (nisshi, in memory) as two clusters, local-a and local-b, each with
+# its own demo data; the IdP (oidc-provider); the Lambdas in local mode, serving
+# both clusters (a clusters file written to the log dir, CLUSTERS_FILE) under
+# scripts/local/policy.toml; and the BFF serving the built SPA. Ctrl-C (or
+# SIGTERM) stops them all.
 #
 # It builds nothing: scripts/dev.sh builds first; the Playwright suite runs it
 # on its own ports. Ports and token lifetime come from the environment:
-#   BROKER_PORT (9092) IDP_PORT (9400) LAMBDAS_PORT (9300) BFF_PORT (8080)
+#   BROKER_PORT (9092, local-a) BROKER_B_PORT (9093, local-b)
+#   IDP_PORT (9400) LAMBDAS_PORT (9300) BFF_PORT (8080)
 #   IDP_ACCESS_TOKEN_TTL (300 s)  PUBLIC_URL (http://localhost:<BFF_PORT>)
 #   BIN_DIR (<target>/debug)  SPA_DIR (<target>/dist)  STACK_LOG_DIR (<target>/stack-<BFF_PORT>)
 #   STACK_READY_SECS (90: how long each component may take to start)
 # where <target> is $CARGO_TARGET_DIR, or target/ in the checkout.
+# The log dir also holds clusters.toml and broker-a.pid / broker-b.pid (the
+# brokers' process ids, so a test can pause one with kill -STOP / -CONT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/common.sh
 
 BROKER_PORT=${BROKER_PORT:-9092}
+BROKER_B_PORT=${BROKER_B_PORT:-9093}
 IDP_PORT=${IDP_PORT:-9400}
 LAMBDAS_PORT=${LAMBDAS_PORT:-9300}
 BFF_PORT=${BFF_PORT:-8080}
@@ -29,14 +36,24 @@ LOG_DIR=${STACK_LOG_DIR:-$TARGET_DIR/stack-$BFF_PORT}
 # fraction of a core: starts that take 0.5 s idle have taken over 10 s there.
 STACK_READY_SECS=${STACK_READY_SECS:-90}
 mkdir -p "$LOG_DIR"
+# A component that stops on a bad setting prints the reason and, when
+# RUST_BACKTRACE is set, anyhow's backtrace under it, which fills the log tail
+# shown below and hides the reason. This drops those (panics keep theirs).
+export RUST_LIB_BACKTRACE=${RUST_LIB_BACKTRACE:-0}
+# Pid files of an earlier run name processes that are gone (or reused).
+rm -f "$LOG_DIR/broker-a.pid" "$LOG_DIR/broker-b.pid"
 
 pids=()
 stop_all() {
   trap - EXIT INT TERM
   [ ${#pids[@]} -eq 0 ] && return
   echo "stopping: ${pids[*]}"
+  # SIGCONT as well: a broker a test paused (kill -STOP) would hold SIGTERM
+  # pending and the wait below would never return.
   kill "${pids[@]}" 2>/dev/null || true
+  kill -CONT "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
+  rm -f "$LOG_DIR/broker-a.pid" "$LOG_DIR/broker-b.pid"
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -45,19 +62,19 @@ trap 'exit 143' TERM
 fail() { echo "stack: $*" >&2; exit 1; }
 
 # start NAME CMD...: runs CMD in the background with its output in
-# $LOG_DIR/NAME.log; its pid is in pid_NAME.
+# $LOG_DIR/NAME.log; its pid is in pid_NAME (a - in NAME becomes _).
 start() {
   local name=$1; shift
   "$@" >"$LOG_DIR/$name.log" 2>&1 &
   pids+=($!)
-  printf -v "pid_$name" %s $!
+  printf -v "pid_${name//-/_}" %s $!
   echo "started $name (pid $!, log $LOG_DIR/$name.log)"
 }
 
 # gave_up NAME PORT WHY LAST: everything there is to know about a component
 # that did not become ready, then exit.
 gave_up() {
-  local name=$1 port=$2 why=$3 last=$4 pid_var="pid_$1"
+  local name=$1 port=$2 why=$3 last=$4 pid_var="pid_${1//-/_}"
   local pid=${!pid_var:-}
   {
     echo "stack: $name did not become ready: $why"
@@ -75,7 +92,7 @@ gave_up() {
 # wait_ready NAME PORT CHECK...: runs CHECK until it succeeds; gives up when
 # the component exits or after STACK_READY_SECS, saying why.
 wait_ready() {
-  local name=$1 port=$2 pid_var="pid_$1"; shift 2
+  local name=$1 port=$2 pid_var="pid_${1//-/_}"; shift 2
   local pid=${!pid_var} began=$SECONDS last status
   until last=$("$@" 2>&1); do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -111,25 +128,60 @@ command -v nisshi >/dev/null || fail "nisshi is not installed: run scripts/setup
 
 # A port someone else holds would make a component exit, or worse, answer
 # the checks below in its place: say so before starting anything.
-for port in "$BROKER_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT"; do
+ports=("$BROKER_PORT" "$BROKER_B_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT")
+[ "$(printf '%s\n' "${ports[@]}" | sort -u | wc -l)" -eq ${#ports[@]} ] ||
+  fail "two components would share a port: ${ports[*]} (BROKER_PORT BROKER_B_PORT IDP_PORT LAMBDAS_PORT BFF_PORT)"
+for port in "${ports[@]}"; do
   holder=$(listeners "$port")
-  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT): $holder"
+  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, BROKER_B_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT): $holder"
 done
 
-start broker nisshi broker --storage-engine memory://nisshi/ \
-  --listener-url "tcp://127.0.0.1:$BROKER_PORT" --advertised-listener-url "tcp://127.0.0.1:$BROKER_PORT"
+# The two clusters: id, environment label (the console colours each
+# differently), broker port, demo data set (configurator-seed's SEED_DATASET).
+clusters=(
+  "local-a dev $BROKER_PORT a"
+  "local-b staging $BROKER_B_PORT b"
+)
+for cluster in "${clusters[@]}"; do
+  read -r id _ port _ <<<"$cluster"
+  start "broker-${id#local-}" nisshi broker --storage-engine memory://nisshi/ \
+    --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port"
+  echo "${pids[-1]}" >"$LOG_DIR/broker-${id#local-}.pid"
+done
 # The IdP accepts sign-ins coming back to the BFF's own origin, to PUBLIC_URL
 # (`trunk serve` in front of the BFF, see the README) and to :8081.
 origins=$(printf '%s\n' "http://localhost:$BFF_PORT" "${PUBLIC_URL%/}" http://localhost:8081 | awk '!seen[$0]++' | paste -sd,)
 start idp env IDP_PORT="$IDP_PORT" IDP_APP_ORIGINS="$origins" \
   IDP_TOKEN_LOG="${IDP_TOKEN_LOG:-}" node scripts/idp/server.js
-wait_ready broker "$BROKER_PORT" tcp_open "$BROKER_PORT"
 
-export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$BROKER_PORT" OIDC_ISSUER="http://localhost:$IDP_PORT"
-"$BIN_DIR/configurator-seed" >"$LOG_DIR/seed.log" 2>&1 || { cat "$LOG_DIR/seed.log" >&2; fail "seeding demo data failed"; }
-sed 's/^/seed: /' "$LOG_DIR/seed.log"
+# What the Lambdas serve, rewritten on every start (the ports may differ).
+clusters_file=$LOG_DIR/clusters.toml
+{
+  echo "# Written by scripts/stack.sh: its two local brokers. Rewritten on every start."
+  echo 'default = "local-a"'
+  for cluster in "${clusters[@]}"; do
+    read -r id environment port _ <<<"$cluster"
+    letter=${id#local-}
+    printf '\n[[clusters]]\nid = "%s"\nname = "Local %s"\nenvironment = "%s"\nbootstrap_servers = "127.0.0.1:%s"\n' \
+      "$id" "${letter^^}" "$environment" "$port"
+  done
+} >"$clusters_file"
 
-start lambdas env LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" "$BIN_DIR/configurator-lambdas"
+for cluster in "${clusters[@]}"; do
+  read -r id _ port dataset <<<"$cluster"
+  name=broker-${id#local-}
+  wait_ready "$name" "$port" tcp_open "$port"
+  log=$LOG_DIR/seed-${id#local-}.log
+  SEED_DATASET=$dataset KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$port" "$BIN_DIR/configurator-seed" >"$log" 2>&1 ||
+    { cat "$log" >&2; fail "seeding demo data into $id (127.0.0.1:$port) failed"; }
+  sed "s/^/seed $id: /" "$log"
+done
+
+export OIDC_ISSUER="http://localhost:$IDP_PORT"
+# A CLUSTERS_TOML in the caller's environment would clash with CLUSTERS_FILE
+# (the Lambdas refuse both at start).
+start lambdas env -u CLUSTERS_TOML LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" \
+  CLUSTERS_FILE="$clusters_file" POLICY_FILE="$root/scripts/local/policy.toml" "$BIN_DIR/configurator-lambdas"
 # The same URL (and host name) the BFF and the Lambdas discover the IdP at.
 wait_ready idp "$IDP_PORT" http_ok "$OIDC_ISSUER/.well-known/openid-configuration"
 start bff env LISTEN_ADDR="127.0.0.1:$BFF_PORT" PUBLIC_URL="$PUBLIC_URL" \
@@ -140,7 +192,10 @@ wait_ready bff "$BFF_PORT" http_ok "http://127.0.0.1:$BFF_PORT/healthz"
 cat <<MSG
 
   Configurator is running:  http://localhost:$BFF_PORT/dev/configurator/
-  Sign in as alice, oscar or victor (password = user name).  Ctrl-C stops everything.
+  Clusters:  local-a (dev)      127.0.0.1:$BROKER_PORT   demo.* topics, group demo-billing
+             local-b (staging)  127.0.0.1:$BROKER_B_PORT   logs.* topics, group logs-indexer
+  Sign in as alice (admin), oscar (operator on local-a, reader on local-b) or
+  victor (viewer); the password is the user name.  Ctrl-C stops everything.
 
 MSG
 # Stay in the foreground until a child dies or we are told to stop.
