@@ -49,17 +49,24 @@ cargo build -p configurator-lambdas
 cargo build -p configurator-lambdas -p configurator-bff
 trunk build --release
 
-# The integration tests share one in-memory broker and one Redis (sessions
+# The integration tests share two in-memory brokers (two clusters: most
+# tests use the first, the many-clusters tests both) and one Redis (sessions
 # shared by two BFFs), on ports of their own.
 TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
+TEST_BROKER_B_PORT=${TEST_BROKER_B_PORT:-19193}
 TEST_REDIS_PORT=${TEST_REDIS_PORT:-16379}
-nisshi broker --storage-engine memory://nisshi/ \
-  --listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" \
-  --advertised-listener-url "tcp://127.0.0.1:$TEST_BROKER_PORT" >"$TARGET_DIR/test-broker.log" 2>&1 &
-bg_pids+=($!)
+# test_broker PORT LOG: an in-memory nisshi in the background, stopped at exit.
+test_broker() {
+  nisshi broker --storage-engine memory://nisshi/ \
+    --listener-url "tcp://127.0.0.1:$1" --advertised-listener-url "tcp://127.0.0.1:$1" >"$2" 2>&1 &
+  bg_pids+=($!)
+}
+test_broker "$TEST_BROKER_PORT" "$TARGET_DIR/test-broker.log"
+test_broker "$TEST_BROKER_B_PORT" "$TARGET_DIR/test-broker-b.log"
 redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$TARGET_DIR/test-redis.log" 2>&1 &
 bg_pids+=($!)
 export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
+export CONFIGURATOR_TEST_KAFKA_B="127.0.0.1:$TEST_BROKER_B_PORT"
 export CONFIGURATOR_TEST_REDIS="redis://127.0.0.1:$TEST_REDIS_PORT"
 
 timed "unit and integration tests (cargo test)"
