@@ -1,16 +1,28 @@
 import { defineConfig } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
 // The suite starts its own copy of the whole product (scripts/stack.sh) on
-// ports of its own, so it runs beside a `scripts/dev.sh` session.
-export const ports = { bff: 18080, idp: 19400, lambdas: 19300, broker: 19092 };
+// ports of its own, so it runs beside a `scripts/dev.sh` session. Two
+// brokers: `broker` is cluster local-a (demo.* topics), `brokerB` local-b (logs.*).
+export const ports = { bff: 18080, idp: 19400, lambdas: 19300, broker: 19092, brokerB: 19093 };
 export const baseURL = `http://localhost:${ports.bff}`;
 export const app = '/dev/configurator';
 // The IdP writes every token it issues here, so tests can prove none reaches the browser.
 export const tokenLog = join(tmpdir(), `configurator-e2e-tokens-${ports.bff}.jsonl`);
 rmSync(tokenLog, { force: true });
+
+// stack.sh's logs, its clusters.toml and the brokers' pid files. Named here
+// rather than left to stack.sh's default so tests know where the pid files
+// are; the default's place all the same (build output follows CARGO_TARGET_DIR,
+// as in scripts/common.sh, which sets it in CI).
+const repo = resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+export const stackLogDir = join(targetDir, `stack-${ports.bff}`);
+/** The pid of broker A (local-a) / B (local-b), while the stack runs: `kill -STOP` pauses one. */
+export const brokerPidFile = join(stackLogDir, 'broker-a.pid');
+export const brokerBPidFile = join(stackLogDir, 'broker-b.pid');
 
 export default defineConfig({
   testDir: './tests',
@@ -53,6 +65,8 @@ export default defineConfig({
       IDP_PORT: String(ports.idp),
       LAMBDAS_PORT: String(ports.lambdas),
       BROKER_PORT: String(ports.broker),
+      BROKER_B_PORT: String(ports.brokerB),
+      STACK_LOG_DIR: stackLogDir,
       // Short-lived access tokens make refresh happen during the suite.
       IDP_ACCESS_TOKEN_TTL: '30',
       IDP_TOKEN_LOG: tokenLog,

@@ -1,14 +1,46 @@
-// Direct access to the test broker, for what the console does not do itself:
+// Direct access to the test brokers, for what the console does not do itself:
 // thousands of topics for the performance test, a consumer that keeps a group
-// active, offsets for a throw-away group.
+// active, offsets for a throw-away group, and an independent look at what is
+// on each cluster.
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { ports } from '../playwright.config';
+import { brokerBPidFile, brokerPidFile, ports } from '../playwright.config';
 
+/** Broker A: cluster local-a (demo.* topics). The helpers below use it unless told otherwise. */
 export const kafka = new Kafka({
   clientId: 'configurator-e2e',
   brokers: [`127.0.0.1:${ports.broker}`],
   logLevel: logLevel.NOTHING,
 });
+
+/** Broker B: cluster local-b (logs.* topics). */
+export const kafkaB = new Kafka({
+  clientId: 'configurator-e2e-b',
+  brokers: [`127.0.0.1:${ports.brokerB}`],
+  logLevel: logLevel.NOTHING,
+});
+
+/** The names of the topics on one broker, sorted, Kafka's and Configurator's own (`__…`) left out. */
+export async function topicNames(client: Kafka = kafka): Promise<string[]> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((name) => !name.startsWith('__')).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Freezes a broker's process (SIGSTOP): it keeps its port and connections but
+ * answers nothing, like a cluster that hangs. Call the result to let it go on
+ * (SIGCONT); stack.sh also resumes it when it stops.
+ */
+export function pauseBroker(which: 'a' | 'b'): () => void {
+  const pid = Number(readFileSync(which === 'a' ? brokerPidFile : brokerBPidFile, 'utf8').trim());
+  process.kill(pid, 'SIGSTOP');
+  return () => process.kill(pid, 'SIGCONT');
+}
 
 /** Creates `count` topics named `${prefix}${n}` (n zero-padded), in batches. */
 export async function createTopics(prefix: string, count: number, partitions = 1) {
