@@ -25,13 +25,16 @@ module "network" {
   enable_nat_gateway   = var.enable_nat_gateway
   single_nat_gateway   = var.single_nat_gateway
   console_client_cidrs = var.console_client_cidrs
+  external_kafka       = local.external_kafka
   kms_key_arn          = module.platform.kms_key_arn
   log_retention_days   = var.log_retention_days
   tags                 = local.tags
 }
 
+# Only when an entry of var.clusters is the stack's own (see clusters.tf).
 module "msk" {
   source = "../modules/msk"
+  count  = local.create_msk ? 1 : 0
 
   name               = local.name
   kafka_version      = var.kafka_version
@@ -57,10 +60,8 @@ module "lambdas" {
   security_group_id    = module.network.security_group_ids["lambda"]
   kms_key_arn          = module.platform.kms_key_arn
   log_retention_days   = var.log_retention_days
-  bootstrap_brokers    = module.msk.bootstrap_brokers_iam
-  msk_cluster_arn      = module.msk.cluster_arn
-  msk_topic_arn_prefix = module.msk.topic_arn_prefix
-  msk_group_arn_prefix = module.msk.group_arn_prefix
+  clusters             = local.clusters
+  default_cluster      = var.default_cluster
   oidc_issuer          = var.oidc_issuer
   oidc_audience        = var.oidc_audience
   oidc_groups_claim    = var.oidc_groups_claim
@@ -164,6 +165,7 @@ module "observability" {
   kong_target_group_arn_suffix = module.kong.target_group_arn_suffix
   kong_metric_namespace        = module.kong.metric_5xx.namespace
   kong_metric_name             = module.kong.metric_5xx.name
-  msk_cluster_name             = module.msk.cluster_name
-  msk_broker_count             = length(var.azs) * var.msk_brokers_per_az
+  # The stack's own cluster's brokers; none when it creates no cluster.
+  msk_cluster_name = local.create_msk ? local.own_msk.name : ""
+  msk_broker_count = local.create_msk ? length(var.azs) * var.msk_brokers_per_az : 0
 }

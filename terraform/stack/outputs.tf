@@ -9,8 +9,18 @@ output "kong_proxy_url" {
 }
 
 output "msk_bootstrap_brokers" {
-  description = "MSK bootstrap brokers of the IAM listener (port 9098)."
-  value       = module.msk.bootstrap_brokers_iam
+  description = "Bootstrap brokers of the IAM listener (port 9098) of the stack's own MSK cluster; null when it creates none."
+  value       = local.own_msk.bootstrap_brokers
+}
+
+output "clusters" {
+  description = "The clusters the console serves: id => bootstrap servers and auth, as the functions get them in CLUSTERS_TOML."
+  value       = { for c in local.clusters : c.id => { bootstrap_servers = c.bootstrap_servers, auth = c.auth } }
+}
+
+output "lambda_security_group_id" {
+  description = "The Lambdas' security group: the owner of a cluster the stack does not create allows ingress from it on the Kafka port."
+  value       = module.network.security_group_ids["lambda"]
 }
 
 output "alb_dns_name" {

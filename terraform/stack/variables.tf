@@ -118,7 +118,115 @@ variable "oidc_groups_claim" {
   default     = "groups"
 }
 
-# --- MSK ---------------------------------------------------------------------
+# --- Kafka clusters ----------------------------------------------------------
+
+variable "clusters" {
+  description = <<-EOT
+    The Kafka clusters the console serves, in the order people see them (issue #12). Each entry:
+      id                 [a-z0-9-], 1 to 63 characters, not starting with '-', unique: in URLs (/clusters/<id>/...) and policy patterns
+      name               optional, what people call it (the id otherwise)
+      environment        optional label (prod, staging, dev) the console colours; the stack's own cluster defaults to var.environment
+      msk_cluster_arn    an existing MSK cluster; IAM (msk-iam) is granted on this cluster's ARN and the topic and group ARNs derived from it
+      bootstrap_brokers  optional host:port,...; looked up from msk_cluster_arn when absent (same account and region only)
+      auth               "msk-iam" (default, port 9098) or "scram-sha-512" (port 9096)
+      scram_secret_arn   scram-sha-512 only: the cluster's AmazonMSK_* Secrets Manager secret ({"username", "password"}); Terraform reads it
+      security_group_id  the brokers' security group: the Lambdas get egress to it on the Kafka port (its owner allows ingress from output lambda_security_group_id)
+      broker_cidrs       instead of or beside security_group_id: the brokers' networks (peered VPC, transit gateway)
+    An entry with neither msk_cluster_arn nor bootstrap_brokers is the MSK cluster this stack creates (msk-iam, at most one such entry); the stack creates it only when an entry names it.
+    Size: every cluster is rendered into the functions' CLUSTERS_TOML variable, and Lambda allows 4 KB of environment variables in all, so at most 8 clusters (about 350 bytes each with three brokers, plus about 500 for the other variables); the functions also check the rendered total at plan or apply.
+  EOT
+  type = list(object({
+    id                = string
+    name              = optional(string)
+    environment       = optional(string)
+    msk_cluster_arn   = optional(string)
+    bootstrap_brokers = optional(string)
+    auth              = optional(string, "msk-iam")
+    scram_secret_arn  = optional(string)
+    security_group_id = optional(string)
+    broker_cidrs      = optional(list(string), [])
+  }))
+  # Today's single-cluster setup: the stack's own MSK cluster, alone.
+  default = [{ id = "main" }]
+
+  validation {
+    condition     = length(var.clusters) >= 1 && length(var.clusters) <= 8
+    error_message = "clusters needs 1 to 8 entries (the functions' environment variables are limited to 4 KB in all)."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", c.id))])
+    error_message = "Every cluster id has only lower-case letters, digits and '-', 1 to 63 characters, and does not start with '-' (configurator_api::check_cluster_id)."
+  }
+  validation {
+    condition     = length(distinct([for c in var.clusters : c.id])) == length(var.clusters)
+    error_message = "Cluster ids must be unique."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : contains(["msk-iam", "scram-sha-512"], c.auth)])
+    error_message = "auth must be msk-iam or scram-sha-512 (what MSK offers)."
+  }
+  validation {
+    condition = alltrue([for c in var.clusters : alltrue([
+      c.name == null ? true : length(c.name) >= 1 && length(c.name) <= 64,
+      c.environment == null ? true : can(regex("^[A-Za-z0-9-]{1,32}$", c.environment)),
+    ])])
+    error_message = "A cluster's name has 1 to 64 characters, its environment 1 to 32 letters, digits or '-' (room in the 4 KB of environment variables)."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : c.msk_cluster_arn == null ? true : can(regex("^arn:aws[a-z-]*:kafka:[a-z0-9-]+:[0-9]{12}:cluster/[^/]+/[^/]+$", c.msk_cluster_arn))])
+    error_message = "msk_cluster_arn must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : c.bootstrap_brokers == null ? true : can(regex("^[A-Za-z0-9.-]+:[0-9]+(,[A-Za-z0-9.-]+:[0-9]+)*$", c.bootstrap_brokers))])
+    error_message = "bootstrap_brokers is host:port[,host:port...], no spaces."
+  }
+  validation {
+    condition     = length([for c in var.clusters : c if c.msk_cluster_arn == null && c.bootstrap_brokers == null]) <= 1
+    error_message = "At most one cluster entry may be the stack's own MSK cluster (neither msk_cluster_arn nor bootstrap_brokers)."
+  }
+  validation {
+    # The stack's cluster has the IAM listener only, and its brokers' group
+    # is the stack's own (modules/network).
+    condition = alltrue([for c in var.clusters : c.auth == "msk-iam" && c.scram_secret_arn == null && c.security_group_id == null && length(c.broker_cidrs) == 0
+    if c.msk_cluster_arn == null && c.bootstrap_brokers == null])
+    error_message = "The stack's own cluster (no msk_cluster_arn, no bootstrap_brokers) uses msk-iam and takes no scram_secret_arn, security_group_id or broker_cidrs."
+  }
+  validation {
+    # IAM is granted on the cluster's ARN: without it there is nothing to grant.
+    condition     = alltrue([for c in var.clusters : c.msk_cluster_arn != null if c.auth == "msk-iam" && c.bootstrap_brokers != null])
+    error_message = "An msk-iam cluster given by bootstrap_brokers needs its msk_cluster_arn too (the functions' IAM policy names it)."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : (c.auth == "scram-sha-512") == (c.scram_secret_arn != null)])
+    error_message = "scram_secret_arn is required with auth = scram-sha-512 and not allowed otherwise."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : c.scram_secret_arn == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:AmazonMSK_", c.scram_secret_arn))])
+    error_message = "scram_secret_arn must be a Secrets Manager secret ARN whose name starts with AmazonMSK_ (MSK's rule for SCRAM secrets)."
+  }
+  validation {
+    # Without either, the Lambdas' security group has no way out to the brokers.
+    condition     = alltrue([for c in var.clusters : c.security_group_id != null || length(c.broker_cidrs) > 0 if c.msk_cluster_arn != null || c.bootstrap_brokers != null])
+    error_message = "A cluster the stack does not create needs security_group_id or broker_cidrs, so the Lambdas may reach its brokers."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : alltrue([for cidr in c.broker_cidrs : can(cidrhost(cidr, 0))])])
+    error_message = "broker_cidrs must be IPv4 CIDR blocks."
+  }
+}
+
+variable "default_cluster" {
+  description = "Id of the cluster cluster-less URLs (the old single-cluster links) open; null for the first of clusters."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.default_cluster == null ? true : contains([for c in var.clusters : c.id], var.default_cluster)
+    error_message = "default_cluster must be the id of an entry of clusters."
+  }
+}
+
+# --- The stack's own MSK cluster (when an entry of clusters names it) ----------
 
 variable "kafka_version" {
   description = "Apache Kafka version of the MSK cluster."

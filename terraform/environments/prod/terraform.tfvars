@@ -26,6 +26,34 @@ idp_rsa_public_key_pem = <<-EOT
   -----END PUBLIC KEY-----
 EOT
 
+# The clusters the console serves, in this order. An entry with neither
+# msk_cluster_arn nor bootstrap_brokers is the MSK cluster this stack creates
+# (sized below); the others exist already: their owners allow ingress from
+# the stack's output lambda_security_group_id on the Kafka port.
+default_cluster = "prod-eu"
+clusters = [
+  { id = "prod-eu", name = "Production EU" },
+  {
+    # An existing MSK cluster (IAM) in this account and region: bootstrap
+    # brokers are looked up from the ARN.
+    id                = "payments-eu"
+    name              = "Payments EU"
+    environment       = "prod"
+    msk_cluster_arn   = "arn:aws:kafka:eu-central-1:333333333333:cluster/payments-prod/11111111-2222-3333-4444-555555555555-3"
+    security_group_id = "sg-0123456789abcdef0"
+  },
+  {
+    # An existing MSK cluster with SASL/SCRAM, reached through a peered VPC.
+    id                = "legacy-eu"
+    name              = "Legacy EU"
+    environment       = "prod"
+    auth              = "scram-sha-512"
+    bootstrap_brokers = "b-1.legacy.abc123.c2.kafka.eu-central-1.amazonaws.com:9096,b-2.legacy.abc123.c2.kafka.eu-central-1.amazonaws.com:9096"
+    scram_secret_arn  = "arn:aws:secretsmanager:eu-central-1:333333333333:secret:AmazonMSK_configurator-AbCdEf"
+    broker_cidrs      = ["10.60.0.0/16"]
+  },
+]
+
 msk_instance_type   = "kafka.m7g.large"
 msk_volume_size_gib = 500
 

@@ -26,6 +26,12 @@ idp_rsa_public_key_pem = <<-EOT
   -----END PUBLIC KEY-----
 EOT
 
+# The clusters the console serves. An entry with neither msk_cluster_arn
+# nor bootstrap_brokers is the MSK cluster this stack creates (sized below).
+clusters = [
+  { id = "staging", name = "Staging" },
+]
+
 msk_instance_type   = "kafka.m7g.large"
 msk_volume_size_gib = 100
 

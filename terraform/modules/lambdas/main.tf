@@ -1,7 +1,9 @@
 # The four Lambda functions of the API, one per route group, all from the
 # same `bootstrap.zip` (cargo lambda build --release --arm64 --output-format
 # zip). CONFIGURATOR_FUNCTION tells each which routes it serves; each has its
-# own role that allows only the Kafka actions those routes use.
+# own role that allows only the Kafka actions those routes use, on every
+# cluster of var.clusters that uses IAM (SCRAM clusters are governed by their
+# Kafka ACLs). The clusters reach the functions as CLUSTERS_TOML.
 #
 # Releases: every apply that changes the zip publishes a new version. The
 # `live` alias (what Kong invokes) points at it directly unless a canary is
@@ -13,14 +15,23 @@ data "aws_partition" "current" {}
 locals {
   functions = toset(["cluster", "topics", "messages", "groups"])
 
-  cluster_arn  = var.msk_cluster_arn
-  all_topics   = "${var.msk_topic_arn_prefix}/*"
-  audit_topic  = "${var.msk_topic_arn_prefix}/${var.audit_topic}"
-  schema_topic = "${var.msk_topic_arn_prefix}/${var.schema_topic}"
-  all_groups   = "${var.msk_group_arn_prefix}/*"
+  # IAM resources of every msk-iam cluster. A cluster's topics and groups
+  # are arn:...:topic/<name>/<uuid>/<topic> and arn:...:group/<name>/<uuid>/<group>
+  # beside its arn:...:cluster/<name>/<uuid>; each list below holds one
+  # entry per cluster, so every statement grants the same on each cluster
+  # (each has its own audit and schema topics and browser group).
+  iam_cluster_arns = [for c in var.clusters : c.msk_cluster_arn if c.auth == "msk-iam"]
+  topic_prefixes   = [for arn in local.iam_cluster_arns : replace(arn, ":cluster/", ":topic/")]
+  group_prefixes   = [for arn in local.iam_cluster_arns : replace(arn, ":cluster/", ":group/")]
+
+  cluster_arn  = local.iam_cluster_arns
+  all_topics   = [for p in local.topic_prefixes : "${p}/*"]
+  audit_topic  = [for p in local.topic_prefixes : "${p}/${var.audit_topic}"]
+  schema_topic = [for p in local.topic_prefixes : "${p}/${var.schema_topic}"]
+  all_groups   = [for p in local.group_prefixes : "${p}/*"]
   # The short-lived consumer that browses messages and reads the audit and
   # schema topics (assign, no commits) uses this group id.
-  browser_group = "${var.msk_group_arn_prefix}/${var.browser_group}"
+  browser_group = [for p in local.group_prefixes : "${p}/${var.browser_group}"]
 
   # Kafka permissions per function, as MSK IAM actions (each is the Kafka ACL
   # of the same name). Notes on the less obvious ones:
@@ -34,55 +45,113 @@ locals {
   # Kafka's, MSK's and Configurator's own topics (`__*`) and a schema
   # registry's `_schemas`: the API refuses every generic change to them
   # (403 protected_topic); IAM refuses them too, in case the API ever did not.
-  protected_topics = [
-    "${var.msk_topic_arn_prefix}/__*",
-    "${var.msk_topic_arn_prefix}/_schemas",
-  ]
+  # On every cluster.
+  protected_topics = flatten([for p in local.topic_prefixes : ["${p}/__*", "${p}/_schemas"]])
 
   kafka_statements = {
     cluster = [
-      # GET /cluster, GET /audit (reads the audit topic), GET /me.
-      { sid = "Cluster", actions = ["Connect", "DescribeCluster"], resources = [local.cluster_arn] },
-      { sid = "ReadAudit", actions = ["DescribeTopic", "ReadData"], resources = [local.audit_topic] },
-      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+      # GET /clusters (each cluster's health and totals), GET
+      # /clusters/{cluster}, GET /clusters/{cluster}/audit (reads the audit
+      # topic), GET /me.
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster"], resources = local.cluster_arn },
+      { sid = "ReadAudit", actions = ["DescribeTopic", "ReadData"], resources = local.audit_topic },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     topics = [
-      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = local.cluster_arn },
       # Creating stays allowed everywhere: the function creates the console's
       # own topics on first use (the API refuses a person's `__` names).
       {
         sid       = "ReadAndCreateTopics"
         actions   = ["CreateTopic", "DescribeTopic", "DescribeTopicDynamicConfiguration"]
-        resources = [local.all_topics]
+        resources = local.all_topics
       },
       {
         sid           = "ChangeTopicsButProtected"
         actions       = ["AlterTopic", "DeleteTopic", "AlterTopicDynamicConfiguration"]
         not_resources = local.protected_topics
       },
-      { sid = "Schemas", actions = ["ReadData", "WriteData"], resources = [local.schema_topic] },
-      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
-      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+      { sid = "Schemas", actions = ["ReadData", "WriteData"], resources = local.schema_topic },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     messages = [
       # Browse and produce on any topic but the protected ones (the API's own
       # policy decides who may); reads schemas for validation and writes
       # audit records.
-      { sid = "Cluster", actions = ["Connect", "WriteDataIdempotently"], resources = [local.cluster_arn] },
-      { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = [local.all_topics] },
+      { sid = "Cluster", actions = ["Connect", "WriteDataIdempotently"], resources = local.cluster_arn },
+      { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = local.all_topics },
       { sid = "MessagesButProtected", actions = ["ReadData", "WriteData"], not_resources = local.protected_topics },
-      { sid = "ReadSchemas", actions = ["ReadData"], resources = [local.schema_topic] },
-      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
-      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = [local.browser_group] },
+      { sid = "ReadSchemas", actions = ["ReadData"], resources = local.schema_topic },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+      { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     groups = [
-      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = [local.cluster_arn] },
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = local.cluster_arn },
       # Lag needs offsets of every topic; reset-offsets commits on them.
-      { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = [local.all_topics] },
-      { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = [local.all_groups] },
-      { sid = "WriteAudit", actions = ["WriteData"], resources = [local.audit_topic] },
+      { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = local.all_topics },
+      { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = local.all_groups },
+      { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
     ]
   }
+
+  # SCRAM clusters: user and password from the cluster's AmazonMSK_*
+  # secret. The functions read the password from an environment variable
+  # named in CLUSTERS_TOML (password_env), one per cluster; ids hold no '_',
+  # so the names cannot collide.
+  scram_clusters = { for c in var.clusters : c.id => c if c.auth == "scram-sha-512" }
+  password_env   = { for id, c in local.scram_clusters : id => "KAFKA_SASL_PASSWORD_${upper(replace(id, "-", "_"))}" }
+  scram_secret   = { for id, v in data.aws_secretsmanager_secret_version.scram : id => jsondecode(v.secret_string) }
+
+  # CLUSTERS_TOML, the list the functions read (lambdas/src/clusters/settings.rs).
+  # jsonencode() makes each string a valid TOML basic string (the same
+  # escapes: \", \\, \uXXXX). Only the fields the functions know: they
+  # refuse any other.
+  clusters_toml = join("\n", concat(
+    var.default_cluster == null ? [] : ["default = ${jsonencode(var.default_cluster)}"],
+    flatten([for c in var.clusters : concat(
+      [
+        "[[clusters]]",
+        "id = ${jsonencode(c.id)}",
+        "name = ${jsonencode(c.name)}",
+      ],
+      c.environment == null ? [] : ["environment = ${jsonencode(c.environment)}"],
+      [
+        "bootstrap_servers = ${jsonencode(c.bootstrap_servers)}",
+        "auth = ${jsonencode(c.auth)}",
+      ],
+      # The region of the cluster's ARN signs its IAM tokens (it may differ
+      # from the functions' AWS_REGION).
+      c.auth == "msk-iam" ? ["region = ${jsonencode(split(":", c.msk_cluster_arn)[3])}"] : [],
+      c.auth == "scram-sha-512" ? [
+        "username = ${jsonencode(nonsensitive(local.scram_secret[c.id].username))}",
+        "password_env = ${jsonencode(local.password_env[c.id])}",
+      ] : [],
+    )]),
+  ))
+
+  environment = {
+    for fn in local.functions : fn => merge(
+      {
+        CONFIGURATOR_FUNCTION    = fn
+        CLUSTERS_TOML            = local.clusters_toml
+        KAFKA_REQUEST_TIMEOUT_MS = tostring(var.kafka_request_timeout_ms)
+        OIDC_ISSUER              = var.oidc_issuer
+        OIDC_AUDIENCE            = var.oidc_audience
+        OIDC_GROUPS_CLAIM        = var.oidc_groups_claim
+        # The secret's ARN, not its value: the value never appears in the
+        # function's configuration.
+        AUDIT_SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.audit_keys.arn
+      },
+      { for id, name in local.password_env : name => local.scram_secret[id].password },
+      var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
+    )
+  }
+  # Lambda's limit for all environment variables of a function together
+  # (names and values).
+  # nonsensitive: a SCRAM password's length is no secret worth hiding the
+  # check's result for.
+  environment_bytes = { for fn, env in local.environment : fn => nonsensitive(sum([for k, v in env : length(k) + length(v)])) }
 
   # Which version `live` points at, and whether it splits traffic.
   stable_version = {
@@ -117,8 +186,9 @@ resource "aws_iam_role" "this" {
 data "aws_iam_policy_document" "function" {
   for_each = local.functions
 
+  # None without an msk-iam cluster: a statement needs a resource.
   dynamic "statement" {
-    for_each = local.kafka_statements[each.key]
+    for_each = length(local.iam_cluster_arns) > 0 ? local.kafka_statements[each.key] : []
 
     content {
       sid           = "Kafka${statement.value.sid}"
@@ -129,16 +199,20 @@ data "aws_iam_policy_document" "function" {
   }
 
   # Defence in depth: whatever the statements above allow, no function may
-  # delete or reconfigure a protected topic.
-  statement {
-    sid    = "KafkaNeverChangeProtectedTopics"
-    effect = "Deny"
-    actions = [
-      "kafka-cluster:DeleteTopic",
-      "kafka-cluster:AlterTopic",
-      "kafka-cluster:AlterTopicDynamicConfiguration",
-    ]
-    resources = local.protected_topics
+  # delete or reconfigure a protected topic, on any cluster.
+  dynamic "statement" {
+    for_each = length(local.iam_cluster_arns) > 0 ? [1] : []
+
+    content {
+      sid    = "KafkaNeverChangeProtectedTopics"
+      effect = "Deny"
+      actions = [
+        "kafka-cluster:DeleteTopic",
+        "kafka-cluster:AlterTopic",
+        "kafka-cluster:AlterTopicDynamicConfiguration",
+      ]
+      resources = local.protected_topics
+    }
   }
 
   # Its own log group only (the function does not create log groups).
@@ -188,6 +262,18 @@ resource "aws_iam_role_policy_attachment" "xray" {
 
   role       = aws_iam_role.this[each.key].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+# --- SCRAM secrets of the clusters -----------------------------------------
+
+# The password goes into the function's configuration (encrypted with the
+# environment's key, var.kms_key_arn) and into Terraform's state: the
+# functions read it from an environment variable. Whoever may read the
+# function's configuration and decrypt with that key may read it.
+data "aws_secretsmanager_secret_version" "scram" {
+  for_each = local.scram_clusters
+
+  secret_id = each.value.scram_secret_arn
 }
 
 # --- Audit signing keys ------------------------------------------------------
@@ -267,21 +353,14 @@ resource "aws_lambda_function" "this" {
   }
 
   environment {
-    variables = merge(
-      {
-        CONFIGURATOR_FUNCTION    = each.key
-        KAFKA_BOOTSTRAP_SERVERS  = var.bootstrap_brokers
-        KAFKA_AUTH               = "msk-iam"
-        KAFKA_REQUEST_TIMEOUT_MS = tostring(var.kafka_request_timeout_ms)
-        OIDC_ISSUER              = var.oidc_issuer
-        OIDC_AUDIENCE            = var.oidc_audience
-        OIDC_GROUPS_CLAIM        = var.oidc_groups_claim
-        # The secret's ARN, not its value: the value never appears in the
-        # function's configuration.
-        AUDIT_SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.audit_keys.arn
-      },
-      var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
-    )
+    variables = local.environment[each.key]
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.environment_bytes[each.key] <= 4096
+      error_message = "The ${each.key} function's environment variables would exceed Lambda's 4 KB: fewer clusters, shorter names, or fewer brokers in bootstrap_brokers."
+    }
   }
 
   depends_on = [

@@ -80,24 +80,28 @@ variable "log_retention_days" {
   default     = 365
 }
 
-variable "bootstrap_brokers" {
-  description = "MSK bootstrap brokers of the IAM listener."
-  type        = string
+variable "clusters" {
+  description = "The Kafka clusters, resolved by the stack (terraform/stack/clusters.tf): id, name, environment (null for none), auth (msk-iam or scram-sha-512), bootstrap_servers, msk_cluster_arn (null for a SCRAM cluster not on MSK; IAM is granted on the msk-iam ones) and scram_secret_arn (SCRAM only). Rendered into CLUSTERS_TOML."
+  type = list(object({
+    id                = string
+    name              = string
+    environment       = optional(string)
+    auth              = string
+    bootstrap_servers = string
+    msk_cluster_arn   = optional(string)
+    scram_secret_arn  = optional(string)
+  }))
+
+  validation {
+    condition     = alltrue([for c in var.clusters : c.msk_cluster_arn != null if c.auth == "msk-iam"])
+    error_message = "Every msk-iam cluster needs its msk_cluster_arn (the IAM policy names it)."
+  }
 }
 
-variable "msk_cluster_arn" {
-  description = "ARN of the MSK cluster."
+variable "default_cluster" {
+  description = "Id of the cluster cluster-less URLs open; null for the first."
   type        = string
-}
-
-variable "msk_topic_arn_prefix" {
-  description = "arn:...:topic/<cluster name>/<cluster uuid>"
-  type        = string
-}
-
-variable "msk_group_arn_prefix" {
-  description = "arn:...:group/<cluster name>/<cluster uuid>"
-  type        = string
+  default     = null
 }
 
 variable "audit_topic" {

@@ -254,6 +254,46 @@ resource "aws_vpc_security_group_ingress_rule" "msk_from_lambda" {
   referenced_security_group_id = aws_security_group.lambda.id
 }
 
+# Kafka clusters this stack does not create (var.external_kafka): a way out
+# from the Lambdas to each, on its Kafka ports only. The ingress side is the
+# cluster owner's (its security group is not this stack's): they allow the
+# Lambdas' group (output security_group_ids["lambda"]) on the same ports.
+# Kong and the BFF never talk to Kafka, so they get no rule.
+locals {
+  kafka_to_groups = {
+    for rule in flatten([for c in var.external_kafka : [
+      for port in c.ports : { key = "${c.id}:${port}", id = c.id, port = port, group = c.security_group_id }
+    ] if c.security_group_id != null]) : rule.key => rule
+  }
+  kafka_to_cidrs = {
+    for rule in flatten([for c in var.external_kafka : [
+      for pair in setproduct(c.ports, c.broker_cidrs) : { key = "${c.id}:${pair[0]}:${pair[1]}", id = c.id, port = pair[0], cidr = pair[1] }
+    ]]) : rule.key => rule
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_to_kafka_group" {
+  for_each = local.kafka_to_groups
+
+  security_group_id            = aws_security_group.lambda.id
+  description                  = "Kafka (TLS) on the brokers of cluster ${each.value.id}"
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.group
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_to_kafka_cidr" {
+  for_each = local.kafka_to_cidrs
+
+  security_group_id = aws_security_group.lambda.id
+  description       = "Kafka (TLS) on the brokers of cluster ${each.value.id} in ${each.value.cidr}"
+  ip_protocol       = "tcp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
 resource "aws_security_group" "redis" {
   #checkov:skip=CKV2_AWS_5:Attached to the replication group in modules/redis (aws_elasticache_replication_group.this), which gets it as an input; the check does not follow module inputs.
   name        = "${var.name}-redis"

@@ -70,3 +70,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "external_kafka" {
+  description = "Kafka clusters the stack does not create: id, the ports of their brokers, and their security group (same or peered VPC) and/or broker CIDRs. The Lambdas get egress to each; the stack's own MSK cluster is wired here already."
+  type = list(object({
+    id                = string
+    ports             = list(number)
+    security_group_id = optional(string)
+    broker_cidrs      = optional(list(string), [])
+  }))
+  default = []
+}

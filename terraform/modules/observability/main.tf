@@ -1,7 +1,8 @@
 # Alarms to one KMS-encrypted SNS topic, and a dashboard of the same signals:
 # Lambda errors, throttles and p99 duration per function; 5xx at the ALB (its
 # own and the BFF's) and at Kong; unhealthy targets; MSK disk and CPU per
-# broker.
+# broker of the stack's own cluster (clusters it does not create are watched
+# by their owners).
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -282,6 +283,11 @@ locals {
         ]
       }
     },
+  ]
+
+  # The stack's own MSK cluster, when it has one (a widget without metrics
+  # is refused by CloudWatch).
+  msk_widgets = var.msk_broker_count == 0 ? [] : [
     {
       type = "metric", x = 12, y = 12, width = 12, height = 6
       properties = {
@@ -297,5 +303,5 @@ locals {
 
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
-  dashboard_body = jsonencode({ widgets = local.widgets })
+  dashboard_body = jsonencode({ widgets = concat(local.widgets, local.msk_widgets) })
 }

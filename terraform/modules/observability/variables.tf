@@ -68,12 +68,12 @@ variable "kong_metric_name" {
 }
 
 variable "msk_cluster_name" {
-  description = "MSK cluster name."
+  description = "Name of the stack's own MSK cluster (\"\" when it creates none)."
   type        = string
 }
 
 variable "msk_broker_count" {
-  description = "Brokers (IDs 1..N)."
+  description = "Brokers of the stack's own MSK cluster (IDs 1..N); 0 when it creates none: no broker alarms or MSK widget."
   type        = number
 }
 
