@@ -4,8 +4,8 @@
 //!
 //! - 401: the person is sent to the login and back to this page (once, even
 //!   when several calls fail together);
-//! - 403: [`ApiError::Forbidden`] names the missing permission (from the
-//!   route table) and the page stays as it is;
+//! - 403: [`ApiError::Forbidden`] names the missing permission and the
+//!   cluster (the server's, else the route table's) and the page stays as it is;
 //! - 5xx, timeouts and an unreachable server: a dismissible error toast with
 //!   the request id, besides the error the caller gets.
 
@@ -30,11 +30,9 @@ const TIMEOUT: Duration = Duration::from_secs(35);
 pub enum ApiError {
     /// The session is gone; the browser is already on its way to the login.
     SignInRequired,
-    /// 403, with the permission the operation needs when it is known.
-    Forbidden {
-        body: ErrorBody,
-        permission: Option<&'static str>,
-    },
+    /// 403 for a permission the person lacks; `body.permission` and
+    /// `body.cluster` say which and where, when known.
+    Forbidden { body: ErrorBody },
     /// Any other error answer, with the server's explanation.
     Failed { status: u16, body: ErrorBody },
     /// No answer (network down, server unreachable) or none in time.
@@ -45,12 +43,10 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::SignInRequired => "Your session has ended. Taking you to sign in…".into(),
-            Self::Forbidden {
-                permission: Some(p), ..
-            } => permissions::denied(p),
-            Self::Forbidden { body, .. } => {
-                format!("You do not have permission to do this. {}", body.message)
-            }
+            Self::Forbidden { body } => match body.permission {
+                Some(p) => permissions::denied(p, body.cluster.as_deref()),
+                None => format!("You do not have permission to do this. {}", body.message),
+            },
             Self::Failed { body, .. } => body.message.clone(),
             Self::Unreachable { timed_out: true, .. } => {
                 format!("The server did not answer within {} seconds.", TIMEOUT.as_secs())
@@ -63,7 +59,7 @@ impl ApiError {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Forbidden { body, .. } | Self::Failed { body, .. } => body.request_id.as_deref(),
+            Self::Forbidden { body } | Self::Failed { body, .. } => body.request_id.as_deref(),
             Self::Unreachable { request_id, .. } => Some(request_id),
             Self::SignInRequired => None,
         }
@@ -80,7 +76,7 @@ impl ApiError {
 
     pub fn code(&self) -> &str {
         match self {
-            Self::Forbidden { body, .. } | Self::Failed { body, .. } => &body.code,
+            Self::Forbidden { body } | Self::Failed { body, .. } => &body.code,
             Self::SignInRequired => "unauthenticated",
             Self::Unreachable { .. } => "unreachable",
         }
@@ -212,10 +208,8 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
             // Only a refusal by the policy lacks a permission; other 403s
             // (a protected topic, …) explain themselves.
             if status == 403 && body.code == "forbidden" {
-                Err(ApiError::Forbidden {
-                    body,
-                    permission: permission_of(&method, path),
-                })
+                explain_refusal(&mut body, &method, path);
+                Err(ApiError::Forbidden { body })
             } else {
                 Err(ApiError::Failed { status, body })
             }
@@ -236,27 +230,27 @@ fn error_body(code: &str, message: String) -> ErrorBody {
         field: None,
         request_id: None,
         login_url: None,
+        cluster: None,
+        permission: None,
         details: Vec::new(),
     }
 }
 
-/// The permission of the API operation a call was for, from the route table.
-fn permission_of(method: &Method, path: &str) -> Option<&'static str> {
-    let path = path.split('?').next()?.strip_prefix(API_PREFIX)?;
-    let segments: Vec<&str> = path.split('/').collect();
-    routes::OPERATIONS
-        .iter()
-        .find(|op| {
-            op.method.as_str() == method.as_str() && {
-                let template: Vec<&str> = op.path.split('/').collect();
-                template.len() == segments.len()
-                    && template
-                        .iter()
-                        .zip(&segments)
-                        .all(|(t, s)| t.starts_with('{') || t == s)
-            }
-        })
-        .and_then(|op| op.permission)
+/// Fills in what a refusal was about where the server did not say: the
+/// permission and the cluster of the operation called, from the route table.
+fn explain_refusal(body: &mut ErrorBody, method: &Method, path: &str) {
+    let Some(matched) = path
+        .split('?')
+        .next()
+        .and_then(|p| p.strip_prefix(API_PREFIX))
+        .and_then(|p| routes::find(method.as_str(), p))
+    else {
+        return;
+    };
+    body.permission = body.permission.or(matched.operation.permission);
+    if body.cluster.is_none() {
+        body.cluster = matched.param("cluster").map(str::to_owned);
+    }
 }
 
 /// Ids the BFF and the Lambdas log under; ours, so a call that never got an

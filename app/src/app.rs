@@ -1,20 +1,27 @@
-//! The shell: header with the environment and the signed-in person, the
-//! navigation, the pages and the toasts.
+//! The shell: header with the cluster switcher and the signed-in person, the
+//! navigation of the current cluster, the pages and the toasts.
 //!
 //! Paths given to the router (`A`, routes, navigation) are relative to the
-//! base: `/topics` means `/dev/configurator/topics`.
+//! base: `/clusters/local-a/topics` means
+//! `/dev/configurator/clusters/local-a/topics`. Every page about one
+//! cluster's data is under `/clusters/:cluster` (see [`crate::cluster`]).
 
-use configurator_api::{LogoutResponse, SessionInfo};
+use configurator_api::{EnvironmentTone, LogoutResponse, Permission, SessionInfo};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{FlatRoutes, Route, Router},
+    hooks::use_params_map,
     path,
 };
 
 use crate::{
     api::{self, BASE},
-    components::{NavLink, When, href, toast::Toasts},
-    pages::{AuditPage, GroupDetailPage, GroupsPage, NotFound, OverviewPage, TopicPage, TopicsPage},
+    cluster::{Clusters, Current, use_cluster},
+    components::{ClusterSwitcher, NavLink, When, href, toast::Toasts},
+    pages::{
+        AuditPage, ClusterNotFound, ClustersPage, GroupDetailPage, GroupsPage, MovedOrNotFound, NotFound,
+        OverviewPage, TopicPage, TopicsPage,
+    },
     permissions::{Session, use_session},
 };
 
@@ -31,32 +38,73 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router base=BASE>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <Header />
-            <div class="shell">
-                <Sidebar />
-                <main id="main" class="content" tabindex="-1">
+            <Shell />
+        </Router>
+    }
+}
+
+/// Everything inside the router, which the current cluster is read from.
+#[component]
+fn Shell() -> impl IntoView {
+    let session = use_session();
+    let cluster = Current::from_location(session);
+    provide_context(cluster);
+    provide_context(Clusters::load());
+    // An address naming a cluster this person cannot see gets a page saying
+    // so instead of a page of failed calls. (Only once `/auth/me` listed the
+    // clusters: an empty list means the BFF could not ask the API.)
+    let unknown = Memo::new(move |_| {
+        let id = cluster.get()?;
+        session.0.with(|me| {
+            let me = me.as_ref()?;
+            (!me.clusters.is_empty() && me.access(&id).is_none()).then_some(id)
+        })
+    });
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header />
+        <div class="shell">
+            <Sidebar />
+            <main id="main" class="content" tabindex="-1">
+                <When when=move || unknown.with(Option::is_none)
+                    fallback=move || view! { <ClusterNotFound cluster=unknown.get().unwrap_or_default() /> }>
                     // Flat routes: smaller than nested ones; the topic's tabs are
                     // a parameter of one route, so the topic stays loaded while
                     // the person switches between them.
-                    <FlatRoutes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=OverviewPage />
-                        <Route path=path!("/topics") view=TopicsPage />
-                        <Route path=path!("/topics/:topic/:tab?") view=TopicPage />
-                        <Route path=path!("/groups") view=GroupsPage />
-                        <Route path=path!("/groups/:group") view=GroupDetailPage />
-                        <Route path=path!("/audit") view=AuditPage />
+                    <FlatRoutes fallback=|| view! { <MovedOrNotFound /> }>
+                        <Route path=path!("/") view=ClustersPage />
+                        <Route path=path!("/clusters/:cluster/:section?") view=ClusterSection />
+                        <Route path=path!("/clusters/:cluster/topics/:topic/:tab?") view=TopicPage />
+                        <Route path=path!("/clusters/:cluster/groups/:group") view=GroupDetailPage />
                     </FlatRoutes>
-                </main>
-            </div>
-            <Toasts />
-        </Router>
+                </When>
+            </main>
+        </div>
+        <Toasts />
+    }
+}
+
+/// A cluster's overview, topics, consumer groups and audit log: one route
+/// with the section as a parameter, as a topic's tabs are (each route costs
+/// kilobytes of matching code in the download).
+#[component]
+fn ClusterSection() -> impl IntoView {
+    let params = use_params_map();
+    let section = Memo::new(move |_| params.with(|p| p.get("section")));
+    move || match section.get().as_deref() {
+        None => view! { <OverviewPage /> }.into_any(),
+        Some("topics") => view! { <TopicsPage /> }.into_any(),
+        Some("groups") => view! { <GroupsPage /> }.into_any(),
+        Some("audit") => view! { <AuditPage /> }.into_any(),
+        Some(_) => view! { <NotFound /> }.into_any(),
     }
 }
 
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
+    let cluster = use_cluster();
     let (logging_out, set_logging_out) = signal(false);
     let log_out = move |_| {
         set_logging_out.set(true);
@@ -68,23 +116,20 @@ fn Header() -> impl IntoView {
             }
         });
     };
+    // A production cluster marks the whole bar, not only its label.
+    let production = move || {
+        cluster
+            .access()
+            .is_some_and(|c| EnvironmentTone::of(&c.environment) == EnvironmentTone::Production)
+    };
 
     view! {
-        <header class="topbar">
+        <header class="topbar" class:topbar-production=production>
             <a href=href("/") class="brand">
                 <img src=format!("{BASE}/favicon.svg") alt="" width="26" height="26" />
                 <span>"Configurator"</span>
             </a>
-            {move || session.0.with(|me| me.as_ref().map(|me| me.environment.clone())).filter(|e| !e.is_empty()).map(|env| {
-                let kind = match env.to_ascii_lowercase().as_str() {
-                    "prod" | "production" | "prd" => "danger",
-                    "staging" | "stage" | "preprod" | "uat" => "warn",
-                    _ => "info",
-                };
-                view! {
-                    <span class=format!("env env-{kind}") data-testid="environment" title="Environment">{env}</span>
-                }
-            })}
+            <ClusterSwitcher />
             <div class="topbar-spacer"></div>
             <div class="user">
                 {move || match session.0.get() {
@@ -112,26 +157,34 @@ fn Header() -> impl IntoView {
 
 #[component]
 fn Sidebar() -> impl IntoView {
-    let session = use_session();
+    let cluster = use_cluster();
+    let link = move |rest: &'static str| Signal::derive(move || href(&cluster.page(rest)));
     view! {
         <nav class="sidebar" aria-label="Main">
             <NavLink href=href("/") exact=true>
-                <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z" /></svg>
-                "Overview"
+                <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 4h14v4H3zM3 12h14v4H3zM6 6h.01M6 14h.01" /></svg>
+                "All clusters"
             </NavLink>
-            <NavLink href=href("/topics")>
-                <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 5h14M3 10h14M3 15h14" /></svg>
-                "Topics"
-            </NavLink>
-            <NavLink href=href("/groups")>
-                <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
-                "Consumer groups"
-            </NavLink>
-            <When when=move || session.can("audit:read")>
-                <NavLink href=href("/audit")>
-                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h6M8 13h6" /></svg>
-                    "Audit log"
+            <When when=move || cluster.get().is_some()>
+                <p class="sidebar-heading" data-testid="sidebar-cluster">{move || cluster.name()}</p>
+                <NavLink href=link("") exact=true>
+                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z" /></svg>
+                    "Overview"
                 </NavLink>
+                <NavLink href=link("/topics")>
+                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M3 5h14M3 10h14M3 15h14" /></svg>
+                    "Topics"
+                </NavLink>
+                <NavLink href=link("/groups")>
+                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
+                    "Consumer groups"
+                </NavLink>
+                <When when=move || cluster.can(Permission::AuditRead)>
+                    <NavLink href=link("/audit")>
+                        <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h6M8 13h6" /></svg>
+                        "Audit log"
+                    </NavLink>
+                </When>
             </When>
         </nav>
     }

@@ -1,7 +1,9 @@
 //! Loading data for a page: one GET whose path follows signals (route
 //! parameters, the query string). The last answer stays on screen while the
 //! next one loads, and an answer that arrives after a newer request started is
-//! dropped, so fast typing never shows a stale table.
+//! dropped, so fast typing never shows a stale table. An answer about
+//! another cluster does not stay, though: after a switch, the old cluster's
+//! table under the new cluster's name would be a lie.
 //!
 //! The request itself is not generic (one copy in the download); only the
 //! decoding is done per type.
@@ -105,9 +107,17 @@ fn fetch_text(
 ) {
     let latest = Rc::new(Cell::new(0u64));
     let decode = Rc::new(decode);
+    let mut last_cluster = None;
     Effect::new(move |_| {
         again.track();
         let Some(path) = path() else { return };
+        let cluster = path
+            .strip_prefix(configurator_api::API_PREFIX)
+            .and_then(crate::cluster::of_path);
+        if cluster != last_cluster {
+            clear();
+            last_cluster = cluster;
+        }
         let this = latest.get() + 1;
         latest.set(this);
         loading.set(true);

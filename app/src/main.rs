@@ -4,10 +4,13 @@
 //! [`api`] talks only to the BFF on the same origin (cookie session, `X-CSRF`
 //! header) and handles 401 (to the login and back), 403 and outages in one
 //! place. The SPA never sees a token. What a person may do comes from
-//! `/auth/me` ([`permissions`]); page state lives in the URL ([`query`]).
+//! `/auth/me` ([`permissions`]), per cluster; the cluster a page is about
+//! is in its address ([`cluster`]), the rest of its state in the query
+//! string ([`query`]).
 
 mod api;
 mod app;
+mod cluster;
 mod components;
 mod format;
 mod load;

@@ -1,9 +1,11 @@
-//! Who may do what: the signed-in person (from `/auth/me`) and the words the
-//! console uses for each permission. Actions a person may not take are not
-//! shown; pages say what is missing with [`crate::components::ReadOnlyNote`].
-//! The API checks every call regardless.
+//! Who may do what: the signed-in person (from `/auth/me`), per cluster.
+//! Permissions are the contract's [`Permission`] enum, so a button's check
+//! cannot be misspelt; the words for each come from [`Permission::describe`].
+//! Actions a person may not take are not shown; pages say what is missing
+//! with [`crate::components::ReadOnlyNote`]. The API checks every call
+//! regardless.
 
-use configurator_api::SessionInfo;
+use configurator_api::{Permission, SessionInfo};
 use leptos::prelude::*;
 
 /// The signed-in person; `None` until `/auth/me` answered.
@@ -15,45 +17,23 @@ pub fn use_session() -> Session {
 }
 
 impl Session {
-    /// Whether the person holds `permission` (reactive).
-    pub fn can(self, permission: &str) -> bool {
-        self.0.with(|me| {
-            me.as_ref()
-                .is_some_and(|me| me.permissions.iter().any(|p| p == permission))
-        })
+    /// Whether the person holds `permission` on `cluster` (reactive).
+    pub fn can(self, cluster: &str, permission: Permission) -> bool {
+        self.0
+            .with(|me| me.as_ref().is_some_and(|me| me.can(cluster, permission)))
+    }
+
+    /// `/auth/me` has answered (reactive).
+    pub fn ready(self) -> bool {
+        self.0.with(Option::is_some)
     }
 }
 
-/// Every permission, with what it lets a person do (completing "You do not
-/// have permission to …"); the Audit page's action filter lists them.
-pub const PERMISSIONS: [(&str, &str); 14] = [
-    ("cluster:read", "view the cluster"),
-    ("topics:read", "view topics"),
-    ("topics:create", "create topics"),
-    ("topics:alter", "change topic configs and partitions"),
-    ("topics:delete", "delete topics"),
-    ("topics:purge", "purge messages from topics"),
-    ("messages:read", "read messages"),
-    ("messages:produce", "produce messages"),
-    ("schemas:read", "view schemas"),
-    ("schemas:write", "change schemas"),
-    ("groups:read", "view consumer groups"),
-    ("groups:reset", "reset consumer group offsets"),
-    ("groups:delete", "delete consumer groups"),
-    ("audit:read", "read the audit log"),
-];
-
-/// What a permission lets a person do, completing "You do not have permission to …".
-pub fn describe(permission: &str) -> &'static str {
-    PERMISSIONS
-        .iter()
-        .find(|(p, _)| *p == permission)
-        .map_or("do this", |(_, what)| what)
-}
-
-pub fn denied(permission: &str) -> String {
+/// "You do not have permission to … on `cluster` (missing …)."
+pub fn denied(permission: Permission, cluster: Option<&str>) -> String {
+    let on = cluster.map(|c| format!(" on {c}")).unwrap_or_default();
     format!(
-        "You do not have permission to {} (missing {permission}).",
-        describe(permission)
+        "You do not have permission to {}{on} (missing {permission}).",
+        permission.describe()
     )
 }

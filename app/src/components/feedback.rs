@@ -1,12 +1,10 @@
 //! Errors, progress, status pills, notes and small actions.
 
+use configurator_api::Permission;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{
-    api::ApiError,
-    permissions::{describe, use_session},
-};
+use crate::{api::ApiError, cluster::use_cluster, components::href, permissions::use_session};
 
 /// A request that failed where a page's content should be, with the request
 /// id to quote and a way to try again.
@@ -21,10 +19,16 @@ pub fn ErrorPanel(error: ApiError, #[prop(optional, into)] retry: Option<Callbac
         _ => ("notice notice-error", "Something went wrong"),
     };
     let request_id = error.request_id().map(str::to_owned);
+    // The cluster is unknown or hidden from this person: nothing on this
+    // page will work, but another cluster might.
+    let elsewhere = (error.code() == "cluster_not_found").then(|| {
+        view! { <p><a href=href("/") class="button button-small">"See all clusters"</a></p> }
+    });
     view! {
         <div class=class role="alert" data-testid="error-panel">
             <strong>{title}</strong>
             <p>{error.message()}</p>
+            {elsewhere}
             {request_id.map(|id| view! { <p class="small">"Request id " <code>{id}</code></p> })}
             {retry.map(|retry| view! {
                 <button class="button button-small" on:click=move |_| retry.run(())>"Try again"</button>
@@ -78,24 +82,24 @@ pub fn Stat(#[prop(into)] label: String, children: Children) -> impl IntoView {
     }
 }
 
-/// Says which of `permissions` the person lacks on this page, since the
-/// buttons for them are not shown. Nothing when they hold them all.
+/// Says which of `permissions` the person lacks on this page's cluster,
+/// since the buttons for them are not shown. Nothing when they hold them all.
 #[component]
-pub fn ReadOnlyNote(permissions: &'static [&'static str]) -> impl IntoView {
+pub fn ReadOnlyNote(permissions: &'static [Permission]) -> impl IntoView {
     let session = use_session();
+    let cluster = use_cluster();
     let missing = move || {
         permissions
             .iter()
-            .filter(|p| !session.can(p))
-            .map(|p| format!("{} ({p})", describe(p)))
+            .filter(|p| !cluster.can(**p))
+            .map(|p| format!("{} ({p})", p.describe()))
             .collect::<Vec<_>>()
     };
     move || {
         let missing = missing();
-        let ready = session.0.with(Option::is_some);
-        (ready && !missing.is_empty()).then(|| {
+        (session.ready() && !missing.is_empty()).then(|| {
             let all = missing.len() == permissions.len();
-            let text = format!("Your role cannot {}.", missing.join(", "));
+            let text = format!("Your role cannot {} on {}.", missing.join(", "), cluster.id());
             let title = text.clone();
             view! {
                 <p class="read-only-note" data-testid="read-only-note" title=title>

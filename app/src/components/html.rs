@@ -5,10 +5,17 @@
 //! plain anchors under the base, which the router takes over; buttons carry
 //! `data-*` attributes read by one click handler on the table body.
 
+use configurator_api::EnvironmentTone;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::href;
+
+/// The classes of an environment label: `env env-production`, … The same
+/// label gets the same colour everywhere, decided by the contract.
+pub fn env_class(label: &str) -> String {
+    format!("env env-{}", EnvironmentTone::of(label).css())
+}
 
 /// A padlock, for protected topics.
 pub const LOCK: &str = "<svg class=\"lock\" viewBox=\"0 0 20 20\" aria-hidden=\"true\"><path d=\"M6.5 9V6.5a3.5 3.5 0 0 1 7 0V9M4.5 9h11v8.5h-11z\"/></svg>";
@@ -77,6 +84,15 @@ impl Html {
             .raw(kind)
             .raw("\">")
             .text(text)
+            .raw("</span>")
+    }
+
+    /// An environment label, coloured by its [`EnvironmentTone`] (red for production).
+    pub fn environment(&mut self, label: &str) -> &mut Self {
+        self.raw("<span class=\"")
+            .raw(&env_class(label))
+            .raw("\">")
+            .text(label)
             .raw("</span>")
     }
 

@@ -6,6 +6,7 @@ mod feedback;
 mod field;
 mod html;
 mod json;
+mod switcher;
 mod table;
 pub mod toast;
 
@@ -15,6 +16,7 @@ pub use feedback::{
     ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, save, set_title,
 };
 pub use field::{Field, describe};
-pub use html::{Html, LOCK, RawBody, clicked};
+pub use html::{Html, LOCK, RawBody, clicked, env_class};
 pub use json::{JsonView, highlight, is_json, pretty_json};
+pub use switcher::ClusterSwitcher;
 pub use table::{Pager, SortHeader, TableSkeleton};

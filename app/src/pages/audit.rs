@@ -1,4 +1,4 @@
-//! The audit log: who changed what, when, and how it ended. The server
+//! A cluster's audit log: who changed what, when, and how it ended. The server
 //! filters, pages (newest first, "Older →" follows its cursor) and checks
 //! each record's signature; the filters and the page live in the URL, under
 //! the API's own names, so a deep link is the API query too.
@@ -8,7 +8,7 @@
 //! rather than the contract's `AuditList`, whose `#[serde(flatten)]` entry
 //! costs kilobytes of deserialiser in the download.
 
-use configurator_api::ScanStop;
+use configurator_api::{Permission, ScanStop};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 use serde::Deserialize;
@@ -17,10 +17,10 @@ use web_sys::HtmlFormElement;
 
 use crate::{
     api,
+    cluster::use_cluster,
     components::{Html, LoadError, ProgressBar, RawBody, TableSkeleton, download, set_title, toast},
     format,
     load::load,
-    permissions::PERMISSIONS,
     query,
 };
 
@@ -85,7 +85,7 @@ fn form_html() -> String {
     };
     input(&mut h, "Person", "person", "search");
     let mut actions = vec![("", "Any action")];
-    actions.extend(PERMISSIONS.map(|(p, _)| (p, p)));
+    actions.extend(Permission::ALL.map(|p| (p.name(), p.name())));
     select(&mut h, "Action", "action", &actions);
     input(&mut h, "Resource", "resource", "search");
     select(
@@ -118,6 +118,7 @@ fn form_html() -> String {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     set_title("Audit log");
+    let cluster = use_cluster();
     let params = use_query_map();
     // The filters from the URL (reactive), defaults left out.
     let filters = move || {
@@ -133,13 +134,13 @@ pub fn AuditPage() -> impl IntoView {
     let audit = load::<Page>(move || {
         let mut pairs = filters().to_vec();
         pairs.push(("cursor", cursor()));
-        Some(query::url("/api/v1/audit", &pairs))
+        Some(query::url(&cluster.api("/audit"), &pairs))
     });
     let go = query::go();
     let open = move |cursor: String| {
         let mut pairs = untrack(filters).to_vec();
         pairs.push(("cursor", cursor));
-        go(&query::url("/audit", &pairs), false);
+        go(&query::url(&untrack(|| cluster.page("/audit")), &pairs), false);
     };
     let open = StoredValue::new(open);
 
@@ -185,17 +186,18 @@ pub fn AuditPage() -> impl IntoView {
             };
             (k, v)
         });
-        go(&query::url("/audit", &pairs), false);
+        go(&query::url(&untrack(|| cluster.page("/audit")), &pairs), false);
     };
     let apply = StoredValue::new_local(apply);
 
     let exporting = RwSignal::new(false);
     let export = move |_| {
         exporting.set(true);
-        let path = query::url("/api/v1/audit/export", &untrack(filters));
+        let path = query::url(&cluster.api_untracked("/audit/export"), &untrack(filters));
+        let file = format!("configurator-audit-{}.csv", cluster.id_untracked());
         spawn_local(async move {
             match api::get_text(&path).await {
-                Ok(csv) => download("configurator-audit.csv", "text/csv", &csv),
+                Ok(csv) => download(&file, "text/csv", &csv),
                 Err(e) => toast::error(&e),
             }
             exporting.try_set(false);
@@ -287,7 +289,7 @@ pub fn AuditPage() -> impl IntoView {
             <div class="page-header">
                 <div>
                     <h1>"Audit log"</h1>
-                    <p class="muted">"Every change made through Configurator, newest first. Refused calls are shown when you choose them under Outcome."</p>
+                    <p class="muted">{move || format!("Every change made to {} through Configurator, newest first. Refused calls are shown when you choose them under Outcome.", cluster.id())}</p>
                 </div>
                 <div class="toolbar">
                     <button class="button" on:click=move |_| audit.reload()>"Refresh"</button>

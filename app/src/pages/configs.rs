@@ -2,18 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use configurator_api::ConfigPatch;
+use configurator_api::{ConfigPatch, Permission};
 use leptos::{prelude::*, task::spawn_local};
 use serde::de::IgnoredAny;
 
 use super::topic_detail::use_topic;
 use crate::{
-    api::{self, ApiError, seg},
+    api::{self, ApiError},
     components::{
         Dialog, DialogError, DialogFooter, Html, RawBody, ReadOnlyNote, TableSkeleton, When, toast,
     },
     format,
-    permissions::use_session,
 };
 
 /// Topic-level configs people commonly set (offered while typing a name).
@@ -93,7 +92,6 @@ fn changes(rows: &[Row]) -> Vec<Change> {
 #[component]
 pub fn ConfigsTab() -> impl IntoView {
     let topic = use_topic();
-    let session = use_session();
     let editing = RwSignal::new(false);
     let rows = RwSignal::new(Vec::<Row>::new());
     let next_id = StoredValue::new(0u32);
@@ -202,8 +200,8 @@ pub fn ConfigsTab() -> impl IntoView {
                 })}
             </p>
             <div class="toolbar">
-                <ReadOnlyNote permissions=&["topics:alter"] />
-                <When when=move || session.can("topics:alter") && !topic.protected.get() && !editing.get()>
+                <ReadOnlyNote permissions=&[Permission::TopicsAlter] />
+                <When when=move || topic.cluster.can(Permission::TopicsAlter) && !topic.protected.get() && !editing.get()>
                     <button class="button" on:click=start>"Edit configs"</button>
                 </When>
                 <When when=move || editing.get()>
@@ -312,8 +310,8 @@ fn ReviewDialog(
         busy.set(true);
         set_error.set(None);
         let patch = patch.clone();
+        let path = topic.api_untracked("/configs");
         spawn_local(async move {
-            let path = format!("/api/v1/topics/{}/configs", seg(&topic.name.get_untracked()));
             match api::patch::<_, IgnoredAny>(&path, &patch).await {
                 Ok(_) => {
                     toast::success("Configs saved.");

@@ -10,6 +10,7 @@ use serde::de::IgnoredAny;
 use super::configs::TOPIC_CONFIGS;
 use crate::{
     api::{self, ApiError, seg},
+    cluster::{self, use_cluster},
     components::{Dialog, DialogError, DialogFooter, Field, describe, toast},
     format,
     load::load,
@@ -73,8 +74,14 @@ fn retention_problem(value: &str) -> Option<String> {
 
 #[component]
 pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
-    let cluster = load::<ClusterInfo>(|| Some("/api/v1/cluster".into()));
+    // The cluster it is created on stays the one the dialog was opened on.
+    let on = use_cluster().id_untracked();
+    let cluster = {
+        let on = on.clone();
+        load::<ClusterInfo>(move || Some(cluster::api_path(&on, "")))
+    };
     let brokers = move || cluster.get().map(|c| c.brokers.len() as i64);
+    let title = format!("Create topic on {on}");
 
     let name = RwSignal::new(String::new());
     let partitions = RwSignal::new("3".to_owned());
@@ -187,12 +194,16 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
         };
         busy.set(true);
         let go = go.clone();
+        let on = on.clone();
         spawn_local(async move {
-            match api::post::<_, IgnoredAny>("/api/v1/topics", &request).await {
+            match api::post::<_, IgnoredAny>(&cluster::api_path(&on, "/topics"), &request).await {
                 Ok(_) => {
-                    toast::success(format!("Topic {} created.", request.name));
+                    toast::success(format!("Topic {} created on {on}.", request.name));
                     on_close.run(());
-                    go(&format!("/topics/{}", seg(&request.name)), false);
+                    go(
+                        &cluster::page_path(&on, &format!("/topics/{}", seg(&request.name))),
+                        false,
+                    );
                 }
                 Err(error) => {
                     busy.try_set(false);
@@ -225,7 +236,7 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
     };
 
     view! {
-        <Dialog title="Create topic" on_close wide=true>
+        <Dialog title on_close wide=true>
             <form class="dialog-body" on:submit=submit novalidate>
                 <Field label="Name" id="topic-name" error=name_error hint=Signal::derive(move || name.with(|n| name_hint(n)))>
                     <input id="topic-name" class="input mono" autofocus autocomplete="off" spellcheck="false"

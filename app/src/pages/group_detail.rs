@@ -3,17 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use configurator_api::{GroupDetail, PartitionLag};
+use configurator_api::{GroupDetail, PartitionLag, Permission};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
 use super::{groups::state_kind, reset_offsets::ResetOffsetsDialog};
 use crate::{
     api::{self, ApiError, seg},
+    cluster::{Current, use_cluster},
     components::{ConfirmDialog, Html, LoadError, Pill, ReadOnlyNote, When, href, set_title, toast},
     format,
     load::load,
-    permissions::use_session,
     query,
 };
 
@@ -27,8 +27,9 @@ pub fn GroupDetailPage() -> impl IntoView {
             .unwrap_or(raw)
     });
     Effect::new(move |_| set_title(&id.get()));
-    let group = load::<GroupDetail>(move || Some(format!("/api/v1/consumer-groups/{}", seg(&id.get()))));
-    let session = use_session();
+    let cluster = use_cluster();
+    let group_api = move || cluster.api(&format!("/consumer-groups/{}", seg(&id.get())));
+    let group = load::<GroupDetail>(move || Some(group_api()));
     let resetting = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -39,13 +40,13 @@ pub fn GroupDetailPage() -> impl IntoView {
         busy.set(true);
         set_error.set(None);
         let go = go.clone();
+        let (group_id, path, list) = untrack(|| (id.get(), group_api(), cluster.page("/groups")));
         spawn_local(async move {
-            let group_id = id.get_untracked();
-            match api::delete(&format!("/api/v1/consumer-groups/{}", seg(&group_id))).await {
+            match api::delete(&path).await {
                 Ok(()) => {
                     toast::success(format!("Consumer group {group_id} deleted."));
                     deleting.try_set(false);
-                    go("/groups", false);
+                    go(&list, false);
                 }
                 Err(e) => {
                     busy.try_set(false);
@@ -58,7 +59,7 @@ pub fn GroupDetailPage() -> impl IntoView {
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <a href=href("/groups")>"Consumer groups"</a>
+                <a href=move || href(&cluster.page("/groups"))>"Consumer groups"</a>
                 <span aria-hidden="true">"/"</span>
                 <span aria-current="page" class="mono">{id}</span>
             </nav>
@@ -71,21 +72,21 @@ pub fn GroupDetailPage() -> impl IntoView {
                     })}</p>
                 </div>
                 <div class="toolbar">
-                    <ReadOnlyNote permissions=&["groups:reset", "groups:delete"] />
-                    <When when=move || session.can("groups:reset")>
+                    <ReadOnlyNote permissions=&[Permission::GroupsReset, Permission::GroupsDelete] />
+                    <When when=move || cluster.can(Permission::GroupsReset)>
                         <button class="button button-primary" disabled=move || group.get().is_none() on:click=move |_| resetting.set(true)>"Reset offsets"</button>
                     </When>
-                    <When when=move || session.can("groups:delete")>
+                    <When when=move || cluster.can(Permission::GroupsDelete)>
                         <button class="button button-danger-quiet" on:click=move |_| { set_error.set(None); deleting.set(true); }>"Delete…"</button>
                     </When>
                     <button class="button" on:click=move |_| group.reload()>"Refresh"</button>
                 </div>
             </div>
             <LoadError error=group.error retry=group.retry() />
-            <div inner_html=move || group.with(|g| g.map(group_body).unwrap_or_default())></div>
+            <div inner_html=move || group.with(|g| g.map(|g| group_body(cluster, g)).unwrap_or_default())></div>
             <When when=move || resetting.get()>
                 {move || group.get().map(|g| view! {
-                    <ResetOffsetsDialog group=g on_done=move |_| { resetting.set(false); group.reload(); }
+                    <ResetOffsetsDialog group=g cluster on_done=move |_| { resetting.set(false); group.reload(); }
                         on_close=move |_| resetting.set(false) />
                 })}
             </When>
@@ -102,7 +103,7 @@ pub fn GroupDetailPage() -> impl IntoView {
 
 /// Everything about the group that is only shown: numbers, lag per
 /// partition (table and chart) and members.
-fn group_body(group: &GroupDetail) -> String {
+fn group_body(cluster: Current, group: &GroupDetail) -> String {
     // Per topic, in partition order.
     let mut by_topic: BTreeMap<&str, Vec<&PartitionLag>> = BTreeMap::new();
     for lag in &group.offsets {
@@ -147,7 +148,7 @@ fn group_body(group: &GroupDetail) -> String {
     for (topic, lags) in by_topic {
         let total: u64 = lags.iter().map(|l| l.lag).sum();
         h.raw("<div class=\"card\" data-testid=\"group-topic\"><div class=\"card-head\"><h3>")
-            .link(&format!("/topics/{}", seg(topic)), "mono", topic)
+            .link(&cluster.page(&format!("/topics/{}", seg(topic))), "mono", topic)
             .raw("</h3><span class=\"muted\">lag ")
             .text(&format::int(total))
             .raw("</span></div>");

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::seg,
+    cluster::use_cluster,
     components::{Html, LoadError, ProgressBar, RawBody, SortHeader, TableSkeleton, set_title},
     format,
     load::load,
@@ -27,6 +28,7 @@ pub fn state_kind(state: &str) -> &'static str {
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     set_title("Consumer groups");
+    let cluster = use_cluster();
     let params = use_query_map();
     let q = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
     let sort = Signal::derive(move || {
@@ -37,7 +39,7 @@ pub fn GroupsPage() -> impl IntoView {
         })
     });
     let desc = Signal::derive(move || params.with(|p| p.get("order").as_deref() == Some("desc")));
-    let groups = load::<GroupList>(|| Some("/api/v1/consumer-groups".into()));
+    let groups = load::<GroupList>(move || Some(cluster.api("/consumer-groups")));
     let go = query::go();
 
     let navigate = {
@@ -48,7 +50,7 @@ pub fn GroupsPage() -> impl IntoView {
                 ("sort", if sort == "group" { String::new() } else { sort }),
                 ("order", if desc { "desc".into() } else { String::new() }),
             ];
-            go(&query::url("/groups", &pairs), replace);
+            go(&query::url(&cluster.page("/groups"), &pairs), replace);
         }
     };
     let on_sort = Callback::new({
@@ -106,7 +108,7 @@ pub fn GroupsPage() -> impl IntoView {
             h.row("group-row")
                 .raw("<td>")
                 .link(
-                    &format!("/groups/{}", seg(&g.group_id)),
+                    &cluster.page(&format!("/groups/{}", seg(&g.group_id))),
                     "mono strong",
                     &g.group_id,
                 )

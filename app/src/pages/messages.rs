@@ -6,18 +6,18 @@
 
 use std::{cell::Cell, rc::Rc};
 
-use configurator_api::{Data, Message, MessagePage, ScanStop};
+use configurator_api::{Data, Message, MessagePage, Permission, ScanStop};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
 use super::topic_detail::use_topic;
 use crate::{
-    api::{self, ApiError, seg},
+    api::{self, ApiError},
     components::{
         ErrorPanel, Html, ProgressBar, When, clicked, download, highlight, is_json, pretty_json, save, toast,
     },
     format,
-    permissions::{denied, use_session},
+    permissions::denied,
     query,
 };
 
@@ -119,20 +119,19 @@ fn to_csv(messages: &[Message]) -> String {
 
 #[component]
 pub fn MessagesTab() -> impl IntoView {
-    let session = use_session();
     let topic = use_topic();
     view! {
-        <When when=move || !topic.protected.get() && session.can("messages:read") fallback=move || {
+        <When when=move || !topic.protected.get() && topic.cluster.can(Permission::MessagesRead) fallback=move || {
             let mut h = Html::new();
             if topic.protected.get() {
                 h.raw("<div class=\"notice notice-info\" data-testid=\"messages-protected\"><strong>Not browsable here</strong><p>This is a protected topic (Kafka's or Configurator's own): its records are not browsable in the console.</p>");
                 if topic.name.get() == "__configurator_audit" {
-                    h.raw("<p>").link("/audit", "", "Read the audit trail on the Audit page").raw("</p>");
+                    h.raw("<p>").link(&topic.cluster.page("/audit"), "", "Read the audit trail on the Audit page").raw("</p>");
                 }
                 h.raw("</div>");
             } else {
                 h.raw("<div class=\"notice notice-warning\" role=\"alert\" data-testid=\"messages-denied\"><strong>Not allowed</strong><p>")
-                    .text(&denied("messages:read"))
+                    .text(&denied(Permission::MessagesRead, Some(&topic.cluster.id())))
                     .raw("</p></div>");
             }
             view! { <div inner_html=h.finish()></div> }
@@ -172,10 +171,7 @@ fn MessageBrowser() -> impl IntoView {
             bytes.set(0);
             cursor.set(None);
         }
-        let path = query::url(
-            &format!("/api/v1/topics/{}/messages", seg(&topic.name.get_untracked())),
-            &pairs,
-        );
+        let path = query::url(&topic.api_untracked("/messages"), &pairs);
         let this = latest.get() + 1;
         latest.set(this);
         let latest = latest.clone();
@@ -260,10 +256,7 @@ fn MessageBrowser() -> impl IntoView {
             fetch.with_value(|f| f(false));
         } else {
             go(
-                &query::url(
-                    &format!("/topics/{}/messages", seg(&topic.name.get_untracked())),
-                    &next.pairs(),
-                ),
+                &query::url(&untrack(|| topic.page("/messages")), &next.pairs()),
                 false,
             );
         }
@@ -324,10 +317,7 @@ fn MessageBrowser() -> impl IntoView {
             }
             return;
         }
-        let path = format!(
-            "/api/v1/topics/{}/partitions/{partition}/offsets/{offset}",
-            seg(&topic.name.get_untracked())
-        );
+        let path = topic.api_untracked(&format!("/partitions/{partition}/offsets/{offset}"));
         spawn_local(async move {
             match api::get::<Message>(&path).await {
                 Ok(whole) => {

@@ -1,11 +1,13 @@
 //! One module per page; the topic's tabs live beside the topic page.
 
 mod audit;
+mod clusters;
 mod configs;
 mod create_topic;
 mod group_detail;
 mod groups;
 mod messages;
+mod moved;
 mod not_found;
 mod overview;
 mod partitions;
@@ -16,11 +18,13 @@ mod topic_detail;
 mod topics;
 
 pub use audit::AuditPage;
+pub use clusters::ClustersPage;
 use configs::ConfigsTab;
 pub use group_detail::GroupDetailPage;
 pub use groups::GroupsPage;
 use messages::MessagesTab;
-pub use not_found::NotFound;
+pub use moved::MovedOrNotFound;
+pub use not_found::{ClusterNotFound, NotFound};
 pub use overview::OverviewPage;
 use partitions::PartitionsTab;
 use schema::SchemaTab;

@@ -1,25 +1,25 @@
-//! The cluster at a glance, with ways into everything else.
+//! One cluster at a glance, with ways into everything else on it.
 
-use configurator_api::{ClusterInfo, GroupList};
+use configurator_api::{ClusterInfo, GroupList, Permission};
 use leptos::prelude::*;
 
 use crate::{
+    cluster::use_cluster,
     components::{HealthPill, Html, LoadError, RawBody, Stat, When, href, set_title},
     format,
     load::load,
-    permissions::use_session,
 };
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     set_title("Overview");
-    let session = use_session();
-    let cluster = load::<ClusterInfo>(|| Some("/api/v1/cluster".into()));
+    let current = use_cluster();
+    let cluster = load::<ClusterInfo>(move || Some(current.api("")));
     // Groups only for people who may see them (and once we know who they are).
     let groups = load::<GroupList>(move || {
-        session
-            .can("groups:read")
-            .then(|| "/api/v1/consumer-groups".into())
+        current
+            .can(Permission::GroupsRead)
+            .then(|| current.api("/consumer-groups"))
     });
     let stat =
         move |f: fn(&ClusterInfo) -> u32| move || cluster.with(|c| c.as_ref().map(|c| format::int(f(c))));
@@ -57,8 +57,8 @@ pub fn OverviewPage() -> impl IntoView {
         <section class="page">
             <div class="page-header">
                 <div>
-                    <h1>"Overview"</h1>
-                    <p class="muted">"Cluster " <code data-testid="cluster-id">
+                    <h1>{move || current.id()}</h1>
+                    <p class="muted">"Kafka cluster id " <code data-testid="cluster-id">
                         {move || cluster.with(|c| c.as_ref().map(|c| c.cluster_id.clone().unwrap_or_else(|| "(no id)".into())))}
                     </code></p>
                 </div>
@@ -91,15 +91,15 @@ pub fn OverviewPage() -> impl IntoView {
                     <h2 class="card-title">"Go to"</h2>
                     <ul class="link-list">
                         <li>
-                            <a href=href("/topics")>"Topics"</a>
+                            <a href=move || href(&current.page("/topics"))>"Topics"</a>
                             <span class="muted">{move || cluster.with(|c| c.as_ref().map(|c| format!("{} topics, {} partitions", format::int(c.topic_count), format::int(c.partition_count))))}</span>
                         </li>
                         <li>
-                            <a href=href("/groups")>"Consumer groups"</a>
+                            <a href=move || href(&current.page("/groups"))>"Consumer groups"</a>
                             <span class="muted" data-testid="groups-summary">{move || group_stats().map(|(n, lag)| format!("{n} groups, total lag {lag}"))}</span>
                         </li>
-                        <When when=move || session.can("audit:read")>
-                            <li><a href=href("/audit")>"Audit log"</a><span class="muted">"Who changed what, and when"</span></li>
+                        <When when=move || current.can(Permission::AuditRead)>
+                            <li><a href=move || href(&current.page("/audit"))>"Audit log"</a><span class="muted">"Who changed what, and when"</span></li>
                         </When>
                     </ul>
                 </div>

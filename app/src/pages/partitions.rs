@@ -1,19 +1,18 @@
 //! The topic's partitions: leader, replicas, in-sync replicas, watermarks.
 
+use configurator_api::Permission;
 use leptos::prelude::*;
 
 use super::topic_detail::use_topic;
 use crate::{
     components::{Html, RawBody, TableSkeleton, When, clicked},
     format,
-    permissions::use_session,
 };
 
 #[component]
 pub fn PartitionsTab() -> impl IntoView {
     let topic = use_topic();
-    let session = use_session();
-    let can_purge = move || !topic.protected.get() && session.can("topics:purge");
+    let can_purge = move || !topic.protected.get() && topic.cluster.can(Permission::TopicsPurge);
     let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
     let rows = Signal::derive(move || {
         let purge = can_purge();

@@ -8,7 +8,7 @@ use serde::de::IgnoredAny;
 
 use super::topic_detail::use_topic;
 use crate::{
-    api::{self, ApiError, seg},
+    api::{self, ApiError},
     components::{Dialog, DialogError, DialogFooter, Field, JsonView, When, describe, pretty_json, toast},
     load::load,
 };
@@ -28,12 +28,7 @@ fn json_problem(text: &str) -> Option<String> {
 #[component]
 pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let topic = use_topic();
-    let schema = load::<TopicSchema>(move || {
-        Some(format!(
-            "/api/v1/topics/{}/schema",
-            seg(&topic.name.get_untracked())
-        ))
-    });
+    let schema = load::<TopicSchema>(move || Some(topic.api_untracked("/schema")));
     let partitions = topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
 
     let key = RwSignal::new(String::new());
@@ -105,8 +100,8 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         };
         busy.set(true);
         set_error.set(None);
+        let path = topic.api_untracked("/messages");
         spawn_local(async move {
-            let path = format!("/api/v1/topics/{}/messages", seg(&topic.name.get_untracked()));
             match api::post::<_, Produced>(&path, &request).await {
                 Ok(done) => {
                     toast::success(format!(

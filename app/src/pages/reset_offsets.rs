@@ -6,6 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ApiError, seg},
+    cluster::Current,
     components::{Dialog, DialogError, DialogFooter, Html, RawBody, When, toast},
     format,
 };
@@ -43,6 +44,8 @@ fn preview_rows(result: &ResetResult) -> String {
 #[component]
 pub fn ResetOffsetsDialog(
     group: GroupDetail,
+    /// The group's cluster.
+    cluster: Current,
     #[prop(into)] on_done: Callback<()>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
@@ -125,7 +128,7 @@ pub fn ResetOffsetsDialog(
             let Some(body) = request(dry_run) else { return };
             busy.set(true);
             set_error.set(None);
-            let path = format!("/api/v1/consumer-groups/{}/reset-offsets", seg(&group_id));
+            let path = cluster.api_untracked(&format!("/consumer-groups/{}/reset-offsets", seg(&group_id)));
             let group_id = group_id.clone();
             spawn_local(async move {
                 match api::post::<_, ResetResult>(&path, &body).await {
@@ -151,7 +154,7 @@ pub fn ResetOffsetsDialog(
     let send = StoredValue::new(send);
 
     view! {
-        <Dialog title=format!("Reset offsets of {}", group.group_id) on_close wide=true>
+        <Dialog title=format!("Reset offsets of {} on {}", group.group_id, cluster.id_untracked()) on_close wide=true>
             <div class="dialog-body">
                 {(active > 0).then(|| view! {
                     <div class="notice notice-warning" role="alert" data-testid="group-active">

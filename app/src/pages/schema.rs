@@ -1,15 +1,14 @@
 //! The topic's JSON Schema: view, edit, delete.
 
-use configurator_api::TopicSchema;
+use configurator_api::{Permission, TopicSchema};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::topic_detail::use_topic;
 use crate::{
-    api::{self, ApiError, seg},
+    api::{self, ApiError},
     components::{ConfirmDialog, DialogError, JsonView, LoadError, ReadOnlyNote, When, pretty_json, toast},
     format,
     load::load,
-    permissions::use_session,
 };
 
 const TEMPLATE: &str = r#"{
@@ -24,15 +23,13 @@ const TEMPLATE: &str = r#"{
 #[component]
 pub fn SchemaTab() -> impl IntoView {
     let topic = use_topic();
-    let session = use_session();
-    let schema =
-        load::<TopicSchema>(move || Some(format!("/api/v1/topics/{}/schema", seg(&topic.name.get()))));
+    let schema = load::<TopicSchema>(move || Some(topic.api("/schema")));
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
-    let can_write = move || !topic.protected.get() && session.can("schemas:write");
+    let can_write = move || !topic.protected.get() && topic.cluster.can(Permission::SchemasWrite);
 
     // No schema is an answer too, not an error.
     let missing = move || {
@@ -64,8 +61,8 @@ pub fn SchemaTab() -> impl IntoView {
         };
         busy.set(true);
         set_error.set(None);
+        let path = topic.api_untracked("/schema");
         spawn_local(async move {
-            let path = format!("/api/v1/topics/{}/schema", seg(&topic.name.get_untracked()));
             let body = TopicSchema {
                 schema: value,
                 updated_by: None,
@@ -87,13 +84,9 @@ pub fn SchemaTab() -> impl IntoView {
     let delete = move |_| {
         busy.set(true);
         set_error.set(None);
+        let path = topic.api_untracked("/schema");
         spawn_local(async move {
-            match api::delete(&format!(
-                "/api/v1/topics/{}/schema",
-                seg(&topic.name.get_untracked())
-            ))
-            .await
-            {
+            match api::delete(&path).await {
                 Ok(()) => {
                     toast::success("Schema deleted. Messages are no longer checked.");
                     deleting.try_set(false);
@@ -111,7 +104,7 @@ pub fn SchemaTab() -> impl IntoView {
         <div class="section-header">
             <p class="muted">"Messages produced through Configurator are checked against this JSON Schema."</p>
             <div class="toolbar">
-                <ReadOnlyNote permissions=&["schemas:write"] />
+                <ReadOnlyNote permissions=&[Permission::SchemasWrite] />
                 <When when=move || can_write() && !editing.get()>
                     {move || if missing() {
                         view! { <button class="button button-primary" on:click=start_edit>"Add schema"</button> }.into_any()

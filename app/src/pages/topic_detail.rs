@@ -1,7 +1,9 @@
 //! One topic: its header with the actions on the whole topic, and the tabs
 //! (partitions, configs, messages, schema) below it.
 
-use configurator_api::{AddPartitions, PurgeRequest, PurgeResult, TopicDetail, is_protected_topic};
+use configurator_api::{
+    AddPartitions, Permission, PurgeRequest, PurgeResult, TopicDetail, is_protected_topic,
+};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 use serde::de::IgnoredAny;
@@ -9,13 +11,13 @@ use serde::de::IgnoredAny;
 use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceDialog};
 use crate::{
     api::{self, ApiError, seg},
+    cluster::{Current, use_cluster},
     components::{
         ConfirmDialog, Dialog, DialogError, DialogFooter, Field, HealthPill, LOCK, LoadError, NavLink,
         ReadOnlyNote, When, describe, href, set_title, toast,
     },
     format,
     load::{Load, load},
-    permissions::use_session,
     query,
 };
 
@@ -23,6 +25,7 @@ use crate::{
 /// (opened from the header for all partitions or from a partition's row).
 #[derive(Clone, Copy)]
 pub struct TopicContext {
+    pub cluster: Current,
     pub name: Memo<String>,
     /// Kafka's or Configurator's own topic: read-only for everyone (the API
     /// refuses changes and browsing), so no such action is offered.
@@ -38,6 +41,28 @@ pub fn use_topic() -> TopicContext {
     expect_context::<TopicContext>()
 }
 
+impl TopicContext {
+    /// `/topics/{topic}` + `rest`, within the cluster (reactive).
+    fn within(self, rest: &str) -> String {
+        format!("/topics/{}{rest}", seg(&self.name.get()))
+    }
+
+    /// The topic's API path + `rest` (reactive), e.g. `api("/schema")`.
+    pub fn api(self, rest: &str) -> String {
+        self.cluster.api(&self.within(rest))
+    }
+
+    /// [`Self::api`] for calls made from handlers and tasks.
+    pub fn api_untracked(self, rest: &str) -> String {
+        untrack(|| self.api(rest))
+    }
+
+    /// The topic's page + `rest` (reactive), e.g. `page("/messages")`.
+    pub fn page(self, rest: &str) -> String {
+        self.cluster.page(&self.within(rest))
+    }
+}
+
 #[component]
 pub fn TopicPage() -> impl IntoView {
     let params = use_params_map();
@@ -47,29 +72,31 @@ pub fn TopicPage() -> impl IntoView {
             .map(String::from)
             .unwrap_or(raw)
     });
-    let detail = load::<TopicDetail>(move || Some(format!("/api/v1/topics/{}", seg(&name.get()))));
+    let cluster = use_cluster();
+    let detail = load::<TopicDetail>(move || Some(cluster.api(&format!("/topics/{}", seg(&name.get())))));
     let purge = RwSignal::new(None);
     let produced = RwSignal::new(0);
     let protected = Memo::new(move |_| is_protected_topic(&name.get()));
-    provide_context(TopicContext {
+    let topic = TopicContext {
+        cluster,
         name,
         protected,
         detail,
         purge,
         produced,
-    });
+    };
+    provide_context(topic);
     Effect::new(move |_| set_title(&name.get()));
 
-    let session = use_session();
     let (producing, set_producing) = signal(false);
     let (adding, set_adding) = signal(false);
     let (deleting, set_deleting) = signal(false);
-    let base = move || href(&format!("/topics/{}", seg(&name.get())));
+    let base = move || href(&topic.page(""));
 
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <a href=href("/topics")>"Topics"</a>
+                <a href=move || href(&cluster.page("/topics"))>"Topics"</a>
                 <span aria-hidden="true">"/"</span>
                 <span aria-current="page" class="mono">{name}</span>
             </nav>
@@ -97,17 +124,17 @@ pub fn TopicPage() -> impl IntoView {
                     </p>
                 }>
                 <div class="toolbar">
-                    <ReadOnlyNote permissions=&["messages:produce", "topics:alter", "topics:purge", "topics:delete"] />
-                    <When when=move || session.can("messages:produce")>
+                    <ReadOnlyNote permissions=&[Permission::MessagesProduce, Permission::TopicsAlter, Permission::TopicsPurge, Permission::TopicsDelete] />
+                    <When when=move || cluster.can(Permission::MessagesProduce)>
                         <button class="button button-primary" on:click=move |_| set_producing.set(true)>"Produce message"</button>
                     </When>
-                    <When when=move || session.can("topics:alter")>
+                    <When when=move || cluster.can(Permission::TopicsAlter)>
                         <button class="button" on:click=move |_| set_adding.set(true)>"Add partitions"</button>
                     </When>
-                    <When when=move || session.can("topics:purge")>
+                    <When when=move || cluster.can(Permission::TopicsPurge)>
                         <button class="button" on:click=move |_| purge.set(Some(None))>"Purge…"</button>
                     </When>
-                    <When when=move || session.can("topics:delete")>
+                    <When when=move || cluster.can(Permission::TopicsDelete)>
                         <button class="button button-danger-quiet" on:click=move |_| set_deleting.set(true)>"Delete…"</button>
                     </When>
                 </div>
@@ -170,8 +197,8 @@ fn AddPartitionsDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         }
         busy.set(true);
         set_error.set(None);
+        let path = topic.api_untracked("/partitions");
         spawn_local(async move {
-            let path = format!("/api/v1/topics/{}/partitions", seg(&topic.name.get_untracked()));
             match api::post::<_, IgnoredAny>(&path, &AddPartitions { count: n }).await {
                 Ok(_) => {
                     toast::success(format!("The topic now has {n} partitions."));
@@ -218,8 +245,8 @@ fn PurgeDialog() -> impl IntoView {
     let confirm = move |_| {
         busy.set(true);
         set_error.set(None);
+        let path = topic.api_untracked("/purge");
         spawn_local(async move {
-            let path = format!("/api/v1/topics/{}/purge", seg(&topic.name.get_untracked()));
             let request = PurgeRequest {
                 partitions: which.map(|p| vec![p]),
                 before_offset: None,
@@ -274,12 +301,13 @@ fn DeleteTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             set_error.set(None);
             let name = name.clone();
             let go = go.clone();
+            let (path, list) = untrack(|| (topic.api(""), topic.cluster.page("/topics")));
             spawn_local(async move {
-                match api::delete(&format!("/api/v1/topics/{}", seg(&name))).await {
+                match api::delete(&path).await {
                     Ok(()) => {
                         toast::success(format!("Topic {name} deleted."));
                         on_close.run(());
-                        go("/topics", false);
+                        go(&list, false);
                     }
                     Err(e) => {
                         busy.try_set(false);

@@ -4,20 +4,20 @@
 
 use std::time::Duration;
 
-use configurator_api::{TopicList, is_protected_topic};
+use configurator_api::{Permission, TopicList, is_protected_topic};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::create_topic::CreateTopicDialog;
 use crate::{
     api::seg,
+    cluster::{Current, use_cluster},
     components::{
         Html, LOCK, LoadError, Pager, ProgressBar, RawBody, ReadOnlyNote, SearchBox, SortHeader,
         TableSkeleton, When, set_title,
     },
     format,
     load::load,
-    permissions::use_session,
     query,
 };
 
@@ -67,22 +67,22 @@ impl ListState {
         ]
     }
 
-    fn api(&self) -> String {
+    fn api(&self, cluster: Current) -> String {
         let mut pairs = self.pairs();
         pairs.retain(|(k, _)| !matches!(*k, "page" | "per_page"));
         pairs.push(("page", self.page.to_string()));
         pairs.push(("per_page", self.per_page.to_string()));
-        query::url("/api/v1/topics", &pairs)
+        query::url(&cluster.api("/topics"), &pairs)
     }
 }
 
 #[component]
 pub fn TopicsPage() -> impl IntoView {
     set_title("Topics");
-    let session = use_session();
+    let cluster = use_cluster();
     let params = use_query_map();
     let state = Memo::new(move |_| params.with(|p| ListState::read(|k| p.get(k))));
-    let topics = load::<TopicList>(move || Some(state.get().api()));
+    let topics = load::<TopicList>(move || Some(state.get().api(cluster)));
     let go = query::go();
     let (creating, set_creating) = signal(false);
 
@@ -91,7 +91,7 @@ pub fn TopicsPage() -> impl IntoView {
         move |change: &dyn Fn(&mut ListState), replace: bool| {
             let mut next = state.get_untracked();
             change(&mut next);
-            go(&query::url("/topics", &next.pairs()), replace);
+            go(&query::url(&cluster.page("/topics"), &next.pairs()), replace);
         }
     };
 
@@ -204,6 +204,7 @@ pub fn TopicsPage() -> impl IntoView {
     let desc = Signal::derive(move || state.with(|s| s.desc));
     let rows = Signal::derive(move || {
         let mut h = Html::new();
+        let topic_page = |name: &str| cluster.page(&format!("/topics/{}", seg(name)));
         topics.with(|list| {
             let Some(list) = list else { return };
             if list.topics.is_empty() {
@@ -218,7 +219,7 @@ pub fn TopicsPage() -> impl IntoView {
             }
             for t in &list.topics {
                 h.row("topic-row").raw("<td>").link(
-                    &format!("/topics/{}", seg(&t.name)),
+                    &topic_page(&t.name),
                     "mono strong",
                     &t.name,
                 );
@@ -259,8 +260,8 @@ pub fn TopicsPage() -> impl IntoView {
                     <p class="muted" data-testid="topics-count">{count}</p>
                 </div>
                 <div class="toolbar">
-                    <ReadOnlyNote permissions=&["topics:create"] />
-                    <When when=move || session.can("topics:create")>
+                    <ReadOnlyNote permissions=&[Permission::TopicsCreate] />
+                    <When when=move || cluster.can(Permission::TopicsCreate)>
                         <button class="button button-primary" on:click=move |_| set_creating.set(true)>"Create topic"</button>
                     </When>
                 </div>
