@@ -9,7 +9,7 @@ const csrf = { 'X-CSRF': '1' };
 
 /** Creates a one-partition topic through the API, as whoever `page` is signed in as. */
 async function createTopic(page: Page, name: string) {
-  const answer = await page.request.post(`${app}/api/v1/topics`, {
+  const answer = await page.request.post(`${app}/api/v1/clusters/local-a/topics`, {
     headers: csrf,
     data: { name, partitions: 1, replication_factor: 1 },
   });
@@ -31,15 +31,15 @@ test('alice filters the audit by action and outcome; the URL carries the filters
   await createTopic(page, topic);
   // Victor may not delete it: a refused call, hidden unless asked for.
   const victor = await signedIn(browser, 'victor');
-  const refused = await victor.request.delete(`${app}/api/v1/topics/${topic}`, { headers: csrf });
+  const refused = await victor.request.delete(`${app}/api/v1/clusters/local-a/topics/${topic}`, { headers: csrf });
   expect(refused.status()).toBe(403);
   await victor.context().close();
 
-  await page.goto(`${app}/audit`);
+  await page.goto(`${app}/clusters/local-a/audit`);
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
   await page.getByLabel('Action').selectOption('topics:create');
-  await expect(page).toHaveURL(`${app}/audit?action=topics%3Acreate`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/audit?action=topics%3Acreate`);
   await expect(rows.filter({ hasText: topic })).toHaveCount(1);
   await expect(rows.locator('td:nth-child(3)').filter({ hasNotText: 'topics:create' })).toHaveCount(0);
 
@@ -47,7 +47,7 @@ test('alice filters the audit by action and outcome; the URL carries the filters
   await page.getByLabel('Resource').fill(topic);
   await page.getByLabel('Resource').press('Enter');
   await page.getByLabel('Action').selectOption('topics:delete');
-  await expect(page).toHaveURL(`${app}/audit?action=topics%3Adelete&resource=${encodeURIComponent(topic)}`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/audit?action=topics%3Adelete&resource=${encodeURIComponent(topic)}`);
   await expect(page.getByTestId('audit-table')).toContainText('No records match.');
   await page.getByLabel('Outcome').selectOption('refused');
   await expect(page).toHaveURL(/outcome=refused/);
@@ -65,7 +65,7 @@ test('alice filters the audit by action and outcome; the URL carries the filters
   await expect(rows).toHaveCount(1);
 
   // A deep link opens with its filters filled in.
-  await page.goto(`${app}/audit?outcome=all&resource=${encodeURIComponent(topic)}`);
+  await page.goto(`${app}/clusters/local-a/audit?outcome=all&resource=${encodeURIComponent(topic)}`);
   await expect(page.getByLabel('Resource')).toHaveValue(topic);
   await expect(page.getByLabel('Outcome')).toHaveValue('all');
   await expect(rows).toHaveCount(2);
@@ -86,7 +86,7 @@ test('Older → pages through the records, newest first, and back to the newest'
   await visitAs(page, 'alice', '/');
   for (const n of [1, 2, 3]) await createTopic(page, `${prefix}-${n}`);
 
-  await page.goto(`${app}/audit?resource=${prefix}&limit=1`);
+  await page.goto(`${app}/clusters/local-a/audit?resource=${prefix}&limit=1`);
   const rows = page.getByTestId('audit-row');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(`${prefix}-3`);
@@ -100,7 +100,7 @@ test('Older → pages through the records, newest first, and back to the newest'
   await page.goBack();
   await expect(rows.first()).toContainText(`${prefix}-2`);
   await page.getByRole('button', { name: '← Newest' }).click();
-  await expect(page).toHaveURL(`${app}/audit?resource=${prefix}&limit=1`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/audit?resource=${prefix}&limit=1`);
   await expect(rows.first()).toContainText(`${prefix}-3`);
 });
 
@@ -108,7 +108,7 @@ test('the export downloads the filtered records as CSV', async ({ page }) => {
   const topic = `e2e.export-${Date.now()}`;
   await visitAs(page, 'alice', '/');
   await createTopic(page, topic);
-  await page.goto(`${app}/audit?resource=${topic}`);
+  await page.goto(`${app}/clusters/local-a/audit?resource=${topic}`);
   await expect(page.getByTestId('audit-row')).toHaveCount(1);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -145,7 +145,7 @@ test('a record written around the API is marked and announced', async ({ page })
     await producer.disconnect();
   }
 
-  await page.goto(`${app}/audit?resource=${topic}`);
+  await page.goto(`${app}/clusters/local-a/audit?resource=${topic}`);
   await expect(page.getByTestId('audit-tampered')).toContainText(
     /fails? verification: the trail was changed outside Configurator\./,
   );

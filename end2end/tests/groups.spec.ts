@@ -6,7 +6,7 @@ import { activeConsumer, emptyGroup } from './kafka';
 test.describe.configure({ mode: 'serial' });
 
 test('oscar resets offsets: a dry-run preview first, then the real reset', async ({ page }) => {
-  await visitAs(page, 'oscar', '/groups');
+  await visitAs(page, 'oscar', '/clusters/local-a/groups');
   const billing = page.getByTestId('group-row').filter({ hasText: 'demo-billing' });
   await expect(billing).toContainText('Empty');
   await expect(billing).toContainText('demo.orders');
@@ -14,12 +14,12 @@ test('oscar resets offsets: a dry-run preview first, then the real reset', async
 
   // Search and sort live in the URL.
   await page.getByTestId('group-search').fill('billing');
-  await expect(page).toHaveURL(`${app}/groups?q=billing`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/groups?q=billing`);
   await page.getByRole('button', { name: /^Total lag/ }).click();
-  await expect(page).toHaveURL(`${app}/groups?q=billing&sort=lag&order=desc`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/groups?q=billing&sort=lag&order=desc`);
 
   await billing.getByRole('link', { name: 'demo-billing' }).click();
-  await expect(page).toHaveURL(`${app}/groups/demo-billing`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/groups/demo-billing`);
   const lagBefore = await page.getByTestId('group-total-lag').textContent();
   expect(Number(lagBefore)).toBeGreaterThan(0);
   expect(Number(lagBefore)).toBeLessThan(240);
@@ -49,7 +49,7 @@ test('oscar resets offsets: a dry-run preview first, then the real reset', async
 test('a group with active members is refused with a clear message', async ({ page }) => {
   const stop = await activeConsumer('e2e-active', 'demo.customers');
   try {
-    await visitAs(page, 'oscar', '/groups/e2e-active');
+    await visitAs(page, 'oscar', '/clusters/local-a/groups/e2e-active');
     await expect(page.getByTestId('member-row')).toHaveCount(1, { timeout: 20_000 });
     await page.getByRole('button', { name: 'Reset offsets' }).click();
     const reset = dialog(page, 'Reset offsets of e2e-active');
@@ -58,7 +58,7 @@ test('a group with active members is refused with a clear message', async ({ pag
     await shot(page, 'reset-offsets-active-group');
     await reset.getByRole('button', { name: 'Cancel' }).click();
     // The server says the same if asked.
-    const answer = await page.request.post(`${app}/api/v1/consumer-groups/e2e-active/reset-offsets`, {
+    const answer = await page.request.post(`${app}/api/v1/clusters/local-a/consumer-groups/e2e-active/reset-offsets`, {
       headers: { 'X-CSRF': '1' },
       data: { topic: 'demo.customers', to: 'earliest', dry_run: true },
     });
@@ -71,12 +71,12 @@ test('a group with active members is refused with a clear message', async ({ pag
 
 test('alice deletes an empty consumer group', async ({ page }) => {
   await emptyGroup('e2e-leftover', 'demo.customers');
-  await visitAs(page, 'alice', '/groups/e2e-leftover');
+  await visitAs(page, 'alice', '/clusters/local-a/groups/e2e-leftover');
   await expect(page.getByTestId('lag-row')).toHaveCount(1);
   await expect(page.getByTestId('member-row')).toHaveCount(0);
   await page.getByRole('button', { name: 'Delete…' }).click();
   await dialog(page, 'Delete consumer group').getByRole('button', { name: 'Delete group' }).click();
   await expect(toast(page)).toContainText('Consumer group e2e-leftover deleted.');
-  await expect(page).toHaveURL(`${app}/groups`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/groups`);
   await expect(page.getByTestId('group-row').filter({ hasText: 'e2e-leftover' })).toHaveCount(0);
 });

@@ -5,7 +5,7 @@ import { app, dialog, shot, toast, visitAs } from './support';
 
 test('alice reads messages: partitions, start, filter, details, load more, downloads', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await visitAs(page, 'alice', '/topics/demo.orders/messages');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.orders/messages');
   // Newest 50 by default.
   await expect(page.getByTestId('message-row')).toHaveCount(50);
   await expect(page.getByTestId('scan-summary')).toContainText('50 messages shown');
@@ -17,7 +17,7 @@ test('alice reads messages: partitions, start, filter, details, load more, downl
   await page.getByTestId('from-kind').selectOption('earliest');
   await page.getByLabel('Limit').selectOption('20');
   await page.getByRole('button', { name: 'Read messages' }).click();
-  await expect(page).toHaveURL(`${app}/topics/demo.orders/messages?partition=2&from=earliest&limit=20`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics/demo.orders/messages?partition=2&from=earliest&limit=20`);
   const rows = page.getByTestId('message-row');
   await expect(rows.first()).toBeVisible();
   const firstCount = await rows.count();
@@ -61,7 +61,7 @@ test('alice reads messages: partitions, start, filter, details, load more, downl
   expect(lines).toHaveLength(shown + 1);
 
   // Start at an offset or a time.
-  await page.goto(`${app}/topics/demo.orders/messages?partition=2&from=offset:3&limit=5`);
+  await page.goto(`${app}/clusters/local-a/topics/demo.orders/messages?partition=2&from=offset:3&limit=5`);
   await expect(rows.first().locator('td').nth(2)).toHaveText('3');
   await page.getByTestId('from-kind').selectOption('timestamp');
   await page.getByLabel('Start date and time').fill('2000-01-01T00:00:00');
@@ -71,7 +71,7 @@ test('alice reads messages: partitions, start, filter, details, load more, downl
 });
 
 test('alice sets a schema; values that break it are refused inline, good ones produced', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics/demo.payments/schema');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.payments/schema');
   await expect(page.getByTestId('no-schema')).toBeVisible();
   await page.getByRole('button', { name: 'Add schema' }).click();
   await page.getByLabel('JSON Schema').fill(
@@ -113,7 +113,7 @@ test('alice sets a schema; values that break it are refused inline, good ones pr
   await expect(produce).toHaveCount(0);
 
   // It is there, with its header.
-  await page.goto(`${app}/topics/demo.payments/messages?partition=1&from=latest&limit=1`);
+  await page.goto(`${app}/clusters/local-a/topics/demo.payments/messages?partition=1&from=latest&limit=1`);
   const row = page.getByTestId('message-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('payment-e2e');
@@ -131,20 +131,20 @@ test('alice sets a schema; values that break it are refused inline, good ones pr
 test('a large message shows as a preview, loads whole, and downloads whole', async ({ page }) => {
   const topic = `e2e.large-${Date.now()}`;
   await visitAs(page, 'alice', '/');
-  const created = await page.request.post(`${app}/api/v1/topics`, {
+  const created = await page.request.post(`${app}/api/v1/clusters/local-a/topics`, {
     headers: { 'X-CSRF': '1' },
     data: { name: topic, partitions: 1, replication_factor: 1 },
   });
   expect(created.status(), await created.text()).toBe(201);
   // 40,000 bytes of text: more than the 16 KiB a list shows of it.
   const value = `start-${'x'.repeat(39_990)}-end`;
-  const produced = await page.request.post(`${app}/api/v1/topics/${topic}/messages`, {
+  const produced = await page.request.post(`${app}/api/v1/clusters/local-a/topics/${topic}/messages`, {
     headers: { 'X-CSRF': '1' },
     data: { key: { data: 'big' }, value: { data: value } },
   });
   expect(produced.ok(), await produced.text()).toBe(true);
 
-  await page.goto(`${app}/topics/${topic}/messages`);
+  await page.goto(`${app}/clusters/local-a/topics/${topic}/messages`);
   const row = page.getByTestId('message-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('preview · 39.1 KiB');

@@ -5,12 +5,12 @@ import { app, shot, visitAs } from './support';
 const mutating = /Create topic|Produce|Add partitions|Purge|Delete|Edit configs|Add schema|Edit schema|Reset offsets/;
 
 test('victor only reads: no mutating buttons anywhere, and he is told why', async ({ page }) => {
-  await visitAs(page, 'victor', '/topics');
+  await visitAs(page, 'victor', '/clusters/local-a/topics');
   await expect(page.getByTestId('topic-row').first()).toBeVisible();
   await expect(page.getByRole('button', { name: mutating })).toHaveCount(0);
   await expect(page.getByTestId('read-only-note')).toContainText('View only');
 
-  for (const path of ['/topics/demo.orders', '/topics/demo.orders/configs', '/topics/demo.orders/schema', '/groups/demo-billing']) {
+  for (const path of ['/clusters/local-a/topics/demo.orders', '/clusters/local-a/topics/demo.orders/configs', '/clusters/local-a/topics/demo.orders/schema', '/clusters/local-a/groups/demo-billing']) {
     await page.goto(`${app}${path}`);
     await expect(page.getByTestId('read-only-note').first()).toBeVisible();
     await expect(page.getByRole('button', { name: mutating })).toHaveCount(0);
@@ -20,25 +20,25 @@ test('victor only reads: no mutating buttons anywhere, and he is told why', asyn
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' })).toHaveCount(0);
 
   // Messages need messages:read, which viewers do not have.
-  await page.goto(`${app}/topics/demo.orders/messages`);
+  await page.goto(`${app}/clusters/local-a/topics/demo.orders/messages`);
   await expect(page.getByTestId('messages-denied')).toContainText(
-    'You do not have permission to read messages (missing messages:read).',
+    'You do not have permission to read messages on local-a (missing messages:read).',
   );
   await shot(page, 'victor-messages');
 });
 
 test('a refused call says which permission is missing and the page stays', async ({ page }) => {
-  await visitAs(page, 'oscar', '/audit');
+  await visitAs(page, 'oscar', '/clusters/local-a/audit');
   await expect(page.getByTestId('error-panel')).toContainText(
-    'You do not have permission to read the audit log (missing audit:read).',
+    'You do not have permission to read the audit log on local-a (missing audit:read).',
   );
   await expect(page.getByTestId('error-panel')).toContainText('Request id');
-  await expect(page).toHaveURL(`${app}/audit`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/audit`);
   await shot(page, 'forbidden');
 });
 
 test('alice sees the audit log of the changes made', async ({ page }) => {
-  await visitAs(page, 'alice', '/audit');
+  await visitAs(page, 'alice', '/clusters/local-a/audit');
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
   await expect(rows.filter({ hasText: 'schemas:write' }).first()).toContainText('Alice Admin');
@@ -54,7 +54,7 @@ test('alice sees the audit log of the changes made', async ({ page }) => {
 });
 
 test('when the session ends mid-use, the person comes back to the same page and query', async ({ page, context }) => {
-  const path = '/topics/demo.orders/messages?partition=1&from=earliest&limit=20';
+  const path = '/clusters/local-a/topics/demo.orders/messages?partition=1&from=earliest&limit=20';
   await visitAs(page, 'alice', path);
   await expect(page.getByTestId('message-row').first()).toBeVisible();
   await context.clearCookies({ name: '__Host-configurator' });

@@ -3,10 +3,10 @@ import { expect, test } from '@playwright/test';
 import { app, issuedTokens, sessionCookie, signIn } from './support';
 
 test('alice signs in, sees the broker topics, logs out, and must sign in again', async ({ page }) => {
-  await page.goto(`${app}/topics`);
+  await page.goto(`${app}/clusters/local-a/topics`);
   await signIn(page, 'alice');
 
-  await expect(page).toHaveURL(`${app}/topics`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics`);
   await expect(page.getByTestId('user-name')).toHaveText('Alice Admin');
   const orders = page.getByTestId('topic-row').filter({ hasText: 'demo.orders' });
   await expect(orders).toBeVisible();
@@ -18,7 +18,7 @@ test('alice signs in, sees the broker topics, logs out, and must sign in again',
   await page.getByRole('button', { name: 'Log out' }).click();
   // The IdP session ended too: the next visit asks for the password again.
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await page.goto(`${app}/topics`);
+  await page.goto(`${app}/clusters/local-a/topics`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   // The signed-in session is gone (a new, anonymous one only holds the new login attempt).
   const cookieNow = (await page.context().cookies()).find((c) => c.name === sessionCookie)?.value;
@@ -28,14 +28,14 @@ test('alice signs in, sees the broker topics, logs out, and must sign in again',
 });
 
 test('a wrong password is refused by the IdP', async ({ page }) => {
-  await page.goto(`${app}/topics`);
+  await page.goto(`${app}/clusters/local-a/topics`);
   await signIn(page, 'alice', 'not-her-password');
   await expect(page.getByText('Invalid user name or password')).toBeVisible();
-  await expect(page).not.toHaveURL(/\/dev\/configurator\/topics/);
+  await expect(page).not.toHaveURL(/\/dev\/configurator\/clusters\/local-a\/topics/);
 });
 
 test('an API call without a session gets 401 JSON, never a redirect', async ({ request }) => {
-  const response = await request.get(`${app}/api/v1/topics`, {
+  const response = await request.get(`${app}/api/v1/clusters/local-a/topics`, {
     headers: { 'X-CSRF': '1' },
     maxRedirects: 0,
   });
@@ -46,7 +46,7 @@ test('an API call without a session gets 401 JSON, never a redirect', async ({ r
   expect(body.error.login_url).toBe(`${app}/auth/login`);
   expect(body.error.request_id).toBeTruthy();
 
-  const noCsrf = await request.get(`${app}/api/v1/topics`, { maxRedirects: 0 });
+  const noCsrf = await request.get(`${app}/api/v1/clusters/local-a/topics`, { maxRedirects: 0 });
   expect(noCsrf.status()).toBe(403);
   expect((await noCsrf.json()).error.code).toBe('csrf_header_missing');
 });
@@ -62,7 +62,7 @@ test('no access, refresh or ID token ever reaches the browser', async ({ page, c
     }
   });
 
-  await page.goto(`${app}/topics`);
+  await page.goto(`${app}/clusters/local-a/topics`);
   await signIn(page, 'oscar');
   await expect(page.getByTestId('topic-row').first()).toBeVisible();
   await page.getByRole('button', { name: 'Refresh' }).click();
@@ -87,20 +87,23 @@ test('no access, refresh or ID token ever reaches the browser', async ({ page, c
 });
 
 test('when the session ends mid-use, the person signs in and lands on the same page', async ({ page, context }) => {
-  await page.goto(`${app}/topics`);
+  await page.goto(`${app}/clusters/local-a/topics`);
   await signIn(page, 'victor');
   await expect(page.getByTestId('user-name')).toHaveText('Victor Viewer');
-  // What victor may do comes from the Lambdas' policy, through the BFF.
+  // What victor may do, per cluster, comes from the Lambdas' policy, through the BFF.
   const me = await (await page.request.get(`${app}/auth/me`)).json();
-  expect(me.permissions).toContain('topics:read');
-  expect(me.permissions).not.toContain('topics:create');
+  expect(me.clusters.map((c: { cluster: string }) => c.cluster)).toEqual(['local-a', 'local-b']);
+  for (const cluster of me.clusters) {
+    expect(cluster.permissions).toContain('topics:read');
+    expect(cluster.permissions).not.toContain('topics:create');
+  }
 
   // The BFF session is gone (expired, restarted, …) while the IdP session lives on.
   await context.clearCookies({ name: sessionCookie });
   await page.getByRole('button', { name: 'Refresh' }).click();
 
   // Through the IdP without a form (its session is alive) and back to the page.
-  await expect(page).toHaveURL(`${app}/topics`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics`);
   await expect(page.getByTestId('user-name')).toHaveText('Victor Viewer');
   await expect(page.getByTestId('topic-row').filter({ hasText: 'demo.orders' })).toBeVisible();
 });

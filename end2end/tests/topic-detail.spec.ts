@@ -6,13 +6,13 @@ import { createTopics } from './kafka';
 test.describe.configure({ mode: 'serial' });
 
 test('alice edits configs and reviews the difference before saving', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics/demo.orders');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.orders');
   await expect(page.getByTestId('topic-facts')).toContainText('6 partitions');
   await expect(page.getByTestId('partition-row')).toHaveCount(6);
   await shot(page, 'topic-partitions');
 
   await page.getByRole('link', { name: 'Configs' }).click();
-  await expect(page).toHaveURL(`${app}/topics/demo.orders/configs`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics/demo.orders/configs`);
   await expect(page.getByTestId('config-row').filter({ hasText: 'retention.ms' })).toContainText('604800000 (7 days)');
   await page.getByRole('button', { name: 'Edit configs' }).click();
   await page.getByLabel('Value of retention.ms').fill('86400000');
@@ -32,7 +32,7 @@ test('alice edits configs and reviews the difference before saving', async ({ pa
 });
 
 test('adding partitions shows the broker’s refusal clearly', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics/demo.payments');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.payments');
   await page.getByRole('button', { name: 'Add partitions' }).click();
   const add = dialog(page, 'Add partitions');
   await add.getByLabel('New number of partitions').fill('5');
@@ -45,7 +45,7 @@ test('adding partitions shows the broker’s refusal clearly', async ({ page }) 
 });
 
 test('alice purges one partition, then the whole topic', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics/demo.clickstream');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.clickstream');
   const count = (text: string | null) => Number((text ?? '').replace(/[^0-9]/g, ''));
   const facts = page.getByTestId('topic-facts');
   await expect(facts).toContainText('360 messages');
@@ -76,7 +76,7 @@ test('alice purges one partition, then the whole topic', async ({ page }) => {
 
 test('alice deletes a topic after typing its name', async ({ page }) => {
   await createTopics('e2e.doomed-', 1);
-  await visitAs(page, 'alice', '/topics/e2e.doomed-00000');
+  await visitAs(page, 'alice', '/clusters/local-a/topics/e2e.doomed-00000');
   await page.getByRole('button', { name: 'Delete…' }).click();
   const del = dialog(page, 'Delete topic');
   const confirm = del.getByRole('button', { name: 'Delete topic' });
@@ -87,7 +87,7 @@ test('alice deletes a topic after typing its name', async ({ page }) => {
   await shot(page, 'delete-topic');
   await confirm.click();
   await expect(toast(page)).toContainText('Topic e2e.doomed-00000 deleted.');
-  await expect(page).toHaveURL(`${app}/topics`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics`);
   await page.getByTestId('topic-search').fill('e2e.doomed');
   await expect(page.getByText('No topics match the search.')).toBeVisible();
 });
@@ -95,13 +95,13 @@ test('alice deletes a topic after typing its name', async ({ page }) => {
 test('a protected topic is read-only for everyone: listed with a lock, no actions, not browsable', async ({ page }) => {
   await visitAs(page, 'alice', '/');
   // Any change through the API writes the audit topic, so it exists.
-  const created = await page.request.post(`${app}/api/v1/topics`, {
+  const created = await page.request.post(`${app}/api/v1/clusters/local-a/topics`, {
     headers: { 'X-CSRF': '1' },
     data: { name: `e2e.protected-${Date.now()}`, partitions: 1, replication_factor: 1 },
   });
   expect(created.status()).toBe(201);
 
-  await page.goto(`${app}/topics?q=__configurator_audit&internal=true`);
+  await page.goto(`${app}/clusters/local-a/topics?q=__configurator_audit&internal=true`);
   await expect(page.getByTestId('topic-row').first()).toContainText('read-only');
   await page.getByRole('link', { name: '__configurator_audit' }).click();
   await expect(page.getByTestId('protected-note')).toContainText('no one produces to it');
@@ -117,5 +117,5 @@ test('a protected topic is read-only for everyone: listed with a lock, no action
   await expect(page.getByTestId('messages-protected')).toContainText('not browsable');
   await expect(page.getByTestId('message-row')).toHaveCount(0);
   await page.getByRole('link', { name: 'Read the audit trail on the Audit page' }).click();
-  await expect(page).toHaveURL(`${app}/audit`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/audit`);
 });

@@ -3,13 +3,13 @@ import { expect, test } from '@playwright/test';
 import { app, dialog, shot, toast, visitAs } from './support';
 
 test('the topics list: search, sort, internal topics and paging live in the URL', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics');
+  await visitAs(page, 'alice', '/clusters/local-a/topics');
   await expect(page.getByTestId('topic-row').filter({ hasText: 'demo.orders' })).toBeVisible();
   await expect(page.getByTestId('topic-row').filter({ hasText: 'internal' })).toHaveCount(0);
   await shot(page, 'topics');
 
   await page.getByTestId('topic-search').fill('pay');
-  await expect(page).toHaveURL(`${app}/topics?q=pay`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics?q=pay`);
   await expect(page.getByTestId('topic-row')).toHaveCount(1);
   await expect(page.getByTestId('topic-row')).toContainText('demo.payments');
   await expect(page.getByTestId('topics-count')).toHaveText('1 topics match');
@@ -17,14 +17,14 @@ test('the topics list: search, sort, internal topics and paging live in the URL'
   // Other tests add topics: sort the demo ones.
   await page.getByTestId('topic-search').fill('demo.');
   await page.getByRole('button', { name: /^Partitions/ }).click();
-  await expect(page).toHaveURL(`${app}/topics?q=demo.&sort=partitions&order=desc`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics?q=demo.&sort=partitions&order=desc`);
   await expect(page.getByTestId('topic-row').first()).toContainText('demo.clickstream');
   await page.getByRole('button', { name: /^Partitions/ }).click();
-  await expect(page).toHaveURL(`${app}/topics?q=demo.&sort=partitions`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics?q=demo.&sort=partitions`);
   await expect(page.getByTestId('topic-row').first()).toContainText('demo.customers');
 
   await page.getByTestId('topic-search').fill('');
-  await expect(page).toHaveURL(`${app}/topics?sort=partitions`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics?sort=partitions`);
   await page.getByRole('button', { name: /^Name/ }).click();
   await page.getByLabel('Show internal topics').check();
   await expect(page).toHaveURL(/internal=true/);
@@ -32,11 +32,11 @@ test('the topics list: search, sort, internal topics and paging live in the URL'
   await expect(page.getByTestId('topic-row').filter({ hasText: 'internal' }).first()).toBeVisible();
 
   // Paging: two per page.
-  await page.goto(`${app}/topics?q=demo.&per_page=2`);
+  await page.goto(`${app}/clusters/local-a/topics?q=demo.&per_page=2`);
   await expect(page.getByTestId('topic-row')).toHaveCount(2);
   await expect(page.getByTestId('pager-range')).toHaveText('Showing 1–2 of 4');
   await page.getByRole('button', { name: 'Next →' }).click();
-  await expect(page).toHaveURL(`${app}/topics?q=demo.&page=2&per_page=2`);
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics?q=demo.&page=2&per_page=2`);
   await expect(page.getByTestId('pager-range')).toHaveText('Showing 3–4 of 4');
   await expect(page.getByTestId('topic-row').first()).toContainText('demo.orders');
   await page.goBack();
@@ -44,7 +44,7 @@ test('the topics list: search, sort, internal topics and paging live in the URL'
 });
 
 test('alice creates a topic: live checks, the server’s error on its field, then the topic', async ({ page }) => {
-  await visitAs(page, 'alice', '/topics');
+  await visitAs(page, 'alice', '/clusters/local-a/topics');
   await page.getByRole('button', { name: 'Create topic' }).click();
   const create = dialog(page, 'Create topic');
   await expect(create).toBeVisible();
@@ -75,8 +75,8 @@ test('alice creates a topic: live checks, the server’s error on its field, the
   await create.getByLabel('Config name').fill('min.insync.replicas');
   await create.getByLabel('Config value').fill('1');
   await create.getByRole('button', { name: 'Create topic' }).click();
-  await expect(toast(page)).toContainText('Topic e2e.created created.');
-  await expect(page).toHaveURL(`${app}/topics/e2e.created`);
+  await expect(toast(page)).toContainText('Topic e2e.created created on local-a.');
+  await expect(page).toHaveURL(`${app}/clusters/local-a/topics/e2e.created`);
   await expect(page.getByTestId('partition-row')).toHaveCount(3);
   await page.getByRole('link', { name: 'Configs' }).click();
   await expect(page.getByTestId('config-row').filter({ hasText: 'cleanup.policy' })).toContainText('compact');
@@ -84,7 +84,7 @@ test('alice creates a topic: live checks, the server’s error on its field, the
 });
 
 test('oscar cannot create topics and is told why', async ({ page }) => {
-  await visitAs(page, 'oscar', '/topics');
+  await visitAs(page, 'oscar', '/clusters/local-a/topics');
   await expect(page.getByTestId('topic-row').first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Create topic' })).toHaveCount(0);
   await expect(page.getByTestId('read-only-note')).toContainText('cannot create topics (topics:create)');
