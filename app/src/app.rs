@@ -74,9 +74,7 @@ fn Shell() -> impl IntoView {
                     // the person switches between them.
                     <FlatRoutes fallback=|| view! { <MovedOrNotFound /> }>
                         <Route path=path!("/") view=ClustersPage />
-                        <Route path=path!("/clusters/:cluster/:section?") view=ClusterSection />
-                        <Route path=path!("/clusters/:cluster/topics/:topic/:tab?") view=TopicPage />
-                        <Route path=path!("/clusters/:cluster/groups/:group") view=GroupDetailPage />
+                        <Route path=path!("/clusters/:cluster/:section?/:name?/:tab?") view=ClusterSection />
                     </FlatRoutes>
                 </When>
             </main>
@@ -85,19 +83,38 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// A cluster's overview, topics, consumer groups and audit log: one route
-/// with the section as a parameter, as a topic's tabs are (each route costs
-/// kilobytes of matching code in the download).
+/// Every page of a cluster, as one route: `/clusters/:cluster` (overview),
+/// `…/topics`, `…/topics/:name/:tab?` (a topic and its tab), `…/groups`,
+/// `…/groups/:name`, `…/audit`. The parts are parameters, as a topic's tabs
+/// are, since each route costs kilobytes of matching code in the download.
+/// Only a change of page kind draws a new page: a new topic name or tab is
+/// followed by the page itself.
 #[component]
 fn ClusterSection() -> impl IntoView {
     let params = use_params_map();
-    let section = Memo::new(move |_| params.with(|p| p.get("section")));
-    move || match section.get().as_deref() {
-        None => view! { <OverviewPage /> }.into_any(),
-        Some("topics") => view! { <TopicsPage /> }.into_any(),
-        Some("groups") => view! { <GroupsPage /> }.into_any(),
-        Some("audit") => view! { <AuditPage /> }.into_any(),
-        Some(_) => view! { <NotFound /> }.into_any(),
+    let page = Memo::new(move |_| {
+        params.with(|p| {
+            let section = p.get("section");
+            let (named, tab) = (p.get("name").is_some(), p.get("tab").is_some());
+            match (section.as_deref(), named, tab) {
+                (None, ..) => "overview",
+                (Some("topics"), false, _) => "topics",
+                (Some("topics"), true, _) => "topic",
+                (Some("groups"), false, _) => "groups",
+                (Some("groups"), true, false) => "group",
+                (Some("audit"), false, _) => "audit",
+                _ => "",
+            }
+        })
+    });
+    move || match page.get() {
+        "overview" => view! { <OverviewPage /> }.into_any(),
+        "topics" => view! { <TopicsPage /> }.into_any(),
+        "topic" => view! { <TopicPage /> }.into_any(),
+        "groups" => view! { <GroupsPage /> }.into_any(),
+        "group" => view! { <GroupDetailPage /> }.into_any(),
+        "audit" => view! { <AuditPage /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
     }
 }
 

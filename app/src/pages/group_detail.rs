@@ -21,7 +21,7 @@ use crate::{
 pub fn GroupDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
-        let raw = params.with(|p| p.get("group").unwrap_or_default());
+        let raw = params.with(|p| p.get("name").unwrap_or_default());
         js_sys::decode_uri_component(&raw)
             .map(String::from)
             .unwrap_or(raw)

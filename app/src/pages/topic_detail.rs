@@ -67,7 +67,7 @@ impl TopicContext {
 pub fn TopicPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| {
-        let raw = params.with(|p| p.get("topic").unwrap_or_default());
+        let raw = params.with(|p| p.get("name").unwrap_or_default());
         js_sys::decode_uri_component(&raw)
             .map(String::from)
             .unwrap_or(raw)
