@@ -31,9 +31,9 @@ test('signing in as alice through trunk serve and loading the topics page', asyn
   await page.getByLabel('Password').fill('alice');
   await page.getByRole('button', { name: 'Sign in' }).click();
 
-  // Back on trunk's origin, signed in, with data from the broker through the
-  // API proxy.
-  await expect(page).toHaveURL(`${trunkURL}${app}/topics`);
+  // Back on trunk's origin, signed in (the old address sent on to the
+  // default cluster's topics), with data from the broker through the API proxy.
+  await expect(page).toHaveURL(`${trunkURL}${app}/clusters/local-a/topics`);
   await expect(page.getByTestId('user-name')).toBeVisible();
   await expect(page.getByTestId('topic-row').filter({ hasText: 'demo.orders' })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('topics-through-trunk.png'), fullPage: true });
