@@ -50,25 +50,12 @@ fn Shell() -> impl IntoView {
     let cluster = Current::from_location(session);
     provide_context(cluster);
     provide_context(Clusters::load());
-    // An address naming a cluster this person cannot see gets a page saying
-    // so instead of a page of failed calls. (Only once `/auth/me` listed the
-    // clusters: an empty list means the BFF could not ask the API.)
-    let unknown = Memo::new(move |_| {
-        let id = cluster.get()?;
-        session.0.with(|me| {
-            let me = me.as_ref()?;
-            (!me.clusters.is_empty() && me.access(&id).is_none()).then_some(id)
-        })
-    });
-
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Header />
         <div class="shell">
             <Sidebar />
             <main id="main" class="content" tabindex="-1">
-                <When when=move || unknown.with(Option::is_none)
-                    fallback=move || view! { <ClusterNotFound cluster=unknown.get().unwrap_or_default() /> }>
                     // Flat routes: smaller than nested ones; the topic's tabs are
                     // a parameter of one route, so the topic stays loaded while
                     // the person switches between them.
@@ -76,7 +63,6 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/") view=ClustersPage />
                         <Route path=path!("/clusters/:cluster/:section?/:name?/:tab?") view=ClusterSection />
                     </FlatRoutes>
-                </When>
             </main>
         </div>
         <Toasts />
@@ -91,6 +77,18 @@ fn Shell() -> impl IntoView {
 /// followed by the page itself.
 #[component]
 fn ClusterSection() -> impl IntoView {
+    let session = use_session();
+    let cluster = use_cluster();
+    // An address naming a cluster this person cannot see gets a page saying
+    // so instead of a page of failed calls. (Only once `/auth/me` listed the
+    // clusters: an empty list means the BFF could not ask the API.)
+    let unknown = Memo::new(move |_| {
+        let id = cluster.get()?;
+        session.0.with(|me| {
+            let me = me.as_ref()?;
+            (!me.clusters.is_empty() && me.access(&id).is_none()).then_some(id)
+        })
+    });
     let params = use_params_map();
     let page = Memo::new(move |_| {
         params.with(|p| {
@@ -107,13 +105,14 @@ fn ClusterSection() -> impl IntoView {
             }
         })
     });
-    move || match page.get() {
-        "overview" => view! { <OverviewPage /> }.into_any(),
-        "topics" => view! { <TopicsPage /> }.into_any(),
-        "topic" => view! { <TopicPage /> }.into_any(),
-        "groups" => view! { <GroupsPage /> }.into_any(),
-        "group" => view! { <GroupDetailPage /> }.into_any(),
-        "audit" => view! { <AuditPage /> }.into_any(),
+    move || match (unknown.get(), page.get()) {
+        (Some(cluster), _) => view! { <ClusterNotFound cluster /> }.into_any(),
+        (None, "overview") => view! { <OverviewPage /> }.into_any(),
+        (None, "topics") => view! { <TopicsPage /> }.into_any(),
+        (None, "topic") => view! { <TopicPage /> }.into_any(),
+        (None, "groups") => view! { <GroupsPage /> }.into_any(),
+        (None, "group") => view! { <GroupDetailPage /> }.into_any(),
+        (None, "audit") => view! { <AuditPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
