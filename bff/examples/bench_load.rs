@@ -3,9 +3,9 @@
 //! through the release BFF → the release Lambdas' local server → a nisshi
 //! broker seeded with the demo data, for BENCH_SECONDS (60), a mix of
 //!
-//! - topic list   `GET /api/v1/topics`
-//! - group detail `GET /api/v1/consumer-groups/demo-billing`
-//! - browse       `GET /api/v1/topics/demo.orders/messages?from=latest&limit=50`
+//! - topic list   `GET /api/v1/clusters/local-a/topics`
+//! - group detail `GET /api/v1/clusters/local-a/consumer-groups/demo-billing`
+//! - browse       `GET /api/v1/clusters/local-a/topics/demo.orders/messages?from=latest&limit=50`
 //!
 //! in the proportions BENCH_MIX (`2:1:1`),
 //! from BENCH_CONCURRENCY (16) callers that each send their next call as
@@ -39,16 +39,16 @@ enum Call {
 }
 
 const CALLS: [(Call, &str, &str); 3] = [
-    (Call::TopicList, "topic list", "/api/v1/topics"),
+    (Call::TopicList, "topic list", "/api/v1/clusters/local-a/topics"),
     (
         Call::GroupDetail,
         "group detail",
-        "/api/v1/consumer-groups/demo-billing",
+        "/api/v1/clusters/local-a/consumer-groups/demo-billing",
     ),
     (
         Call::Browse,
         "browse",
-        "/api/v1/topics/demo.orders/messages?from=latest&limit=50",
+        "/api/v1/clusters/local-a/topics/demo.orders/messages?from=latest&limit=50",
     ),
 ];
 /// BENCH_MIX, `topic lists:group details:browses` per round (default

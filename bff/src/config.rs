@@ -106,7 +106,7 @@ impl Config {
             oidc: OidcConfig {
                 issuer: vars.url("OIDC_ISSUER", "http://localhost:9400")?,
                 client_id: vars.or("OIDC_CLIENT_ID", "configurator-bff"),
-                client_secret: Secret(vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret")),
+                client_secret: Secret::new(vars.or("OIDC_CLIENT_SECRET", "configurator-local-secret")),
                 scopes: vars
                     .or("OIDC_SCOPES", "openid profile email groups")
                     .split_whitespace()
@@ -116,13 +116,13 @@ impl Config {
             },
             upstream: UpstreamConfig {
                 url: vars.url("UPSTREAM_URL", "http://127.0.0.1:9300")?,
-                api_key: vars.optional("UPSTREAM_API_KEY").map(Secret),
+                api_key: vars.optional("UPSTREAM_API_KEY").map(Secret::new),
                 lambda_function: vars.optional("UPSTREAM_LAMBDA_FUNCTION"),
                 timeout: vars.secs("UPSTREAM_TIMEOUT_SECS", 30)?,
             },
             spa_dir: vars.or("SPA_DIR", "target/dist").into(),
             session: SessionConfig {
-                store: Secret(vars.or("SESSION_STORE", "memory")),
+                store: Secret::new(vars.or("SESSION_STORE", "memory")),
                 idle_timeout: vars.secs("SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?,
                 absolute_timeout: vars.secs("SESSION_ABSOLUTE_TIMEOUT_SECS", 8 * 60 * 60)?,
                 login_timeout: vars.secs("SESSION_LOGIN_TIMEOUT_SECS", 10 * 60)?,
@@ -141,21 +141,7 @@ impl Config {
     }
 }
 
-/// A setting that must not end up in logs: `Debug` shows only that it is set.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
+pub use configurator_api::server::Secret;
 
 /// `KEY=VALUE` per line; blank lines and `#` comments are skipped, and one
 /// pair of surrounding quotes is removed from a value.

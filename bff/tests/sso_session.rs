@@ -30,9 +30,10 @@ async fn login_creates_a_session_with_a_new_id_and_returns_to_the_page() {
     assert_eq!(me["name"], "Alice Admin");
     assert_eq!(me["groups"], serde_json::json!(["kafka-admins"]));
     assert_eq!(
-        me["permissions"],
-        serde_json::json!(["cluster:read", "topics:read"]),
-        "as the API said"
+        me["clusters"],
+        serde_json::json!([{"cluster": "local", "name": "Local", "environment": "dev",
+                            "permissions": ["cluster:read", "topics:read"]}]),
+        "as the API said, per cluster"
     );
     assert_eq!(me["environment"], "local", "ENVIRONMENT_LABEL's default");
     assert!(me.get("access_token").is_none() && !me.to_string().contains("eyJ"));

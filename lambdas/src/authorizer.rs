@@ -15,7 +15,7 @@
 //! - `TOKEN`: API Gateway passes only the token source (`authorizationToken`,
 //!   `Bearer …`) and `methodArn`; the operation is found from the verb and the
 //!   path in `methodArn`
-//!   (`arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/VERB/api/v1/topics/orders`),
+//!   (`arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/VERB/api/v1/clusters/prod/topics/orders`),
 //!   which carries the concrete request path.
 //!
 //! # Decisions
@@ -30,7 +30,8 @@
 //! | not an authorizer event (no `type`/`methodArn`)           | `Err(..)`                                    | 500              |
 //!
 //! The resource checked is the topic or consumer group named in the path,
-//! otherwise [`Resource::Cluster`]; `me` (and the token-less `health` and
+//! otherwise [`Resource::Cluster`], on the cluster named in the path; `me`,
+//! the cluster list (and the token-less `health` and
 //! `openapi`, which should not have the authorizer attached at all) need only
 //! a valid token. For operations whose resource is named in the body (`POST
 //! /topics`) or that list resources, `Cluster` means "allowed on some
@@ -51,7 +52,7 @@
 //! Every policy names exactly the `methodArn` of the request (one stage, verb
 //! and concrete path), never a wildcard. API Gateway caches a TOKEN
 //! authorizer's answer per token and then evaluates the cached policy against
-//! later requests; a policy for `…/GET/api/v1/topics/*` or `…/*` would let one
+//! later requests; a policy for `…/GET/api/v1/clusters/prod/topics/*` or `…/*` would let one
 //! Allow open every other topic or route for the cache TTL. With the exact ARN
 //! a cached Allow can only ever re-open the same request, never a broader one.
 //! The price is that, with a per-token cache, a second route within the TTL
@@ -64,14 +65,14 @@ use std::fmt;
 
 use configurator_api::{
     API_PREFIX,
-    routes::{OPERATIONS, Operation},
+    routes::{Matched, find},
 };
 use lambda_http::lambda_runtime::Diagnostic;
 use serde_json::{Map, Value, json};
 
 use crate::{
     auth::{JwtVerifier, Principal, VerifyError},
-    policy::{Action, Policy, Resource},
+    policy::{Policy, Resource},
 };
 
 /// Why no policy was returned. The binary hands these to the Lambda runtime,
@@ -168,13 +169,16 @@ pub async fn decide(
         },
     };
 
-    let matched = match_operation(&request.method, &request.path);
+    let matched = find(&request.method, &request.path);
     let (effect, operation) = match &matched {
         Some(m) if params_agree(m, request.path_parameters) => {
             let allowed = permitted(m, &principal.roles, policy);
-            (if allowed { Effect::Allow } else { Effect::Deny }, m.operation.id)
+            (
+                if allowed { Effect::Allow } else { Effect::Deny },
+                m.operation.id.name(),
+            )
         }
-        Some(m) => (Effect::Deny, m.operation.id),
+        Some(m) => (Effect::Deny, m.operation.id.name()),
         None => (Effect::Deny, "-"),
     };
     tracing::info!(
@@ -351,37 +355,6 @@ fn strip_api_prefix(path: &str) -> &str {
     }
 }
 
-/// An operation and the values of its `{param}` segments (percent-decoded).
-#[derive(Debug)]
-pub struct Matched {
-    pub operation: &'static Operation,
-    pub params: Vec<(&'static str, String)>,
-}
-
-/// The operation for `method` and `path` (relative to [`API_PREFIX`]), matched
-/// as the API's router does: whole segments, case-sensitive, no trailing `/`.
-pub fn match_operation(method: &str, path: &str) -> Option<Matched> {
-    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
-    OPERATIONS
-        .iter()
-        .filter(|op| op.method.as_str() == method)
-        .find_map(|operation| {
-            let template: Vec<&str> = operation.path[1..].split('/').collect();
-            if template.len() != segments.len() {
-                return None;
-            }
-            let mut params = Vec::new();
-            for (t, s) in template.iter().zip(&segments) {
-                match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                    Some(name) => params.push((name, percent_decode(s).filter(|v| !v.is_empty())?)),
-                    None if t == s => {}
-                    None => return None,
-                }
-            }
-            Some(Matched { operation, params })
-        })
-}
-
 /// Whether API Gateway's own `pathParameters` (when the API defines
 /// `{topic}` / `{group}` resources) name the same topic or group we matched.
 fn params_agree(matched: &Matched, path_parameters: Option<&Map<String, Value>>) -> bool {
@@ -394,48 +367,21 @@ fn params_agree(matched: &Matched, path_parameters: Option<&Map<String, Value>>)
 
 fn permitted(matched: &Matched, roles: &[String], policy: &Policy) -> bool {
     let Some(permission) = matched.operation.permission else {
-        // `me` (and the token-less operations): a valid token is enough.
+        // `me`, the cluster list (and the token-less operations): a valid
+        // token is enough; they answer with what the caller may see.
         return true;
     };
-    let Some(action) = Action::ALL.into_iter().find(|a| a.name() == permission) else {
-        tracing::error!(
-            permission,
-            "an operation names a permission the policy does not know"
-        );
+    // Every operation with a permission is on one cluster (a contract test
+    // checks), so a path without one matches no such operation.
+    let Some(cluster) = matched.param("cluster") else {
         return false;
     };
-    let param = |name: &str| {
-        matched
-            .params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let resource = match (param("topic"), param("group")) {
+    let resource = match (matched.param("topic"), matched.param("group")) {
         (Some(topic), _) => Resource::Topic(topic),
         (None, Some(group)) => Resource::Group(group),
         (None, None) => Resource::Cluster,
     };
-    policy.allows(roles, action, resource)
-}
-
-/// `%XX` → byte, strictly: a malformed escape or a result that is not UTF-8
-/// matches nothing (the request is then denied).
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    policy.allows(roles, permission, cluster, resource)
 }
 
 #[cfg(test)]
@@ -445,7 +391,7 @@ mod tests {
     #[test]
     fn method_arns_are_split_into_stage_verb_and_path() {
         let arn = parse_method_arn(
-            "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/api/v1/consumer-groups/billing/reset-offsets",
+            "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/api/v1/clusters/prod/consumer-groups/billing/reset-offsets",
         )
         .unwrap();
         assert_eq!(
@@ -454,7 +400,7 @@ mod tests {
                 api_id: "abc123",
                 stage: "prod",
                 verb: "POST",
-                path: "/api/v1/consumer-groups/billing/reset-offsets".into(),
+                path: "/api/v1/clusters/prod/consumer-groups/billing/reset-offsets".into(),
             }
         );
         assert_eq!(
@@ -481,39 +427,32 @@ mod tests {
     }
 
     #[test]
-    fn operations_match_whole_segments_and_decode_parameters() {
-        let m = match_operation("GET", "/topics/orders.v1").unwrap();
-        assert_eq!(m.operation.id, "get_topic");
-        assert_eq!(m.params, vec![("topic", "orders.v1".to_owned())]);
-        let m = match_operation("POST", "/consumer-groups/team%20a/reset-offsets").unwrap();
-        assert_eq!(m.operation.id, "reset_offsets");
-        assert_eq!(m.params, vec![("group", "team a".to_owned())]);
-        assert_eq!(match_operation("GET", "/me").unwrap().operation.id, "me");
-        for (method, path) in [
-            ("GET", "/topics/"),
-            ("GET", "/topics//configs"),
-            ("GET", "/Topics"),
-            ("PATCH", "/topics"),
-            ("HEAD", "/topics"),
-            ("GET", "/consumer-groups/%zz"),
-            ("GET", "/consumer-groups/%ff"),
-            ("GET", "topics"),
-        ] {
-            assert!(match_operation(method, path).is_none(), "{method} {path}");
-        }
-    }
-
-    #[test]
-    fn every_operation_permission_is_a_policy_action() {
-        for op in OPERATIONS {
-            if let Some(permission) = op.permission {
-                assert!(
-                    Action::ALL.iter().any(|a| a.name() == permission),
-                    "{}: {permission}",
-                    op.id
-                );
-            }
-        }
+    fn the_resource_checked_is_the_one_in_the_path_on_its_cluster() {
+        let policy = Policy::parse(
+            r#"
+            [groups]
+            ops = ["operator"]
+            [[roles.operator]]
+            clusters = "dev-.*"
+            actions = ["topics:purge", "groups:reset", "cluster:read"]
+            topics = "orders"
+            "#,
+        )
+        .unwrap();
+        let roles = policy.roles_of(&["ops".to_owned()]);
+        let decide = |method: &str, path: &str| permitted(&find(method, path).unwrap(), &roles, &policy);
+        assert!(decide("POST", "/clusters/dev-eu/topics/orders/purge"));
+        assert!(!decide("POST", "/clusters/prod-eu/topics/orders/purge"));
+        assert!(!decide("POST", "/clusters/dev-eu/topics/payments/purge"));
+        assert!(decide(
+            "POST",
+            "/clusters/dev-eu/consumer-groups/team%20a/reset-offsets"
+        ));
+        assert!(decide("GET", "/clusters/dev-eu"));
+        assert!(!decide("GET", "/clusters/prod-eu"));
+        // A valid token is enough for what answers with what one may see.
+        assert!(decide("GET", "/clusters"));
+        assert!(decide("GET", "/me"));
     }
 
     #[test]

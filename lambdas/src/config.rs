@@ -5,15 +5,19 @@
 use std::{env, net::SocketAddr, time::Duration};
 
 use anyhow::{Context, bail};
-use configurator_api::routes::Function;
+use configurator_api::{routes::Function, server::Secret};
 
-use crate::audit::signing::AuditKeys;
+use crate::{
+    audit::signing::AuditKeys,
+    clusters::{ClusterSet, Defaults},
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the local HTTP server listens (ignored when running as a Lambda).
     pub listen_addr: SocketAddr,
-    pub kafka: KafkaConfig,
+    /// The clusters this deployment serves ([`ClusterSet::from_env`]).
+    pub clusters: ClusterSet,
     pub oidc: OidcConfig,
     /// The permission policy (TOML); the built-in one when unset.
     pub policy_file: Option<String>,
@@ -27,6 +31,7 @@ pub struct Config {
     pub audit_keys: AuditKeys,
 }
 
+/// How to reach one cluster.
 #[derive(Debug, Clone)]
 pub struct KafkaConfig {
     pub bootstrap_servers: String,
@@ -48,7 +53,7 @@ pub enum KafkaSecurity {
     Scram {
         mechanism: &'static str,
         username: String,
-        password: String,
+        password: Secret,
     },
     /// `msk-iam`: SASL_SSL + OAUTHBEARER with tokens signed for the process's
     /// IAM role (MSK port 9098).
@@ -56,7 +61,8 @@ pub enum KafkaSecurity {
 }
 
 impl KafkaSecurity {
-    fn from_env() -> anyhow::Result<Self> {
+    /// The single-cluster variables (`KAFKA_AUTH`, `KAFKA_TLS`, `KAFKA_SASL_*`).
+    pub fn from_env() -> anyhow::Result<Self> {
         let tls = match var_or("KAFKA_TLS", "false").as_str() {
             "true" => true,
             "false" => false,
@@ -77,7 +83,7 @@ impl KafkaSecurity {
                     "SCRAM-SHA-256"
                 },
                 username: required("KAFKA_SASL_USERNAME")?,
-                password: required("KAFKA_SASL_PASSWORD")?,
+                password: Secret::new(required("KAFKA_SASL_PASSWORD")?),
             },
             "msk-iam" => Self::MskIam {
                 region: env::var("AWS_REGION")
@@ -103,7 +109,7 @@ impl KafkaSecurity {
                 cc.set("security.protocol", "sasl_ssl")
                     .set("sasl.mechanism", *mechanism)
                     .set("sasl.username", username)
-                    .set("sasl.password", password);
+                    .set("sasl.password", password.expose());
             }
             Self::MskIam { .. } => {
                 cc.set("security.protocol", "sasl_ssl")
@@ -142,12 +148,10 @@ impl Config {
         }
         Ok(Self {
             listen_addr,
-            kafka: KafkaConfig {
-                bootstrap_servers: var_or("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            clusters: ClusterSet::from_env(Defaults {
                 request_timeout: Duration::from_millis(request_timeout_ms),
                 topic_list_max_age: Duration::from_millis(topic_list_max_age_ms),
-                security: KafkaSecurity::from_env()?,
-            },
+            })?,
             oidc: OidcConfig {
                 issuer,
                 audience: var_or("OIDC_AUDIENCE", "configurator-api"),
@@ -218,7 +222,7 @@ impl Config {
     }
 }
 
-fn var_or(name: &str, default: &str) -> String {
+pub(crate) fn var_or(name: &str, default: &str) -> String {
     env::var(name)
         .ok()
         .filter(|v| !v.is_empty())
@@ -227,7 +231,7 @@ fn var_or(name: &str, default: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::KafkaSecurity;
+    use super::{KafkaSecurity, Secret};
 
     fn settings(security: KafkaSecurity) -> rdkafka::ClientConfig {
         let mut cc = rdkafka::ClientConfig::new();
@@ -244,11 +248,21 @@ mod tests {
         let scram = settings(KafkaSecurity::Scram {
             mechanism: "SCRAM-SHA-512",
             username: "configurator".into(),
-            password: "pw".into(),
+            password: Secret::new("pw"),
         });
         assert_eq!(scram.get("security.protocol"), Some("sasl_ssl"));
         assert_eq!(scram.get("sasl.mechanism"), Some("SCRAM-SHA-512"));
         assert_eq!(scram.get("sasl.username"), Some("configurator"));
+        assert_eq!(scram.get("sasl.password"), Some("pw"));
+        let shown = format!(
+            "{:?}",
+            KafkaSecurity::Scram {
+                mechanism: "SCRAM-SHA-512",
+                username: "configurator".into(),
+                password: Secret::new("hunter2"),
+            }
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
 
         // MSK IAM: the token comes from the client context's callback, not a setting.
         let iam = settings(KafkaSecurity::MskIam {

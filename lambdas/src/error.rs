@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use configurator_api::{ErrorDetail, ErrorEnvelope, server::error_response};
+use configurator_api::{ErrorDetail, ErrorEnvelope, Permission, server::error_response};
 
 /// One error answer: status, stable machine-readable code, a sentence for a
 /// person, and optionally the request field it is about.
@@ -17,8 +17,18 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub details: Vec<ErrorDetail>,
+    /// What a refusal names (other errors get their cluster from
+    /// [`crate::clusters::name_the_cluster`]); boxed to keep errors small.
+    pub refusal: Option<Box<Refusal>>,
     /// What went wrong on our side, for the log only (see [`ApiError::internal`]).
-    detail: Option<String>,
+    detail: Option<Box<str>>,
+}
+
+/// The cluster and permission a 403 is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub cluster: String,
+    pub permission: Permission,
 }
 
 impl ApiError {
@@ -29,6 +39,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             details: Vec::new(),
+            refusal: None,
             detail: None,
         }
     }
@@ -52,6 +63,29 @@ impl ApiError {
     /// the missing permission.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 403 for a permission missing on one cluster: the body names both
+    /// (`error.cluster`, `error.permission`), for people and for programs.
+    pub fn missing_permission(cluster: &str, permission: Permission, on: impl std::fmt::Display) -> Self {
+        let mut error = Self::forbidden(format!(
+            "You do not have the permission {permission} on {on} in cluster {cluster}."
+        ));
+        error.refusal = Some(Box::new(Refusal {
+            cluster: cluster.to_owned(),
+            permission,
+        }));
+        error
+    }
+
+    /// 404 for a cluster that is not configured, or that the caller may not
+    /// see: the same answer, so it does not reveal which clusters exist.
+    pub fn cluster_not_found(cluster: &str) -> Self {
+        Self::not_found(
+            "cluster_not_found",
+            format!("There is no cluster {cluster} that you may see."),
+        )
+        .with_field("cluster")
     }
 
     /// One of the topics no generic endpoint may change or read
@@ -109,7 +143,7 @@ impl ApiError {
             "internal",
             "Something went wrong on our side; the request id identifies it in the logs.",
         );
-        error.detail = Some(detail.to_string());
+        error.detail = Some(detail.to_string().into());
         error
     }
 
@@ -140,6 +174,10 @@ impl IntoResponse for ApiError {
         let mut envelope = ErrorEnvelope::new(self.code, self.message).with_details(self.details);
         if let Some(field) = self.field {
             envelope = envelope.with_field(field);
+        }
+        if let Some(refusal) = self.refusal {
+            envelope.error.cluster = Some(refusal.cluster);
+            envelope.error.permission = Some(refusal.permission);
         }
         let mut response = error_response(self.status, envelope);
         if self.status == StatusCode::UNAUTHORIZED {

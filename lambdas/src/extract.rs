@@ -134,7 +134,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordPath {
     }
 }
 
-async fn path_params<S: Send + Sync>(
+pub(crate) async fn path_params<S: Send + Sync>(
     parts: &mut Parts,
     state: &S,
 ) -> Result<std::collections::HashMap<String, String>, ApiError> {
@@ -144,7 +144,10 @@ async fn path_params<S: Send + Sync>(
         .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
 }
 
-fn param<'a>(params: &'a std::collections::HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn param<'a>(
+    params: &'a std::collections::HashMap<String, String>,
+    name: &str,
+) -> Result<&'a str, ApiError> {
     params
         .get(name)
         .map(String::as_str)

@@ -4,12 +4,14 @@
 //! AWS Lambda (behind Kong's aws-lambda plugin) or as a plain HTTP server for
 //! local development. Requests flow: request id and access log
 //! ([`configurator_api::server`]) →
-//! route → [`auth::Principal`] (JWT check, roles) → handler (permission check
-//! with [`policy`]) → [`kafka::Kafka`].
+//! route → [`auth::Principal`] (JWT check, roles) → [`clusters::OnCluster`]
+//! (the cluster in the path) → handler (permission check with [`policy`]) →
+//! that cluster's [`kafka::Kafka`].
 
 pub mod audit;
 pub mod auth;
 pub mod authorizer;
+pub mod clusters;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -24,13 +26,16 @@ use std::sync::Arc;
 use axum::{Router, middleware};
 use configurator_api::routes::Function;
 
-use crate::{audit::signing::AuditKeys, auth::JwtVerifier, config::Config, kafka::Kafka, policy::Policy};
+use crate::{
+    audit::signing::AuditKeys, auth::JwtVerifier, clusters::Clusters, config::Config, policy::Policy,
+};
 
 /// What every request handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
-    pub kafka: Arc<Kafka>,
+    /// The configured clusters, each with its own clients.
+    pub clusters: Arc<Clusters>,
     pub policy: Arc<Policy>,
     /// Sign the audit records this process writes and verify those it reads.
     pub audit_keys: Arc<AuditKeys>,
@@ -42,7 +47,7 @@ impl AppState {
     pub fn new(config: &Config) -> anyhow::Result<Self> {
         Ok(Self {
             verifier: Arc::new(JwtVerifier::new(config.oidc.clone())),
-            kafka: Arc::new(Kafka::new(&config.kafka)?),
+            clusters: Arc::new(Clusters::new(config.clusters.clone())),
             policy: Arc::new(Policy::load(config.policy_file.as_deref())?),
             audit_keys: Arc::new(config.audit_keys.clone()),
             function: config.function,

@@ -1,90 +1,18 @@
-//! Permissions: IdP groups → roles → actions on resources matched by regular
-//! expressions (in the spirit of AKHQ and kafbat UI). The policy is a TOML
-//! file (`POLICY_FILE`; the built-in `lambdas/policy.toml` otherwise) read once
-//! at start: a bad file stops the process with the reason.
+//! Permissions: IdP groups → roles → permissions on clusters and on their
+//! resources, both matched by regular expressions ("oscar operates `dev-.*`,
+//! reads `prod-.*`"; in the spirit of AKHQ and kafbat UI). The policy is a
+//! TOML file (`POLICY_FILE`; the built-in `lambdas/policy.toml` otherwise)
+//! read once at start: a bad file stops the process with the reason.
+//!
+//! A person may *see* a cluster when some grant of theirs matches it; a
+//! cluster they may not see answers as if it did not exist.
 
 use std::{collections::HashMap, fmt};
 
 use anyhow::{Context, bail};
+use configurator_api::Permission;
 use regex::Regex;
 use serde::Deserialize;
-
-/// Everything a person can be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-pub enum Action {
-    #[serde(rename = "cluster:read")]
-    ClusterRead,
-    #[serde(rename = "topics:read")]
-    TopicsRead,
-    #[serde(rename = "topics:create")]
-    TopicsCreate,
-    #[serde(rename = "topics:alter")]
-    TopicsAlter,
-    #[serde(rename = "topics:delete")]
-    TopicsDelete,
-    #[serde(rename = "topics:purge")]
-    TopicsPurge,
-    #[serde(rename = "messages:read")]
-    MessagesRead,
-    #[serde(rename = "messages:produce")]
-    MessagesProduce,
-    #[serde(rename = "schemas:read")]
-    SchemasRead,
-    #[serde(rename = "schemas:write")]
-    SchemasWrite,
-    #[serde(rename = "groups:read")]
-    GroupsRead,
-    #[serde(rename = "groups:reset")]
-    GroupsReset,
-    #[serde(rename = "groups:delete")]
-    GroupsDelete,
-    #[serde(rename = "audit:read")]
-    AuditRead,
-}
-
-impl Action {
-    pub const ALL: [Action; 14] = [
-        Self::ClusterRead,
-        Self::TopicsRead,
-        Self::TopicsCreate,
-        Self::TopicsAlter,
-        Self::TopicsDelete,
-        Self::TopicsPurge,
-        Self::MessagesRead,
-        Self::MessagesProduce,
-        Self::SchemasRead,
-        Self::SchemasWrite,
-        Self::GroupsRead,
-        Self::GroupsReset,
-        Self::GroupsDelete,
-        Self::AuditRead,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ClusterRead => "cluster:read",
-            Self::TopicsRead => "topics:read",
-            Self::TopicsCreate => "topics:create",
-            Self::TopicsAlter => "topics:alter",
-            Self::TopicsDelete => "topics:delete",
-            Self::TopicsPurge => "topics:purge",
-            Self::MessagesRead => "messages:read",
-            Self::MessagesProduce => "messages:produce",
-            Self::SchemasRead => "schemas:read",
-            Self::SchemasWrite => "schemas:write",
-            Self::GroupsRead => "groups:read",
-            Self::GroupsReset => "groups:reset",
-            Self::GroupsDelete => "groups:delete",
-            Self::AuditRead => "audit:read",
-        }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// What an action is applied to.
 #[derive(Debug, Clone, Copy)]
@@ -117,14 +45,16 @@ impl fmt::Display for Resource<'_> {
 
 #[derive(Debug)]
 struct Grant {
-    actions: Vec<Action>,
+    actions: Vec<Permission>,
+    clusters: Regex,
     topics: Regex,
     groups: Regex,
 }
 
 impl Grant {
-    fn allows(&self, action: Action, resource: Resource<'_>) -> bool {
+    fn allows(&self, action: Permission, cluster: &str, resource: Resource<'_>) -> bool {
         self.actions.contains(&action)
+            && self.clusters.is_match(cluster)
             && match resource {
                 Resource::Cluster => true,
                 Resource::Topic(name) => self.topics.is_match(name),
@@ -149,7 +79,9 @@ struct PolicyFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GrantFile {
-    actions: Vec<Action>,
+    actions: Vec<Permission>,
+    #[serde(default)]
+    clusters: Option<String>,
     #[serde(default)]
     topics: Option<String>,
     #[serde(default)]
@@ -186,6 +118,7 @@ impl Policy {
                 .map(|g| {
                     Ok(Grant {
                         actions: g.actions,
+                        clusters: anchored(g.clusters, "clusters", &name)?,
                         topics: anchored(g.topics, "topics", &name)?,
                         groups: anchored(g.groups, "groups", &name)?,
                     })
@@ -217,16 +150,31 @@ impl Policy {
         roles
     }
 
-    pub fn allows(&self, roles: &[String], action: Action, resource: Resource<'_>) -> bool {
-        self.grants(roles).any(|g| g.allows(action, resource))
+    pub fn allows(
+        &self,
+        roles: &[String],
+        action: Permission,
+        cluster: &str,
+        resource: Resource<'_>,
+    ) -> bool {
+        self.grants(roles).any(|g| g.allows(action, cluster, resource))
     }
 
-    /// The actions allowed on at least some resource (what the console may offer).
-    pub fn actions_of(&self, roles: &[String]) -> Vec<Action> {
-        Action::ALL
+    /// The permissions held on at least some resource of `cluster` (what the
+    /// console may offer there). Empty: the person may not see the cluster.
+    pub fn actions_of(&self, roles: &[String], cluster: &str) -> Vec<Permission> {
+        Permission::ALL
             .into_iter()
-            .filter(|a| self.grants(roles).any(|g| g.actions.contains(a)))
+            .filter(|a| {
+                self.grants(roles)
+                    .any(|g| g.actions.contains(a) && g.clusters.is_match(cluster))
+            })
             .collect()
+    }
+
+    /// Whether any grant of the person's matches `cluster`.
+    pub fn may_see(&self, roles: &[String], cluster: &str) -> bool {
+        self.grants(roles).any(|g| g.clusters.is_match(cluster))
     }
 
     fn grants<'a>(&'a self, roles: &'a [String]) -> impl Iterator<Item = &'a Grant> {
@@ -251,14 +199,15 @@ mod tests {
             roles(&policy, "kafka-admins"),
         );
         let topic = Resource::Topic("orders");
-        assert!(policy.allows(&viewer, Action::TopicsRead, topic));
-        assert!(!policy.allows(&viewer, Action::MessagesRead, topic));
-        assert!(!policy.allows(&viewer, Action::TopicsCreate, topic));
-        assert!(policy.allows(&operator, Action::GroupsReset, Resource::Group("billing")));
-        assert!(policy.allows(&operator, Action::TopicsPurge, topic));
-        assert!(!policy.allows(&operator, Action::TopicsCreate, topic));
-        assert!(!policy.allows(&operator, Action::TopicsDelete, topic));
-        assert_eq!(policy.actions_of(&admin).len(), Action::ALL.len());
+        let on = "any-cluster";
+        assert!(policy.allows(&viewer, Permission::TopicsRead, on, topic));
+        assert!(!policy.allows(&viewer, Permission::MessagesRead, on, topic));
+        assert!(!policy.allows(&viewer, Permission::TopicsCreate, on, topic));
+        assert!(policy.allows(&operator, Permission::GroupsReset, on, Resource::Group("billing")));
+        assert!(policy.allows(&operator, Permission::TopicsPurge, on, topic));
+        assert!(!policy.allows(&operator, Permission::TopicsCreate, on, topic));
+        assert!(!policy.allows(&operator, Permission::TopicsDelete, on, topic));
+        assert_eq!(policy.actions_of(&admin, on).len(), Permission::ALL.len());
         assert!(policy.roles_of(&["strangers".into()]).is_empty());
     }
 
@@ -275,17 +224,36 @@ mod tests {
         )
         .unwrap();
         let team = roles(&policy, "payments-team");
-        assert!(policy.allows(
-            &team,
-            Action::MessagesProduce,
-            Resource::Topic("payments.refunds")
-        ));
-        assert!(!policy.allows(&team, Action::MessagesProduce, Resource::Topic("orders")));
-        assert!(!policy.allows(
-            &team,
-            Action::MessagesProduce,
-            Resource::Topic("x.payments.refunds")
-        ));
+        let produce = |topic| policy.allows(&team, Permission::MessagesProduce, "c", Resource::Topic(topic));
+        assert!(produce("payments.refunds"));
+        assert!(!produce("orders"));
+        assert!(!produce("x.payments.refunds"));
+    }
+
+    #[test]
+    fn clusters_are_matched_by_pattern_and_unmatched_ones_are_invisible() {
+        let policy = Policy::parse(
+            r#"
+            [groups]
+            operators = ["operator"]
+            [[roles.operator]]
+            clusters = "dev-.*"
+            actions = ["topics:read", "topics:purge"]
+            [[roles.operator]]
+            clusters = "prod-.*"
+            actions = ["topics:read"]
+            "#,
+        )
+        .unwrap();
+        let oscar = roles(&policy, "operators");
+        let topic = Resource::Topic("orders");
+        assert!(policy.allows(&oscar, Permission::TopicsPurge, "dev-eu", topic));
+        assert!(policy.allows(&oscar, Permission::TopicsRead, "prod-eu", topic));
+        assert!(!policy.allows(&oscar, Permission::TopicsPurge, "prod-eu", topic));
+        assert!(!policy.allows(&oscar, Permission::TopicsRead, "xprod-eu", topic));
+        assert_eq!(policy.actions_of(&oscar, "prod-eu"), vec![Permission::TopicsRead]);
+        assert!(policy.may_see(&oscar, "dev-1") && !policy.may_see(&oscar, "logging"));
+        assert!(policy.actions_of(&oscar, "logging").is_empty());
     }
 
     #[test]

@@ -119,7 +119,7 @@ async fn an_admin_may_create_a_topic_and_the_context_says_who() {
     assert_eq!(effect(&response, &event), "Allow");
     assert_eq!(
         response["policyDocument"]["Statement"][0]["Resource"],
-        "arn:aws:execute-api:eu-west-1:123456789012:k3x9q2abcd/prod/POST/api/v1/topics"
+        "arn:aws:execute-api:eu-west-1:123456789012:k3x9q2abcd/prod/POST/api/v1/clusters/a/topics"
     );
     assert_eq!(response["principalId"], "alice");
     assert_eq!(
@@ -127,7 +127,7 @@ async fn an_admin_may_create_a_topic_and_the_context_says_who() {
         json!({"sub": "alice", "name": "alice", "roles": "admin", "groups": "kafka-admins,staff"})
     );
     // The same through a REQUEST event.
-    let event = request_event(&token, "POST", "/api/v1/topics");
+    let event = request_event(&token, "POST", "/api/v1/clusters/a/topics");
     assert_eq!(effect_of(event, &verifier, &policy).await, "Allow");
 }
 
@@ -136,17 +136,17 @@ async fn a_viewer_may_read_a_topic_but_not_create_one() {
     let (idp, verifier, policy) = setup().await;
     let token = idp.token("victor", &["kafka-viewers"]);
 
-    // The REQUEST fixture as is: GET /api/v1/topics/orders, `{topic}` resource.
+    // The REQUEST fixture as is: GET /api/v1/clusters/a/topics/orders, `{topic}` resource.
     let event = fixture("authorizer-request.json", &token);
     assert_eq!(effect_of(event, &verifier, &policy).await, "Allow");
-    let event = token_event(&token, "GET", "/api/v1/topics/orders");
+    let event = token_event(&token, "GET", "/api/v1/clusters/a/topics/orders");
     assert_eq!(effect_of(event, &verifier, &policy).await, "Allow");
 
     for event in [
         fixture("authorizer-token.json", &token),
-        request_event(&token, "POST", "/api/v1/topics"),
-        request_event(&token, "GET", "/api/v1/topics/orders/messages"),
-        request_event(&token, "DELETE", "/api/v1/topics/orders"),
+        request_event(&token, "POST", "/api/v1/clusters/a/topics"),
+        request_event(&token, "GET", "/api/v1/clusters/a/topics/orders/messages"),
+        request_event(&token, "DELETE", "/api/v1/clusters/a/topics/orders"),
     ] {
         let response = decide(&event, &verifier, &policy).await.unwrap();
         assert_eq!(effect(&response, &event), "Deny", "{event}");
@@ -158,7 +158,7 @@ async fn a_viewer_may_read_a_topic_but_not_create_one() {
 async fn an_operator_may_reset_a_groups_offsets_but_not_delete_topics() {
     let (idp, verifier, policy) = setup().await;
     let token = idp.token("olga", &["kafka-operators"]);
-    let reset = "/api/v1/consumer-groups/billing-service/reset-offsets";
+    let reset = "/api/v1/clusters/a/consumer-groups/billing-service/reset-offsets";
 
     assert_eq!(
         effect_of(request_event(&token, "POST", reset), &verifier, &policy).await,
@@ -170,7 +170,7 @@ async fn an_operator_may_reset_a_groups_offsets_but_not_delete_topics() {
     );
     assert_eq!(
         effect_of(
-            request_event(&token, "DELETE", "/api/v1/topics/orders"),
+            request_event(&token, "DELETE", "/api/v1/clusters/a/topics/orders"),
             &verifier,
             &policy
         )
@@ -196,31 +196,35 @@ async fn the_resource_in_the_path_is_what_the_policy_is_checked_against() {
     let token = idp.token("pat", &["payments-team"]);
 
     for (method, path, expected) in [
-        ("POST", "/api/v1/topics/payments.refunds/messages", "Allow"),
-        ("POST", "/api/v1/topics/orders/messages", "Deny"),
-        ("GET", "/api/v1/topics/payments.refunds", "Allow"),
-        ("GET", "/api/v1/topics/x.payments.refunds", "Deny"),
-        // A list is allowed when the action is granted somewhere.
-        ("GET", "/api/v1/topics", "Allow"),
         (
             "POST",
-            "/api/v1/consumer-groups/payments-ledger/reset-offsets",
+            "/api/v1/clusters/a/topics/payments.refunds/messages",
+            "Allow",
+        ),
+        ("POST", "/api/v1/clusters/a/topics/orders/messages", "Deny"),
+        ("GET", "/api/v1/clusters/a/topics/payments.refunds", "Allow"),
+        ("GET", "/api/v1/clusters/a/topics/x.payments.refunds", "Deny"),
+        // A list is allowed when the action is granted somewhere.
+        ("GET", "/api/v1/clusters/a/topics", "Allow"),
+        (
+            "POST",
+            "/api/v1/clusters/a/consumer-groups/payments-ledger/reset-offsets",
             "Allow",
         ),
         (
             "POST",
-            "/api/v1/consumer-groups/orders-ledger/reset-offsets",
+            "/api/v1/clusters/a/consumer-groups/orders-ledger/reset-offsets",
             "Deny",
         ),
         // Percent-encoded names are decoded once, as the API's router does.
         (
             "POST",
-            "/api/v1/consumer-groups/payments-a%20b/reset-offsets",
+            "/api/v1/clusters/a/consumer-groups/payments-a%20b/reset-offsets",
             "Allow",
         ),
         (
             "POST",
-            "/api/v1/consumer-groups/orders%2Dledger/reset-offsets",
+            "/api/v1/clusters/a/consumer-groups/orders%2Dledger/reset-offsets",
             "Deny",
         ),
         // `me` needs only a valid token.
@@ -254,7 +258,7 @@ async fn a_path_with_the_stage_in_front_is_understood() {
     let (idp, verifier, policy) = setup().await;
     let token = idp.token("victor", &["kafka-viewers"]);
     let mut event = fixture("authorizer-request.json", &token);
-    event["path"] = json!("/prod/api/v1/topics/orders");
+    event["path"] = json!("/prod/api/v1/clusters/a/topics/orders");
 
     assert_eq!(effect_of(event, &verifier, &policy).await, "Allow");
 }
@@ -266,9 +270,9 @@ async fn a_route_the_api_does_not_have_is_denied_even_to_an_admin() {
 
     for (method, path) in [
         ("GET", "/api/v1/nope"),
-        ("DELETE", "/api/v1/topics"),
-        ("GET", "/api/v1/topics/"),
-        ("HEAD", "/api/v1/topics"),
+        ("DELETE", "/api/v1/clusters/a/topics"),
+        ("GET", "/api/v1/clusters/a/topics/"),
+        ("HEAD", "/api/v1/clusters/a/topics"),
         ("GET", "/api/v2/topics"),
         ("GET", "/"),
     ] {
@@ -424,7 +428,11 @@ async fn the_binary_answers_through_the_lambda_runtime_api() {
 
     let idp = Idp::start().await;
     let token = idp.token("olga", &["kafka-operators"]);
-    let allowed = request_event(&token, "POST", "/api/v1/consumer-groups/billing/reset-offsets");
+    let allowed = request_event(
+        &token,
+        "POST",
+        "/api/v1/clusters/a/consumer-groups/billing/reset-offsets",
+    );
     let unauthorized = fixture("authorizer-token.json", "not-a-jwt");
 
     type Shared = (

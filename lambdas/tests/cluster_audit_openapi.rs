@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use configurator_api::routes::OPERATIONS;
+use configurator_api::routes::{OPERATIONS, OperationId, operation};
 use serde_json::{Value, json};
 use support::{Api, Idp, bootstrap_servers, broker_topics, unique};
 
@@ -21,7 +21,7 @@ async fn the_cluster_view_matches_the_broker() {
     let idp = Idp::start().await;
     let api = Api::start(&idp.issuer).await;
 
-    let (status, body, _) = api.get("/cluster", Some(&idp.token("victor", VIEWERS))).await;
+    let (status, body, _) = api.get("/clusters/a", Some(&idp.token("victor", VIEWERS))).await;
 
     assert_eq!(status, 200, "{body}");
     let broker = &body["brokers"][0];
@@ -35,10 +35,15 @@ async fn the_cluster_view_matches_the_broker() {
         "DescribeCluster names the cluster: {body}"
     );
     assert!(body["partition_count"].as_u64().unwrap() >= body["topic_count"].as_u64().unwrap());
-    let (status, _, _) = api
-        .get("/cluster", Some(&idp.token("stranger", &["marketing"])))
+    // Someone the policy gives nothing on the cluster is told it does not exist.
+    let (status, body, _) = api
+        .get("/clusters/a", Some(&idp.token("stranger", &["marketing"])))
         .await;
-    assert_eq!(status, 403);
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("cluster_not_found")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +56,7 @@ async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
     let (status, _) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &oscar,
             Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
         )
@@ -60,7 +65,7 @@ async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
     let (status, _) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &alice,
             Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
         )
@@ -69,7 +74,7 @@ async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
     let (status, produced) = api
         .call(
             "POST",
-            &format!("/topics/{name}/messages"),
+            &format!("/clusters/a/topics/{name}/messages"),
             &oscar,
             Some(json!({"value": {"data": "secret-payload"}})),
         )
@@ -78,7 +83,7 @@ async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
 
     let (status, body, _) = api
         .get(
-            &format!("/audit?limit=50&outcome=all&resource=topic:{name}"),
+            &format!("/clusters/a/audit?limit=50&outcome=all&resource=topic:{name}"),
             Some(&alice),
         )
         .await;
@@ -117,9 +122,9 @@ async fn mutations_allowed_or_refused_are_audited_without_message_bodies() {
     assert!(!records[0]["request_id"].as_str().unwrap().is_empty());
     assert!(records.iter().all(|r| r["verified"] == true), "{records:?}");
 
-    let (status, _, _) = api.get("/audit", Some(&oscar)).await;
+    let (status, _, _) = api.get("/clusters/a/audit", Some(&oscar)).await;
     assert_eq!(status, 403);
-    let (status, body, _) = api.get("/audit?limit=0", Some(&alice)).await;
+    let (status, body, _) = api.get("/clusters/a/audit?limit=0", Some(&alice)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (400, Some("invalid_limit"))
@@ -137,7 +142,7 @@ async fn the_openapi_document_lists_every_operation_and_describes_real_answers()
     assert_eq!(doc["openapi"], "3.1.0");
     for op in OPERATIONS {
         let entry = &doc["paths"][format!("/api/v1{}", op.path)][op.method.as_str().to_lowercase()];
-        assert_eq!(entry["operationId"], op.id, "{} is documented", op.id);
+        assert_eq!(entry["operationId"], op.id.name(), "{:?} is documented", op.id);
     }
     let documented: usize = doc["paths"]
         .as_object()
@@ -154,11 +159,12 @@ async fn the_openapi_document_lists_every_operation_and_describes_real_answers()
     // Real answers validate against the documented response schemas.
     let alice = idp.token("alice", ADMINS);
     for (path, id) in [
-        ("/cluster", "get_cluster"),
-        ("/topics?per_page=5", "list_topics"),
-        ("/me", "me"),
+        ("/clusters/a", OperationId::GetCluster),
+        ("/clusters/a/topics?per_page=5", OperationId::ListTopics),
+        ("/clusters", OperationId::ListClusters),
+        ("/me", OperationId::Me),
     ] {
-        let op = OPERATIONS.iter().find(|o| o.id == id).unwrap();
+        let op = operation(id);
         let schema = doc["paths"][format!("/api/v1{}", op.path)]["get"]["responses"]["200"]["content"]
             ["application/json"]["schema"]
             .clone();
@@ -170,8 +176,8 @@ async fn the_openapi_document_lists_every_operation_and_describes_real_answers()
         let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{path}: {errors:?}");
     }
-    let (_, error, _) = api.get("/topics", None).await;
-    let envelope = json!({"allOf": [doc["paths"]["/api/v1/topics"]["get"]["responses"]["default"]["content"]
+    let (_, error, _) = api.get("/clusters/a/topics", None).await;
+    let envelope = json!({"allOf": [doc["paths"]["/api/v1/clusters/{cluster}/topics"]["get"]["responses"]["default"]["content"]
         ["application/json"]["schema"].clone()], "components": doc["components"].clone()});
     assert!(jsonschema::validator_for(&envelope).unwrap().is_valid(&error));
 }
@@ -241,7 +247,7 @@ async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
     let token = idp.token("alice", ADMINS);
 
     let started = Instant::now();
-    let (status, body, _) = api.get("/cluster", Some(&token)).await;
+    let (status, body, _) = api.get("/clusters/a", Some(&token)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (503, Some("kafka_unavailable"))
@@ -249,7 +255,7 @@ async fn the_api_recovers_by_itself_when_the_broker_comes_back() {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     let _broker = Broker::start(port);
-    recovers(&api, &token, &["/cluster"]).await;
+    recovers(&api, &token, &["/clusters/a"]).await;
 }
 
 /// The broker dies in the middle of a browse and while the topic list is in
@@ -268,7 +274,12 @@ async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers(
     let body = json!({"name": topic, "partitions": 1, "replication_factor": 1});
     let mut created = false;
     for _ in 0..50 {
-        if api.call("POST", "/topics", &token, Some(body.clone())).await.0 == 201 {
+        if api
+            .call("POST", "/clusters/a/topics", &token, Some(body.clone()))
+            .await
+            .0
+            == 201
+        {
             created = true;
             break;
         }
@@ -297,13 +308,16 @@ async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers(
         }
     }
     rdkafka::producer::Producer::flush(&producer, Duration::from_secs(30)).unwrap();
-    assert_eq!(api.get("/topics?per_page=5", Some(&token)).await.0, 200);
+    assert_eq!(
+        api.get("/clusters/a/topics?per_page=5", Some(&token)).await.0,
+        200
+    );
 
     // A filter that matches nothing reads until a budget or the end.
     let browse = {
         let (http, url, token) = (
             api.http.clone(),
-            format!("{}/topics/{topic}/messages?q=never-there", api.base),
+            format!("{}/clusters/a/topics/{topic}/messages?q=never-there", api.base),
             token.clone(),
         );
         tokio::spawn(async move {
@@ -332,7 +346,7 @@ async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers(
     let mut unavailable = false;
     while killed.elapsed() < Duration::from_secs(15) {
         let started = Instant::now();
-        let (status, body, _) = api.get("/topics?per_page=5", Some(&token)).await;
+        let (status, body, _) = api.get("/clusters/a/topics?per_page=5", Some(&token)).await;
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(status == 200 || status == 503, "{status} {body}");
         if status == 503 {
@@ -345,5 +359,5 @@ async fn a_broker_that_dies_mid_browse_is_a_503_within_5_s_and_the_api_recovers(
     assert!(unavailable, "the topic list noticed the broker is gone");
 
     let _broker = Broker::start(port);
-    recovers(&api, &token, &["/topics?per_page=5", "/cluster"]).await;
+    recovers(&api, &token, &["/clusters/a/topics?per_page=5", "/clusters/a"]).await;
 }

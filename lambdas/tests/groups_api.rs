@@ -169,7 +169,7 @@ async fn post_raw(api: &Api, path: &str, token: &str, body: &str) -> (u16, Value
 async fn reset(api: &Api, group: &str, token: &str, body: Value) -> (u16, Value) {
     post_raw(
         api,
-        &format!("/consumer-groups/{group}/reset-offsets"),
+        &format!("/clusters/a/consumer-groups/{group}/reset-offsets"),
         token,
         &body.to_string(),
     )
@@ -178,7 +178,8 @@ async fn reset(api: &Api, group: &str, token: &str, body: Value) -> (u16, Value)
 
 async fn delete(api: &Api, group: &str, token: &str) -> (u16, Value) {
     send(
-        api.http.delete(format!("{}/consumer-groups/{group}", api.base)),
+        api.http
+            .delete(format!("{}/clusters/a/consumer-groups/{group}", api.base)),
         token,
     )
     .await
@@ -221,7 +222,7 @@ async fn the_list_shows_each_group_with_its_topics_and_lag() {
     commit(&group, &orders, &[(0, 4), (1, 5)]);
     commit(&group, &audit, &[(0, 2)]);
 
-    let (status, body) = get(&api, "/consumer-groups", &tokens.viewer).await;
+    let (status, body) = get(&api, "/clusters/a/consumer-groups", &tokens.viewer).await;
 
     assert_eq!(status, 200, "{body}");
     let summary = listed(&body, &group).expect("the group is listed");
@@ -250,7 +251,12 @@ async fn the_detail_shows_members_and_each_partitions_offsets_while_a_consumer_r
     produce(&topic, &[6, 4, 2], 1_000).await;
     let _member = active_member(&group, &topic, &[(0, 1), (1, 4), (2, 0)]);
 
-    let (status, body) = get(&api, &format!("/consumer-groups/{group}"), &tokens.viewer).await;
+    let (status, body) = get(
+        &api,
+        &format!("/clusters/a/consumer-groups/{group}"),
+        &tokens.viewer,
+    )
+    .await;
 
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["group_id"], group.as_str());
@@ -287,7 +293,7 @@ async fn the_detail_shows_members_and_each_partitions_offsets_while_a_consumer_r
     );
     assert_eq!(body["total_lag"], 7);
 
-    let (_, list) = get(&api, "/consumer-groups", &tokens.viewer).await;
+    let (_, list) = get(&api, "/clusters/a/consumer-groups", &tokens.viewer).await;
     let summary = listed(&list, &group).expect("listed");
     assert_eq!(
         (summary["state"].as_str(), summary["members"].as_u64()),
@@ -302,7 +308,12 @@ async fn an_unknown_group_is_404_for_every_operation() {
     let (topic, group) = (unique("it.g.none"), unique("it-ghost"));
     create_topic(&topic, 1).await;
 
-    let (status, body) = get(&api, &format!("/consumer-groups/{group}"), &tokens.admin).await;
+    let (status, body) = get(
+        &api,
+        &format!("/clusters/a/consumer-groups/{group}"),
+        &tokens.admin,
+    )
+    .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("group_not_found")),
@@ -470,7 +481,7 @@ async fn bad_reset_requests_are_refused_with_the_field_and_change_nothing() {
     create_topic(&topic, 2).await;
     produce(&topic, &[4, 4], 1_000).await;
     commit(&group, &topic, &[(0, 1), (1, 1)]);
-    let path = format!("/consumer-groups/{group}/reset-offsets");
+    let path = format!("/clusters/a/consumer-groups/{group}/reset-offsets");
 
     let cases = [
         (
@@ -568,7 +579,12 @@ async fn deleting_a_group_removes_it_and_its_offsets() {
     assert_eq!(status, 204, "{body}");
     assert!(!listed_groups().contains(&group), "the broker no longer lists it");
     assert_eq!(committed(&group, &topic, &[0]), vec![None]);
-    let (status, _) = get(&api, &format!("/consumer-groups/{group}"), &tokens.admin).await;
+    let (status, _) = get(
+        &api,
+        &format!("/clusters/a/consumer-groups/{group}"),
+        &tokens.admin,
+    )
+    .await;
     assert_eq!(status, 404);
 }
 
@@ -579,10 +595,13 @@ async fn viewers_read_operators_reset_and_delete_strangers_see_nothing() {
     create_topic(&topic, 1).await;
     produce(&topic, &[6], 1_000).await;
     commit(&group, &topic, &[(0, 4)]);
-    let detail = format!("/consumer-groups/{group}");
+    let detail = format!("/clusters/a/consumer-groups/{group}");
 
     // A viewer reads, and may change nothing.
-    assert_eq!(get(&api, "/consumer-groups", &tokens.viewer).await.0, 200);
+    assert_eq!(
+        get(&api, "/clusters/a/consumer-groups", &tokens.viewer).await.0,
+        200
+    );
     assert_eq!(get(&api, &detail, &tokens.viewer).await.0, 200);
     let (status, body) = reset(
         &api,
@@ -619,12 +638,12 @@ async fn viewers_read_operators_reset_and_delete_strangers_see_nothing() {
     assert_eq!(committed(&group, &topic, &[0]), vec![Some(4)]);
     assert!(listed_groups().contains(&group));
 
-    // Someone without a role sees no group at all.
-    for path in ["/consumer-groups", detail.as_str()] {
+    // Someone without a role sees no group, nor even the cluster.
+    for path in ["/clusters/a/consumer-groups", detail.as_str()] {
         let (status, body) = get(&api, path, &tokens.nobody).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
-            (403, Some("forbidden")),
+            (404, Some("cluster_not_found")),
             "{path}: {body}"
         );
     }
@@ -647,7 +666,7 @@ async fn viewers_read_operators_reset_and_delete_strangers_see_nothing() {
 // --- the librdkafka admin calls (ffi) ---------------------------------------------------
 
 fn ffi_admin() -> Arc<Admin> {
-    let config = support::config("http://127.0.0.1:1", &bootstrap_servers()).kafka;
+    let config = support::cluster("a", "dev", &bootstrap_servers()).kafka;
     Arc::new(
         client_config(&config)
             .create_with_context(KafkaContext::new(&config))

@@ -48,9 +48,12 @@ fn producer() -> FutureProducer {
 async fn console_topics_exist(api: &Api, alice: &str) {
     let name = unique("it.warmup");
     let body = json!({"name": name, "partitions": 1, "replication_factor": 1});
-    assert_eq!(api.call("POST", "/topics", alice, Some(body)).await.0, 201);
+    assert_eq!(
+        api.call("POST", "/clusters/a/topics", alice, Some(body)).await.0,
+        201
+    );
     let (status, _) = api
-        .call("GET", &format!("/topics/{name}/schema"), alice, None)
+        .call("GET", &format!("/clusters/a/topics/{name}/schema"), alice, None)
         .await;
     assert_eq!(status, 404);
 }
@@ -79,31 +82,43 @@ async fn protected_topics_refuse_every_change_and_read_for_every_role() {
             let attempts: [(&str, String, Option<Value>); 9] = [
                 (
                     "POST",
-                    format!("/topics/{topic}/messages"),
+                    format!("/clusters/a/topics/{topic}/messages"),
                     Some(
                         json!({"value": {"data": "{\"action\":\"forged\"}"}, "key": {"data": "demo.orders"}}),
                     ),
                 ),
-                ("POST", format!("/topics/{topic}/purge"), Some(json!({}))),
-                ("DELETE", format!("/topics/{topic}"), None),
+                (
+                    "POST",
+                    format!("/clusters/a/topics/{topic}/purge"),
+                    Some(json!({})),
+                ),
+                ("DELETE", format!("/clusters/a/topics/{topic}"), None),
                 (
                     "PATCH",
-                    format!("/topics/{topic}/configs"),
+                    format!("/clusters/a/topics/{topic}/configs"),
                     Some(json!({"set": {"retention.ms": "1"}})),
                 ),
                 (
                     "POST",
-                    format!("/topics/{topic}/partitions"),
+                    format!("/clusters/a/topics/{topic}/partitions"),
                     Some(json!({"count": 2})),
                 ),
                 (
                     "PUT",
-                    format!("/topics/{topic}/schema"),
+                    format!("/clusters/a/topics/{topic}/schema"),
                     Some(json!({"schema": {"type": "object"}})),
                 ),
-                ("GET", format!("/topics/{topic}/messages?from=earliest"), None),
-                ("GET", format!("/topics/{topic}/partitions/0/offsets/0"), None),
-                ("GET", format!("/topics/{topic}/schema"), None),
+                (
+                    "GET",
+                    format!("/clusters/a/topics/{topic}/messages?from=earliest"),
+                    None,
+                ),
+                (
+                    "GET",
+                    format!("/clusters/a/topics/{topic}/partitions/0/offsets/0"),
+                    None,
+                ),
+                ("GET", format!("/clusters/a/topics/{topic}/schema"), None),
             ];
             for (method, path, body) in attempts {
                 let (status, answer) = api.call(method, &path, token, body).await;
@@ -133,7 +148,7 @@ async fn protected_topics_refuse_every_change_and_read_for_every_role() {
     // A topic cannot be created under a protected name either.
     let sneaky = format!("__{}", unique("it.sneaky"));
     let body = json!({"name": sneaky, "partitions": 1, "replication_factor": 1});
-    let (status, answer) = api.call("POST", "/topics", &alice, Some(body)).await;
+    let (status, answer) = api.call("POST", "/clusters/a/topics", &alice, Some(body)).await;
     assert_eq!(
         (status, answer["error"]["code"].as_str()),
         (403, Some("protected_topic"))
@@ -141,15 +156,23 @@ async fn protected_topics_refuse_every_change_and_read_for_every_role() {
     assert!(!broker_topics().contains(&sneaky));
     // Lists still show them, and their details can be read.
     let (status, list, _) = api
-        .get(&format!("/topics?internal=true&q={AUDIT}"), Some(&oscar))
+        .get(
+            &format!("/clusters/a/topics?internal=true&q={AUDIT}"),
+            Some(&oscar),
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(list["topics"][0]["name"], AUDIT, "{list}");
-    assert_eq!(api.get(&format!("/topics/{AUDIT}"), Some(&oscar)).await.0, 200);
+    assert_eq!(
+        api.get(&format!("/clusters/a/topics/{AUDIT}"), Some(&oscar))
+            .await
+            .0,
+        200
+    );
     // The refusals are themselves in the trail, as refused.
     let (_, trail, _) = api
         .get(
-            &format!("/audit?outcome=refused&resource=topic:{platform}&limit=50"),
+            &format!("/clusters/a/audit?outcome=refused&resource=topic:{platform}&limit=50"),
             Some(&alice),
         )
         .await;
@@ -223,7 +246,7 @@ async fn records_written_around_the_console_fail_verification_and_always_show() 
 
     // Filtered to something the forged records do not match: they show anyway.
     let (status, page, _) = api
-        .get("/audit?action=groups:reset&limit=500", Some(&alice))
+        .get("/clusters/a/audit?action=groups:reset&limit=500", Some(&alice))
         .await;
     assert_eq!(status, 200, "{page}");
     let records = page["records"].as_array().unwrap();
@@ -259,7 +282,7 @@ async fn records_written_around_the_console_fail_verification_and_always_show() 
     );
     let (_, all, _) = api
         .get(
-            &format!("/audit?outcome=all&resource=topic:{marker}"),
+            &format!("/clusters/a/audit?outcome=all&resource=topic:{marker}"),
             Some(&alice),
         )
         .await;
@@ -281,19 +304,28 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
     let started = support::now() * 1000;
     let create = json!({"name": name, "partitions": 1, "replication_factor": 1});
     assert_eq!(
-        api.call("POST", "/topics", &oscar, Some(create.clone())).await.0,
+        api.call("POST", "/clusters/a/topics", &oscar, Some(create.clone()))
+            .await
+            .0,
         403
     );
-    assert_eq!(api.call("POST", "/topics", &alice, Some(create)).await.0, 201);
+    assert_eq!(
+        api.call("POST", "/clusters/a/topics", &alice, Some(create))
+            .await
+            .0,
+        201
+    );
     for i in 0..3 {
         let body = json!({"value": {"data": format!("m{i}")}});
-        let path = format!("/topics/{name}/messages");
+        let path = format!("/clusters/a/topics/{name}/messages");
         assert_eq!(api.call("POST", &path, &oscar, Some(body)).await.0, 201);
     }
     let resource = format!("resource=topic:{name}");
 
     // Refused calls are hidden unless asked for.
-    let (_, allowed, _) = api.get(&format!("/audit?{resource}"), Some(&alice)).await;
+    let (_, allowed, _) = api
+        .get(&format!("/clusters/a/audit?{resource}"), Some(&alice))
+        .await;
     // Records that fail verification (other tests write some) always show.
     let actions = |page: &Value| -> Vec<String> {
         page["records"]
@@ -320,16 +352,22 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
         ]
     );
     let (_, refused, _) = api
-        .get(&format!("/audit?{resource}&outcome=refused"), Some(&alice))
+        .get(
+            &format!("/clusters/a/audit?{resource}&outcome=refused"),
+            Some(&alice),
+        )
         .await;
     assert_eq!(actions(&refused), ["topics:create oscar"]);
     let (_, by_person, _) = api
-        .get(&format!("/audit?{resource}&outcome=all&person=ALI"), Some(&alice))
+        .get(
+            &format!("/clusters/a/audit?{resource}&outcome=all&person=ALI"),
+            Some(&alice),
+        )
         .await;
     assert_eq!(actions(&by_person), ["topics:create alice"]);
     let (_, by_action, _) = api
         .get(
-            &format!("/audit?{resource}&action=topics:create&outcome=all"),
+            &format!("/clusters/a/audit?{resource}&action=topics:create&outcome=all"),
             Some(&alice),
         )
         .await;
@@ -339,13 +377,16 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
     );
     let (_, future, _) = api
         .get(
-            &format!("/audit?{resource}&since={}", started + 3_600_000),
+            &format!("/clusters/a/audit?{resource}&since={}", started + 3_600_000),
             Some(&alice),
         )
         .await;
     assert_eq!(actions(&future), Vec::<String>::new());
     let (_, past, _) = api
-        .get(&format!("/audit?{resource}&until={started}"), Some(&alice))
+        .get(
+            &format!("/clusters/a/audit?{resource}&until={started}"),
+            Some(&alice),
+        )
         .await;
     assert_eq!(actions(&past), Vec::<String>::new());
 
@@ -358,7 +399,7 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
             .map(|c| format!("&cursor={c}"))
             .unwrap_or_default();
         let path = format!(
-            "/audit?{resource}&outcome=all&limit=1&since={}{after}",
+            "/clusters/a/audit?{resource}&outcome=all&limit=1&since={}{after}",
             started - 60_000
         );
         let (status, page, _) = api.get(&path, Some(&alice)).await;
@@ -375,7 +416,10 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
     // The export: the same filters, as CSV.
     let response = api
         .http
-        .get(format!("{}/audit/export?{resource}&outcome=all", api.base))
+        .get(format!(
+            "{}/clusters/a/audit/export?{resource}&outcome=all",
+            api.base
+        ))
         .bearer_auth(&alice)
         .send()
         .await
@@ -418,7 +462,7 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
         ("outcome=maybe", "invalid_query"),
     ] {
         for token in [&alice, &oscar] {
-            let (status, body, _) = api.get(&format!("/audit?{query}"), Some(token)).await;
+            let (status, body, _) = api.get(&format!("/clusters/a/audit?{query}"), Some(token)).await;
             assert_eq!(
                 (status, body["error"]["code"].as_str()),
                 (400, Some(code)),
@@ -426,8 +470,8 @@ async fn the_audit_trail_is_filtered_and_paged_on_the_server() {
             );
         }
     }
-    assert_eq!(api.get("/audit", Some(&oscar)).await.0, 403);
-    assert_eq!(api.get("/audit/export", Some(&oscar)).await.0, 403);
+    assert_eq!(api.get("/clusters/a/audit", Some(&oscar)).await.0, 403);
+    assert_eq!(api.get("/clusters/a/audit/export", Some(&oscar)).await.0, 403);
 }
 
 #[tokio::test]
@@ -438,7 +482,7 @@ async fn an_audit_record_carries_the_services_request_id_and_keeps_the_callers_a
     let name = unique("it.request-id");
     let response = api
         .http
-        .post(format!("{}/topics", api.base))
+        .post(format!("{}/clusters/a/topics", api.base))
         .bearer_auth(&alice)
         .header("x-request-id", "chosen-by-the-caller")
         .json(&json!({"name": name, "partitions": 1, "replication_factor": 1}))
@@ -450,7 +494,7 @@ async fn an_audit_record_carries_the_services_request_id_and_keeps_the_callers_a
     assert_ne!(own, "chosen-by-the-caller");
 
     let (_, page, _) = api
-        .get(&format!("/audit?resource=topic:{name}"), Some(&alice))
+        .get(&format!("/clusters/a/audit?resource=topic:{name}"), Some(&alice))
         .await;
     let record = &page["records"][0];
     assert_eq!(record["request_id"], own.as_str(), "{record}");
@@ -466,7 +510,7 @@ async fn bad_input_is_a_400_naming_the_field_before_any_permission_check() {
 
     for token in [&alice, &victor] {
         let body = json!({"name": "t\n", "partitions": 1, "replication_factor": 1});
-        let (status, answer) = api.call("POST", "/topics", token, Some(body)).await;
+        let (status, answer) = api.call("POST", "/clusters/a/topics", token, Some(body)).await;
         assert_eq!(
             (
                 status,
@@ -477,16 +521,16 @@ async fn bad_input_is_a_400_naming_the_field_before_any_permission_check() {
             "{answer}"
         );
         let body = json!({"name": unique("it.valid"), "partitions": 0, "replication_factor": 1});
-        let (status, answer) = api.call("POST", "/topics", token, Some(body)).await;
+        let (status, answer) = api.call("POST", "/clusters/a/topics", token, Some(body)).await;
         assert_eq!(
             (status, answer["error"]["field"].as_str()),
             (400, Some("partitions"))
         );
         for (method, path) in [
-            ("GET", "/topics/t%0A"),
-            ("DELETE", "/topics/t%0A"),
-            ("GET", "/topics/has%20space/messages"),
-            ("POST", "/topics/t%0A/purge"),
+            ("GET", "/clusters/a/topics/t%0A"),
+            ("DELETE", "/clusters/a/topics/t%0A"),
+            ("GET", "/clusters/a/topics/has%20space/messages"),
+            ("POST", "/clusters/a/topics/t%0A/purge"),
         ] {
             let (status, answer) = api.call(method, path, token, Some(json!({}))).await;
             assert_eq!(
@@ -499,20 +543,32 @@ async fn bad_input_is_a_400_naming_the_field_before_any_permission_check() {
                 "{method} {path}: {answer}"
             );
         }
-        let (status, answer) = api.call("GET", "/consumer-groups/g%0A", token, None).await;
+        let (status, answer) = api
+            .call("GET", "/clusters/a/consumer-groups/g%0A", token, None)
+            .await;
         assert_eq!(
             (status, answer["error"]["code"].as_str()),
             (400, Some("invalid_group_name"))
         );
         let (status, answer) = api
-            .call("GET", "/topics/demo.orders/messages?limit=9999", token, None)
+            .call(
+                "GET",
+                "/clusters/a/topics/demo.orders/messages?limit=9999",
+                token,
+                None,
+            )
             .await;
         assert_eq!(
             (status, answer["error"]["code"].as_str()),
             (400, Some("invalid_limit"))
         );
         let (status, answer) = api
-            .call("GET", "/topics/demo.orders/partitions/x/offsets/0", token, None)
+            .call(
+                "GET",
+                "/clusters/a/topics/demo.orders/partitions/x/offsets/0",
+                token,
+                None,
+            )
             .await;
         assert_eq!(
             (status, answer["error"]["field"].as_str()),

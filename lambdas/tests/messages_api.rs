@@ -91,8 +91,11 @@ async fn browse_reads_from_each_start_with_limits_filters_and_cursors() {
     let get = |query: String| {
         let (api, oscar, topic) = (&api, &oscar, &topic);
         async move {
-            api.get(&format!("/topics/{topic}/messages?{query}"), Some(oscar))
-                .await
+            api.get(
+                &format!("/clusters/a/topics/{topic}/messages?{query}"),
+                Some(oscar),
+            )
+            .await
         }
     };
 
@@ -147,14 +150,14 @@ async fn browse_reads_from_each_start_with_limits_filters_and_cursors() {
             (Some(code), Some(field))
         );
     }
-    let (status, body, _) = api.get("/topics/it.nope/messages", Some(&oscar)).await;
+    let (status, body, _) = api.get("/clusters/a/topics/it.nope/messages", Some(&oscar)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("topic_not_found"))
     );
     let (status, body, _) = api
         .get(
-            &format!("/topics/{topic}/messages"),
+            &format!("/clusters/a/topics/{topic}/messages"),
             Some(&idp.token("victor", VIEWERS)),
         )
         .await;
@@ -189,7 +192,7 @@ async fn a_scan_is_bounded_and_says_so() {
     let started = std::time::Instant::now();
     let (status, page, _) = api
         .get(
-            &format!("/topics/{topic}/messages?q=needle&limit=10"),
+            &format!("/clusters/a/topics/{topic}/messages?q=needle&limit=10"),
             Some(&idp.token("alice", ADMINS)),
         )
         .await;
@@ -219,7 +222,7 @@ async fn produce_writes_key_value_headers_and_partition() {
     let (status, body) = api
         .call(
             "POST",
-            &format!("/topics/{topic}/messages"),
+            &format!("/clusters/a/topics/{topic}/messages"),
             &oscar,
             Some(json!({
                 "key": {"data": "order-1"},
@@ -247,7 +250,10 @@ async fn produce_writes_key_value_headers_and_partition() {
 
     // Binary data comes back as base64 when browsed.
     let (_, page, _) = api
-        .get(&format!("/topics/{topic}/messages?partition=2"), Some(&oscar))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?partition=2"),
+            Some(&oscar),
+        )
         .await;
     assert_eq!(
         page["messages"][0]["headers"][1]["value"],
@@ -278,7 +284,7 @@ async fn produce_writes_key_value_headers_and_partition() {
         let (status, body) = api
             .call(
                 "POST",
-                &format!("/topics/{topic}/messages"),
+                &format!("/clusters/a/topics/{topic}/messages"),
                 &oscar,
                 Some(request),
             )
@@ -293,14 +299,17 @@ async fn produce_writes_key_value_headers_and_partition() {
     let (status, _) = api
         .call(
             "POST",
-            &format!("/topics/{topic}/messages"),
+            &format!("/clusters/a/topics/{topic}/messages"),
             &idp.token("victor", VIEWERS),
             Some(json!({"value": {"data": "x"}})),
         )
         .await;
     assert_eq!(status, 403);
     let (_, page, _) = api
-        .get(&format!("/topics/{topic}/messages?limit=500"), Some(&oscar))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?limit=500"),
+            Some(&oscar),
+        )
         .await;
     assert_eq!(
         page["messages"].as_array().unwrap().len(),
@@ -319,7 +328,7 @@ async fn a_topic_schema_governs_produce() {
         idp.token("oscar", OPERATORS),
         idp.token("victor", VIEWERS),
     );
-    let path = format!("/topics/{topic}/schema");
+    let path = format!("/clusters/a/topics/{topic}/schema");
     let schema = json!({
         "type": "object",
         "required": ["id", "amount"],
@@ -368,7 +377,9 @@ async fn a_topic_schema_governs_produce() {
     );
     let (status, body) = produce(&api, &topic, &oscar, r#"{"id": "a", "amount": 3}"#).await;
     assert_eq!(status, 201, "{body}");
-    let (_, page, _) = api.get(&format!("/topics/{topic}/messages"), Some(&oscar)).await;
+    let (_, page, _) = api
+        .get(&format!("/clusters/a/topics/{topic}/messages"), Some(&oscar))
+        .await;
     assert_eq!(
         page["messages"].as_array().unwrap().len(),
         1,
@@ -384,7 +395,7 @@ async fn a_topic_schema_governs_produce() {
 async fn produce(api: &Api, topic: &str, token: &str, value: &str) -> (u16, Value) {
     api.call(
         "POST",
-        &format!("/topics/{topic}/messages"),
+        &format!("/clusters/a/topics/{topic}/messages"),
         token,
         Some(json!({"value": {"data": value}})),
     )
@@ -420,7 +431,10 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
     let preview = configurator_api::PREVIEW_BYTES as u64;
 
     let (status, page, _) = api
-        .get(&format!("/topics/{topic}/messages?limit=500"), Some(&oscar))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?limit=500"),
+            Some(&oscar),
+        )
         .await;
     assert_eq!(status, 200, "{page}");
     let messages = page["messages"].as_array().unwrap();
@@ -435,7 +449,7 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
     let cursor = page["cursor"].as_str().unwrap();
     let (_, rest, _) = api
         .get(
-            &format!("/topics/{topic}/messages?limit=500&cursor={cursor}"),
+            &format!("/clusters/a/topics/{topic}/messages?limit=500&cursor={cursor}"),
             Some(&oscar),
         )
         .await;
@@ -450,7 +464,7 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
     // "latest" keeps only the newest, newest first, within the same budget.
     let (_, latest, _) = api
         .get(
-            &format!("/topics/{topic}/messages?from=latest&limit=500"),
+            &format!("/clusters/a/topics/{topic}/messages?from=latest&limit=500"),
             Some(&oscar),
         )
         .await;
@@ -461,7 +475,10 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
 
     // One message, whole: the bytes the broker holds (read with a separate client).
     let (status, whole, _) = api
-        .get(&format!("/topics/{topic}/partitions/0/offsets/27"), Some(&oscar))
+        .get(
+            &format!("/clusters/a/topics/{topic}/partitions/0/offsets/27"),
+            Some(&oscar),
+        )
         .await;
     assert_eq!(status, 200, "{whole}");
     let (_, value, _) = read_back(&topic, 0, 27);
@@ -474,7 +491,9 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
         ("partitions/0/offsets/300", "message_not_found"),
         ("partitions/3/offsets/0", "partition_not_found"),
     ] {
-        let (status, body, _) = api.get(&format!("/topics/{topic}/{path}"), Some(&oscar)).await;
+        let (status, body, _) = api
+            .get(&format!("/clusters/a/topics/{topic}/{path}"), Some(&oscar))
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some(code)),
@@ -483,7 +502,10 @@ async fn large_values_come_as_previews_within_a_byte_budget_and_whole_one_by_one
     }
     let victor = idp.token("victor", VIEWERS);
     let (status, _, _) = api
-        .get(&format!("/topics/{topic}/partitions/0/offsets/27"), Some(&victor))
+        .get(
+            &format!("/clusters/a/topics/{topic}/partitions/0/offsets/27"),
+            Some(&victor),
+        )
         .await;
     assert_eq!(status, 403, "reading one message needs messages:read");
 }
@@ -503,7 +525,8 @@ async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budge
         .local_addr()
         .unwrap()
         .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
+    // The single-cluster variables: one cluster, `local`.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers())
         .env("OIDC_ISSUER", &idp.issuer)
@@ -511,7 +534,16 @@ async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budge
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}/api/v1");
+    // Ends the process even when an assertion fails first.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = KillOnDrop(child);
+    let base = format!("http://127.0.0.1:{port}/api/v1/clusters/local");
     let http = reqwest::Client::new();
     let token = idp.token("oscar", OPERATORS);
     let browse = || {
@@ -540,14 +572,13 @@ async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budge
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let before = peak(child.id());
+    let before = peak(child.0.id());
 
     let response = browse().await.unwrap();
     assert_eq!(response.status(), 200);
     let body = response.bytes().await.unwrap();
-    let after = peak(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
+    let after = peak(child.0.id());
+    drop(child);
 
     let page: Value = serde_json::from_slice(&body).unwrap();
     let growth = after.saturating_sub(before);

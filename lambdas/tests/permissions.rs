@@ -19,7 +19,8 @@ async fn me_tells_each_local_user_their_roles_and_permissions() {
         assert_eq!(status, 200);
         assert_eq!(me["roles"], serde_json::json!([role]));
         assert_eq!(me["groups"], serde_json::json!([group]));
-        let permissions: Vec<&str> = me["permissions"]
+        assert_eq!(me["clusters"][0]["cluster"], "a", "{me}");
+        let permissions: Vec<&str> = me["clusters"][0]["permissions"]
             .as_array()
             .unwrap()
             .iter()
@@ -34,20 +35,27 @@ async fn me_tells_each_local_user_their_roles_and_permissions() {
 }
 
 #[tokio::test]
-async fn a_person_without_a_known_group_is_refused_with_the_missing_permission() {
+async fn a_person_without_a_known_group_sees_no_cluster_at_all() {
     let idp = Idp::start().await;
     let api = Api::start(&idp.issuer).await;
     create_topic(&unique("perm.hidden"), 1).await;
+    let stranger = idp.token("stranger", &["marketing"]);
 
-    let (status, body, _) = api
-        .get("/topics", Some(&idp.token("stranger", &["marketing"])))
-        .await;
+    let (status, body, _) = api.get("/clusters/a/topics", Some(&stranger)).await;
 
-    assert_eq!(status, 403);
-    assert_eq!(body["error"]["code"], "forbidden");
-    assert!(body["error"]["message"].as_str().unwrap().contains("topics:read"));
-    let (_, me, _) = api.get("/me", Some(&idp.token("stranger", &["marketing"]))).await;
-    assert_eq!(me["permissions"], serde_json::json!([]));
+    // The same answer as for a cluster that does not exist.
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "cluster_not_found");
+    let (_, unknown, _) = api.get("/clusters/zz/topics", Some(&stranger)).await;
+    assert_eq!(unknown["error"]["code"], body["error"]["code"]);
+    assert_eq!(
+        unknown["error"]["message"].as_str().unwrap().replace("zz", "a"),
+        body["error"]["message"].as_str().unwrap()
+    );
+    let (_, me, _) = api.get("/me", Some(&stranger)).await;
+    assert_eq!(me["clusters"], serde_json::json!([]));
+    let (_, list, _) = api.get("/clusters", Some(&stranger)).await;
+    assert_eq!(list, serde_json::json!({"clusters": [], "default_cluster": null}));
 }
 
 #[tokio::test]
@@ -60,7 +68,10 @@ async fn every_built_in_role_may_list_topics() {
     for group in ["kafka-admins", "kafka-operators", "kafka-viewers"] {
         // Searched for: other tests' topics may fill the first page.
         let (status, body, _) = api
-            .get(&format!("/topics?q={topic}"), Some(&idp.token("u", &[group])))
+            .get(
+                &format!("/clusters/a/topics?q={topic}"),
+                Some(&idp.token("u", &[group])),
+            )
             .await;
         assert_eq!(status, 200, "{group}");
         assert!(

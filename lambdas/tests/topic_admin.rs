@@ -72,7 +72,7 @@ async fn alice_creates_a_topic_with_configs_and_the_broker_has_it() {
     let (status, body) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &alice,
             Some(json!({"name": name, "partitions": 4, "replication_factor": 1,
                          "configs": {"retention.ms": "3600000", "cleanup.policy": "compact"}})),
@@ -96,7 +96,7 @@ async fn alice_creates_a_topic_with_configs_and_the_broker_has_it() {
     let (status, body) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &alice,
             Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
         )
@@ -156,7 +156,9 @@ async fn every_bad_create_is_a_400_on_the_right_field_and_creates_nothing() {
         ),
     ];
     for (body, code, field) in cases {
-        let (status, answer) = api.call("POST", "/topics", &alice, Some(body.clone())).await;
+        let (status, answer) = api
+            .call("POST", "/clusters/a/topics", &alice, Some(body.clone()))
+            .await;
         assert_eq!(status, 400, "{body} → {answer}");
         assert_eq!(answer["error"]["code"], code, "{body}");
         assert_eq!(answer["error"]["field"], field, "{body}");
@@ -166,7 +168,7 @@ async fn every_bad_create_is_a_400_on_the_right_field_and_creates_nothing() {
     let (status, answer) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &alice,
             Some(json!({"name": name, "partitions": "four", "replication_factor": 1})),
         )
@@ -176,14 +178,20 @@ async fn every_bad_create_is_a_400_on_the_right_field_and_creates_nothing() {
         (400, Some("invalid_body"))
     );
     let (status, answer) = api
-        .send_raw("POST", "/topics", &alice, "application/json", "{\"name\": ")
+        .send_raw(
+            "POST",
+            "/clusters/a/topics",
+            &alice,
+            "application/json",
+            "{\"name\": ",
+        )
         .await;
     assert_eq!(
         (status, answer["error"]["code"].as_str()),
         (400, Some("malformed_json"))
     );
     let (status, answer) = api
-        .send_raw("POST", "/topics", &alice, "text/plain", "name=x")
+        .send_raw("POST", "/clusters/a/topics", &alice, "text/plain", "name=x")
         .await;
     assert_eq!(
         (status, answer["error"]["code"].as_str()),
@@ -205,7 +213,10 @@ async fn topic_detail_shows_partitions_watermarks_and_configs() {
     fill(&name, 2, 5);
 
     let (status, body, _) = api
-        .get(&format!("/topics/{name}"), Some(&idp.token("victor", VIEWERS)))
+        .get(
+            &format!("/clusters/a/topics/{name}"),
+            Some(&idp.token("victor", VIEWERS)),
+        )
         .await;
 
     assert_eq!(status, 200, "{body}");
@@ -223,7 +234,10 @@ async fn topic_detail_shows_partitions_watermarks_and_configs() {
         assert!(p["leader"].as_i64().unwrap() >= 0);
     }
     let (status, body, _) = api
-        .get("/topics/it.no-such-topic", Some(&idp.token("victor", VIEWERS)))
+        .get(
+            "/clusters/a/topics/it.no-such-topic",
+            Some(&idp.token("victor", VIEWERS)),
+        )
         .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -250,10 +264,13 @@ async fn the_list_pages_searches_and_sorts_on_the_server() {
     };
 
     let (_, first, _) = api
-        .get(&format!("/topics?q={tag}&per_page=2"), Some(&token))
+        .get(&format!("/clusters/a/topics?q={tag}&per_page=2"), Some(&token))
         .await;
     let (_, third, _) = api
-        .get(&format!("/topics?q={tag}&per_page=2&page=3"), Some(&token))
+        .get(
+            &format!("/clusters/a/topics?q={tag}&per_page=2&page=3"),
+            Some(&token),
+        )
         .await;
     assert_eq!(
         (first["total"].as_u64(), first["page"].as_u64()),
@@ -264,7 +281,7 @@ async fn the_list_pages_searches_and_sorts_on_the_server() {
 
     let (_, by_partitions, _) = api
         .get(
-            &format!("/topics?q={tag}&sort=partitions&order=desc&per_page=1"),
+            &format!("/clusters/a/topics?q={tag}&sort=partitions&order=desc&per_page=1"),
             Some(&token),
         )
         .await;
@@ -272,7 +289,7 @@ async fn the_list_pages_searches_and_sorts_on_the_server() {
     let (_, by_messages, _) = api
         .get(
             &format!(
-                "/topics?q={}&sort=messages&order=desc&per_page=1",
+                "/clusters/a/topics?q={}&sort=messages&order=desc&per_page=1",
                 tag.to_uppercase()
             ),
             Some(&token),
@@ -282,7 +299,7 @@ async fn the_list_pages_searches_and_sorts_on_the_server() {
     assert_eq!(by_messages["topics"][0]["messages"], 7);
 
     for bad in ["per_page=0", "per_page=501", "page=0", "page=x", "sort=size"] {
-        let (status, body, _) = api.get(&format!("/topics?{bad}"), Some(&token)).await;
+        let (status, body, _) = api.get(&format!("/clusters/a/topics?{bad}"), Some(&token)).await;
         assert_eq!(status, 400, "{bad}: {body}");
     }
 }
@@ -294,7 +311,7 @@ async fn configs_are_patched_incrementally() {
     let alice = idp.token("alice", ADMINS);
     api.call(
         "POST",
-        "/topics",
+        "/clusters/a/topics",
         &alice,
         Some(json!({"name": name, "partitions": 1, "replication_factor": 1,
                      "configs": {"retention.ms": "1000", "max.message.bytes": "2000"}})),
@@ -304,7 +321,7 @@ async fn configs_are_patched_incrementally() {
     let (status, body) = api
         .call(
             "PATCH",
-            &format!("/topics/{name}/configs"),
+            &format!("/clusters/a/topics/{name}/configs"),
             &alice,
             Some(json!({"set": {"retention.ms": "5000"}, "delete": ["max.message.bytes"]})),
         )
@@ -333,7 +350,12 @@ async fn configs_are_patched_incrementally() {
         ),
     ] {
         let (status, body) = api
-            .call("PATCH", &format!("/topics/{name}/configs"), &alice, Some(patch))
+            .call(
+                "PATCH",
+                &format!("/clusters/a/topics/{name}/configs"),
+                &alice,
+                Some(patch),
+            )
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -354,7 +376,7 @@ async fn adding_partitions_is_checked_and_a_broker_without_create_partitions_get
     let name = unique("it.partitions");
     create_topic(&name, 2).await;
     let alice = idp.token("alice", ADMINS);
-    let path = format!("/topics/{name}/partitions");
+    let path = format!("/clusters/a/topics/{name}/partitions");
 
     let (status, body) = api.call("POST", &path, &alice, Some(json!({"count": 2}))).await;
     assert_eq!(
@@ -394,7 +416,7 @@ async fn purge_deletes_records_per_partition_or_all() {
     create_topic(&name, 2).await;
     fill(&name, 2, 10);
     let oscar = idp.token("oscar", OPERATORS);
-    let path = format!("/topics/{name}/purge");
+    let path = format!("/clusters/a/topics/{name}/purge");
 
     let (status, body) = api
         .call(
@@ -434,23 +456,28 @@ async fn purge_deletes_records_per_partition_or_all() {
 async fn roles_decide_who_creates_and_deletes_and_refusals_change_nothing() {
     let (idp, api) = setup().await;
     let name = unique("it.roles");
-    for (user, groups) in [("oscar", OPERATORS), ("victor", VIEWERS), ("nobody", &[][..])] {
+    // Oscar and Victor lack the permission; nobody may not even see the cluster.
+    for (user, groups, status_and_code) in [
+        ("oscar", OPERATORS, (403, "forbidden")),
+        ("victor", VIEWERS, (403, "forbidden")),
+        ("nobody", &[][..], (404, "cluster_not_found")),
+    ] {
         let (status, body) = api
             .call(
                 "POST",
-                "/topics",
+                "/clusters/a/topics",
                 &idp.token(user, groups),
                 Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
             )
             .await;
-        assert_eq!(status, 403, "{user}");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("topics:create"),
-            "{body}"
+        assert_eq!(
+            (status, body["error"]["code"].as_str().unwrap()),
+            status_and_code,
+            "{user}: {body}"
         );
+        if status == 403 {
+            assert_eq!(body["error"]["permission"], "topics:create", "{body}");
+        }
     }
     assert!(!broker_topics().contains(&name));
 
@@ -458,7 +485,7 @@ async fn roles_decide_who_creates_and_deletes_and_refusals_change_nothing() {
     let (status, _) = api
         .call(
             "DELETE",
-            &format!("/topics/{name}"),
+            &format!("/clusters/a/topics/{name}"),
             &idp.token("oscar", OPERATORS),
             None,
         )
@@ -468,7 +495,7 @@ async fn roles_decide_who_creates_and_deletes_and_refusals_change_nothing() {
     let (status, _) = api
         .call(
             "DELETE",
-            &format!("/topics/{name}"),
+            &format!("/clusters/a/topics/{name}"),
             &idp.token("alice", ADMINS),
             None,
         )
@@ -482,7 +509,7 @@ async fn roles_decide_who_creates_and_deletes_and_refusals_change_nothing() {
     let (status, body) = api
         .call(
             "DELETE",
-            &format!("/topics/{name}"),
+            &format!("/clusters/a/topics/{name}"),
             &idp.token("alice", ADMINS),
             None,
         )

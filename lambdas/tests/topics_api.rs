@@ -12,7 +12,7 @@ async fn without_a_token_the_answer_is_401_with_the_error_envelope() {
     let idp = Idp::start().await;
     let api = Api::start(&idp.issuer).await;
 
-    let (status, body, headers) = api.get("/topics", None).await;
+    let (status, body, headers) = api.get("/clusters/a/topics", None).await;
 
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "unauthenticated");
@@ -31,7 +31,9 @@ async fn a_token_signed_by_another_key_is_refused() {
     let api = Api::start(&idp.issuer).await;
     let claims = idp.claims("mallory", &["kafka-admins"]);
 
-    let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::Foreign))).await;
+    let (status, body, _) = api
+        .get("/clusters/a/topics", Some(&sign(&claims, Key::Foreign)))
+        .await;
     assert_eq!(status, 401);
     assert_eq!(
         body["error"]["message"],
@@ -39,7 +41,7 @@ async fn a_token_signed_by_another_key_is_refused() {
     );
 
     let (status, body, _) = api
-        .get("/topics", Some(&sign(&claims, Key::ForeignUnknownKid)))
+        .get("/clusters/a/topics", Some(&sign(&claims, Key::ForeignUnknownKid)))
         .await;
     assert_eq!(status, 401);
     assert!(
@@ -72,11 +74,13 @@ async fn expired_foreign_audience_and_foreign_issuer_tokens_are_refused() {
         ),
         (not_yet, "The access token is not valid yet."),
     ] {
-        let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::Rsa))).await;
+        let (status, body, _) = api
+            .get("/clusters/a/topics", Some(&sign(&claims, Key::Rsa)))
+            .await;
         assert_eq!(status, 401, "{expected}");
         assert_eq!(body["error"]["message"], expected);
     }
-    let (status, _, _) = api.get("/topics", Some("not-a-jwt")).await;
+    let (status, _, _) = api.get("/clusters/a/topics", Some("not-a-jwt")).await;
     assert_eq!(status, 401);
 }
 
@@ -91,7 +95,9 @@ async fn a_valid_token_lists_the_topics_another_client_created() {
 
     for key in [Key::Rsa, Key::Ec] {
         let token = sign(&idp.claims("alice", &["kafka-admins"]), key);
-        let (status, body, _) = api.get(&format!("/topics?q={tag}"), Some(&token)).await;
+        let (status, body, _) = api
+            .get(&format!("/clusters/a/topics?q={tag}"), Some(&token))
+            .await;
 
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["total"], 2);
@@ -117,7 +123,7 @@ async fn a_broker_that_does_not_answer_gives_503_within_five_seconds() {
     let started = Instant::now();
 
     let (status, body, _) = api
-        .get("/topics", Some(&idp.token("alice", &["kafka-admins"])))
+        .get("/clusters/a/topics", Some(&idp.token("alice", &["kafka-admins"])))
         .await;
 
     assert_eq!(status, 503);
@@ -136,7 +142,9 @@ async fn an_unreachable_identity_provider_gives_503_not_401() {
     let mut claims = idp.claims("alice", &[]);
     claims["iss"] = "http://127.0.0.1:1".into();
 
-    let (status, body, _) = api.get("/topics", Some(&sign(&claims, Key::Rsa))).await;
+    let (status, body, _) = api
+        .get("/clusters/a/topics", Some(&sign(&claims, Key::Rsa)))
+        .await;
 
     assert_eq!(status, 503);
     assert_eq!(body["error"]["code"], "identity_provider_unavailable");
@@ -161,17 +169,21 @@ async fn health_needs_no_token_and_unknown_routes_get_a_404_envelope() {
 async fn a_topic_created_elsewhere_is_listed_within_the_max_age() {
     let idp = Idp::start().await;
     let mut config = support::config(&idp.issuer, &support::bootstrap_servers());
-    config.kafka.topic_list_max_age = Duration::from_secs(1);
+    config.clusters.clusters[0].kafka.topic_list_max_age = Duration::from_secs(1);
     let api = Api::serve(config).await;
     let alice = idp.token("alice", &["kafka-admins"]);
     let name = unique("it.elsewhere");
 
-    let (status, body, _) = api.get(&format!("/topics?q={name}"), Some(&alice)).await;
+    let (status, body, _) = api
+        .get(&format!("/clusters/a/topics?q={name}"), Some(&alice))
+        .await;
     assert_eq!((status, body["total"].as_u64()), (200, Some(0)), "{body}");
     create_topic(&name, 1).await;
     let created = Instant::now();
     loop {
-        let (_, body, _) = api.get(&format!("/topics?q={name}"), Some(&alice)).await;
+        let (_, body, _) = api
+            .get(&format!("/clusters/a/topics?q={name}"), Some(&alice))
+            .await;
         if body["total"] == 1 {
             break;
         }
@@ -190,18 +202,18 @@ async fn a_topic_created_elsewhere_is_listed_within_the_max_age() {
 async fn creating_and_deleting_through_the_api_shows_in_the_list_at_once() {
     let idp = Idp::start().await;
     let mut config = support::config(&idp.issuer, &support::bootstrap_servers());
-    config.kafka.topic_list_max_age = Duration::from_secs(600);
+    config.clusters.clusters[0].kafka.topic_list_max_age = Duration::from_secs(600);
     let api = Api::serve(config).await;
     let alice = idp.token("alice", &["kafka-admins"]);
     let name = unique("it.at-once");
-    let search = format!("/topics?q={name}");
+    let search = format!("/clusters/a/topics?q={name}");
 
     let (_, body, _) = api.get(&search, Some(&alice)).await;
     assert_eq!(body["total"], 0, "{body}");
     let (status, body) = api
         .call(
             "POST",
-            "/topics",
+            "/clusters/a/topics",
             &alice,
             Some(json!({"name": name, "partitions": 2, "replication_factor": 1})),
         )
@@ -211,7 +223,9 @@ async fn creating_and_deleting_through_the_api_shows_in_the_list_at_once() {
     assert_eq!(body["total"], 1, "listed right after it was created: {body}");
     assert_eq!(body["topics"][0]["partitions"], 2);
 
-    let (status, _) = api.call("DELETE", &format!("/topics/{name}"), &alice, None).await;
+    let (status, _) = api
+        .call("DELETE", &format!("/clusters/a/topics/{name}"), &alice, None)
+        .await;
     assert_eq!(status, 204);
     // Kafka deletes in the background: allow it a moment, far less than the max age.
     let deleted = Instant::now();

@@ -167,7 +167,7 @@ pub async fn callback(
 /// `GET /auth/me`
 pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<SessionInfo>, BffError> {
     let identity = signed_in(&state, &session).await?;
-    let permissions = super::proxy::permissions(&state, &session, &identity).await?;
+    let clusters = super::proxy::cluster_access(&state, &session, &identity).await?;
     let session_config = &state.config.session;
     let absolute_end = identity.signed_in_at + session_config.absolute_timeout.as_secs() as i64;
     let idle_end = now_unix() + session_config.idle_timeout.as_secs() as i64;
@@ -176,7 +176,7 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
         name: identity.name,
         email: identity.email,
         groups: identity.groups,
-        permissions,
+        clusters,
         session_expires_at: absolute_end.min(idle_end),
         environment: state.config.environment_label.clone(),
     }))

@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts},
     response::Response,
 };
-use configurator_api::{AUDIT_CURSOR_HEADER, Me, REQUEST_ID_HEADER};
+use configurator_api::{AUDIT_CURSOR_HEADER, ClusterAccess, Me, REQUEST_ID_HEADER};
 use tower_sessions::Session;
 
 use super::{api_path, auth::signed_in};
@@ -78,14 +78,14 @@ pub async fn forward(
     Ok(to_browser(answer))
 }
 
-/// What the API's policy lets this person do (`GET /api/v1/me`), for the
-/// console to show only what they can use. Empty when the API cannot be asked
-/// right now: the API checks every call anyway.
-pub async fn permissions(
+/// What the API's policy lets this person do on each cluster (`GET
+/// /api/v1/me`), for the console to show only what they can use. Empty when
+/// the API cannot be asked right now: the API checks every call anyway.
+pub async fn cluster_access(
     state: &AppState,
     session: &Session,
     identity: &Identity,
-) -> Result<Vec<String>, BffError> {
+) -> Result<Vec<ClusterAccess>, BffError> {
     let tokens = usable_tokens(state, session, identity, Need::Usable).await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -111,7 +111,7 @@ pub async fn permissions(
             None
         }
     };
-    Ok(me.map(|me| me.permissions).unwrap_or_default())
+    Ok(me.map(|me| me.clusters).unwrap_or_default())
 }
 
 /// The session's tokens, refreshed as needed; when the IdP refuses the

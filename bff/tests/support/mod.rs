@@ -210,7 +210,8 @@ impl Upstream {
                 }
                 if path == "/api/v1/me" {
                     let me = serde_json::json!({"subject": "s", "name": "n", "groups": [], "roles": ["viewer"],
-                        "permissions": ["cluster:read", "topics:read"]});
+                        "clusters": [{"cluster": "local", "name": "Local", "environment": "dev",
+                                      "permissions": ["cluster:read", "topics:read"]}]});
                     return axum::Json(me).into_response();
                 }
                 if path.contains("/forbidden") {

@@ -102,3 +102,31 @@ pub fn init_logging() {
         .with_target(false)
         .init();
 }
+
+/// A setting that must not end up in logs (a client secret, a SASL
+/// password): `Debug` shows only that it is set; [`Secret::expose`] is the
+/// one way to the value, easy to find in review.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}

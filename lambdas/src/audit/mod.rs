@@ -14,7 +14,7 @@ pub mod trail;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::StatusCode;
-use configurator_api::{AuditRecord, is_protected_topic};
+use configurator_api::{AuditRecord, Permission, is_protected_topic};
 use rdkafka::{
     message::{Header, OwnedHeaders},
     producer::FutureRecord,
@@ -24,9 +24,10 @@ use serde_json::Value;
 use crate::{
     AppState,
     auth::Principal,
+    clusters::OnCluster,
     error::ApiError,
     kafka::{Kafka, KafkaError, internal::InternalTopic, kafka_error},
-    policy::{Action, Resource},
+    policy::Resource,
 };
 
 /// Largest record written: parameters that would make it larger (a huge
@@ -41,34 +42,39 @@ pub static AUDIT_TOPIC: InternalTopic = InternalTopic::new(
 
 impl AppState {
     /// Every mutating handler goes through here: refuse a protected topic,
-    /// check `action` on `resource`, run `work` only if allowed, and audit the
-    /// outcome, allowed or refused. (`work` is an unpolled future: nothing
+    /// check `action` on `resource` of `on`'s cluster, run `work` only if
+    /// allowed, and audit the outcome, allowed or refused, in that cluster's
+    /// trail. (`work` is an unpolled future: nothing
     /// happens unless allowed.) Handlers validate their input before calling
     /// this, so a bad request is a 400 and leaves no record.
+    #[allow(clippy::too_many_arguments)] // each named at the call, as in the record
     pub async fn mutate<T>(
         &self,
         caller: &Principal,
-        action: Action,
+        on: &OnCluster,
+        action: Permission,
         resource: Resource<'_>,
         parameters: Value,
         success: StatusCode,
         work: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
-        let outcome = match allowed(self, caller, action, resource) {
+        let outcome = match allowed(self, caller, on.id(), action, resource) {
             Ok(()) => work.await,
             Err(refused) => Err(refused),
         };
-        self.audited(caller, action, resource, parameters, outcome, success)
+        self.audited(caller, on, action, resource, parameters, outcome, success)
             .await
     }
 
     /// Records `outcome` of `action` on `resource` and hands it back
     /// unchanged. Handlers use [`AppState::mutate`]; only produce calls this
     /// itself, because its record names where the message was written.
+    #[allow(clippy::too_many_arguments)] // each named at the call, as in the record
     pub async fn audited<T>(
         &self,
         caller: &Principal,
-        action: Action,
+        on: &OnCluster,
+        action: Permission,
         resource: Resource<'_>,
         parameters: Value,
         outcome: Result<T, ApiError>,
@@ -83,6 +89,7 @@ impl AppState {
             subject: caller.claims.sub.clone(),
             name: caller.display_name().to_owned(),
             action: action.name().to_owned(),
+            cluster: on.id().to_owned(),
             resource: resource.key(),
             parameters,
             result,
@@ -98,7 +105,7 @@ impl AppState {
         }
         tracing::info!(audit = %line, "audit");
         let signature = self.audit_keys.sign(line.as_bytes());
-        if let Err(e) = self.kafka.write_audit(&record.resource, &line, &signature).await {
+        if let Err(e) = on.kafka.write_audit(&record.resource, &line, &signature).await {
             tracing::error!(error = %e, audit = %line, "the audit record could not be written to Kafka");
         }
         outcome
@@ -110,13 +117,14 @@ impl AppState {
 pub fn allowed(
     state: &AppState,
     caller: &Principal,
-    action: Action,
+    cluster: &str,
+    action: Permission,
     resource: Resource<'_>,
 ) -> Result<(), ApiError> {
     if let Resource::Topic(topic) = resource {
         refuse_protected(topic)?;
     }
-    caller.require(&state.policy, action, resource)
+    caller.require(&state.policy, cluster, action, resource)
 }
 
 /// 403 `protected_topic` for the topics no generic endpoint may touch.

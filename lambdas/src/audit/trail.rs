@@ -24,7 +24,9 @@ use super::{
     AUDIT_TOPIC,
     signing::{AuditKeys, SIGNATURE_HEADER},
 };
-use crate::{AppState, error::ApiError, kafka::messages::read_range, policy::Action};
+use configurator_api::Permission;
+
+use crate::{AppState, clusters::OnCluster, error::ApiError, kafka::messages::read_range};
 
 /// What one call may read and return.
 #[derive(Debug, Clone, Copy)]
@@ -76,9 +78,9 @@ pub struct Filter {
 impl Filter {
     pub fn new(query: &AuditQuery) -> Result<Self, ApiError> {
         if let Some(action) = query.action.as_deref().filter(|a| !a.is_empty())
-            && !Action::ALL.iter().any(|a| a.name() == action)
+            && !Permission::ALL.iter().any(|a| a.name() == action)
         {
-            let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            let known: Vec<&str> = Permission::ALL.iter().map(|a| a.name()).collect();
             return Err(ApiError::invalid(
                 "action",
                 "invalid_action",
@@ -162,8 +164,15 @@ pub fn page_limit(query: &AuditQuery) -> Result<u32, ApiError> {
 }
 
 impl AppState {
-    pub async fn audit_trail(&self, filter: Filter, budget: Budget) -> Result<AuditList, ApiError> {
-        let kafka = &self.kafka;
+    /// The audit trail of `on`'s cluster, kept in that cluster's own topic.
+    pub async fn audit_trail(
+        &self,
+        on: &OnCluster,
+        filter: Filter,
+        budget: Budget,
+    ) -> Result<AuditList, ApiError> {
+        let kafka = &on.kafka;
+        let cluster = on.id().to_owned();
         AUDIT_TOPIC.ensure(kafka).await?;
         let key = (AUDIT_TOPIC.name.to_owned(), 0);
         let marks = kafka.watermarks(vec![key.clone()]).await?;
@@ -198,7 +207,7 @@ impl AppState {
                     let start = (end - CHUNK).max(lower);
                     let mut chunk = Vec::with_capacity((end - start) as usize);
                     read_range(consumer, AUDIT_TOPIC.name, 0, start, end, timeout, |m| {
-                        chunk.push(entry(m, &keys));
+                        chunk.push(entry(m, &keys, &cluster));
                     })?;
                     for (entry, size) in chunk.into_iter().rev() {
                         list.scanned += 1;
@@ -241,7 +250,7 @@ impl AppState {
 }
 
 /// One stored record with its verification, and its stored size.
-fn entry(message: &BorrowedMessage<'_>, keys: &AuditKeys) -> (AuditEntry, usize) {
+fn entry(message: &BorrowedMessage<'_>, keys: &AuditKeys, cluster: &str) -> (AuditEntry, usize) {
     let payload = message.payload().unwrap_or_default();
     if payload.len() > super::MAX_RECORD_BYTES {
         // Larger than anything the service writes: not parsed, never kept.
@@ -267,6 +276,11 @@ fn entry(message: &BorrowedMessage<'_>, keys: &AuditKeys) -> (AuditEntry, usize)
     let problem = match (&verified, &parsed) {
         (Err(why), _) => Some(why.to_string()),
         (Ok(()), Err(e)) => Some(format!("the record cannot be read: {e}")),
+        // Signed, but about another cluster: copied here from elsewhere.
+        (Ok(()), Ok(record)) if !record.cluster.is_empty() && record.cluster != cluster => Some(format!(
+            "the record was written for cluster {}, not this one",
+            record.cluster
+        )),
         (Ok(()), Ok(_)) => None,
     };
     let record = parsed.unwrap_or_else(|_| unreadable(message));
@@ -286,6 +300,7 @@ fn unreadable(message: &BorrowedMessage<'_>) -> AuditRecord {
         subject: String::new(),
         name: "(not an audit record)".into(),
         action: String::new(),
+        cluster: String::new(),
         resource: message
             .key()
             .map(|k| String::from_utf8_lossy(k).into_owned())

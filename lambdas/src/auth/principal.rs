@@ -4,10 +4,12 @@ use serde::Deserialize;
 use configurator_api::server::RequestIds;
 
 use super::VerifyError;
+use configurator_api::Permission;
+
 use crate::{
     AppState,
     error::ApiError,
-    policy::{Action, Policy, Resource},
+    policy::{Policy, Resource},
 };
 
 /// The verified claims of the caller's access token.
@@ -50,33 +52,52 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// `Ok` when the policy allows `action` on `resource`; otherwise the 403
-    /// that names the missing permission. Nothing has happened yet either way.
-    pub fn require(&self, policy: &Policy, action: Action, resource: Resource<'_>) -> Result<(), ApiError> {
-        if policy.allows(&self.roles, action, resource) {
+    /// `Ok` when the policy allows `permission` on `resource` of `cluster`.
+    /// Otherwise a cluster the person may not see at all is a 404
+    /// (`cluster_not_found`, as if it did not exist) and a missing
+    /// permission the 403 naming cluster and permission. Nothing has
+    /// happened yet either way.
+    pub fn require(
+        &self,
+        policy: &Policy,
+        cluster: &str,
+        permission: Permission,
+        resource: Resource<'_>,
+    ) -> Result<(), ApiError> {
+        if policy.allows(&self.roles, permission, cluster, resource) {
             Ok(())
+        } else if !policy.may_see(&self.roles, cluster) {
+            Err(ApiError::cluster_not_found(cluster))
         } else {
-            Err(ApiError::forbidden(format!(
-                "You do not have the permission {action} on {resource}."
-            )))
+            Err(ApiError::missing_permission(cluster, permission, resource))
         }
     }
 
-    /// For lists: `Ok` when `action` is allowed on at least some resource
-    /// (the list then shows only those), the 403 otherwise.
-    pub fn require_somewhere(&self, policy: &Policy, action: Action) -> Result<(), ApiError> {
-        if policy.actions_of(&self.roles).contains(&action) {
+    /// For lists: `Ok` when `permission` is held on at least some resource
+    /// of `cluster` (the list then shows only those), the refusal otherwise.
+    pub fn require_somewhere(
+        &self,
+        policy: &Policy,
+        cluster: &str,
+        permission: Permission,
+    ) -> Result<(), ApiError> {
+        if policy.actions_of(&self.roles, cluster).contains(&permission) {
             Ok(())
+        } else if !policy.may_see(&self.roles, cluster) {
+            Err(ApiError::cluster_not_found(cluster))
         } else {
-            Err(ApiError::forbidden(format!(
-                "You do not have the permission {action} on any resource."
-            )))
+            Err(ApiError::missing_permission(cluster, permission, "any resource"))
         }
     }
 
     /// Whether the person may see this topic at all (lists leave out the rest).
-    pub fn may_read_topic(&self, policy: &Policy, topic: &str) -> bool {
-        policy.allows(&self.roles, Action::TopicsRead, Resource::Topic(topic))
+    pub fn may_read_topic(&self, policy: &Policy, cluster: &str, topic: &str) -> bool {
+        policy.allows(
+            &self.roles,
+            Permission::TopicsRead,
+            cluster,
+            Resource::Topic(topic),
+        )
     }
 
     pub fn display_name(&self) -> &str {

@@ -9,6 +9,8 @@ use axum::{
 };
 use configurator_api::{AUDIT_CURSOR_HEADER, AuditList, AuditQuery};
 
+use configurator_api::Permission;
+
 use crate::{
     AppState,
     audit::{
@@ -17,21 +19,23 @@ use crate::{
         trail::{Filter, export_budget, page_budget, page_limit},
     },
     auth::Principal,
+    clusters::OnCluster,
     error::ApiError,
     extract::Query,
-    policy::{Action, Resource},
+    policy::Resource,
 };
 
 /// `GET /audit`: newest first; refused calls only with `outcome=refused|all`.
 pub async fn get_audit(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditList>, ApiError> {
     let filter = Filter::new(&query)?;
     let limit = page_limit(&query)?;
-    caller.require(&state.policy, Action::AuditRead, Resource::Cluster)?;
-    Ok(Json(state.audit_trail(filter, page_budget(limit)).await?))
+    caller.require(&state.policy, on.id(), Permission::AuditRead, Resource::Cluster)?;
+    Ok(Json(state.audit_trail(&on, filter, page_budget(limit)).await?))
 }
 
 /// `GET /audit/export`: the same filters, as CSV. When the export stopped at
@@ -39,11 +43,12 @@ pub async fn get_audit(
 pub async fn export_audit(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, ApiError> {
     let filter = Filter::new(&query)?;
-    caller.require(&state.policy, Action::AuditRead, Resource::Cluster)?;
-    let list = state.audit_trail(filter, export_budget()).await?;
+    caller.require(&state.policy, on.id(), Permission::AuditRead, Resource::Cluster)?;
+    let list = state.audit_trail(&on, filter, export_budget()).await?;
     let disposition = format!("attachment; filename=\"configurator-audit-{}.csv\"", now_ms());
     let mut response = (
         [

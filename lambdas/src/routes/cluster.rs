@@ -1,22 +1,24 @@
 use axum::{Json, extract::State};
-use configurator_api::{Broker, ClusterInfo};
+use configurator_api::{Broker, ClusterInfo, ClusterList, Permission};
 
 use crate::{
     AppState,
     auth::Principal,
+    clusters::{OnCluster, health},
     error::ApiError,
-    policy::{Action, Resource},
+    policy::Resource,
 };
 
-/// `GET /cluster`: id, controller, brokers and totals.
+/// `GET /clusters/{cluster}`: id, controller, brokers and totals.
 pub async fn get_cluster(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
 ) -> Result<Json<ClusterInfo>, ApiError> {
-    caller.require(&state.policy, Action::ClusterRead, Resource::Cluster)?;
-    let meta = state.kafka.metadata().await?;
+    caller.require(&state.policy, on.id(), Permission::ClusterRead, Resource::Cluster)?;
+    let meta = on.kafka.metadata().await?;
     // DescribeCluster adds the id, the controller and racks; metadata has the topics.
-    let described = state.kafka.blocking(crate::kafka::ffi::describe_cluster).await?;
+    let described = on.kafka.blocking(crate::kafka::ffi::describe_cluster).await?;
     let mut brokers: Vec<Broker> = described
         .brokers
         .into_iter()
@@ -31,4 +33,28 @@ pub async fn get_cluster(
         partition_count: meta.topics.iter().map(|t| t.partitions.len() as u32).sum(),
         under_replicated_partitions: meta.topics.iter().map(|t| t.under_replicated()).sum(),
     }))
+}
+
+/// `GET /clusters`: the clusters the caller may see, each with its health
+/// (all asked at once: the answer takes as long as the slowest, at most
+/// its request timeout).
+pub async fn list_clusters(State(state): State<AppState>, caller: Principal) -> Json<ClusterList> {
+    let visible: Vec<_> = state
+        .clusters
+        .iter()
+        .filter_map(|cluster| {
+            let permissions = state.policy.actions_of(&caller.roles, cluster.id());
+            (!permissions.is_empty()).then(|| (cluster.clone(), permissions))
+        })
+        .collect();
+    let default = state.clusters.default_id();
+    let default_cluster = visible
+        .iter()
+        .find(|(c, _)| c.id() == default)
+        .or(visible.first())
+        .map(|(c, _)| c.id().to_owned());
+    Json(ClusterList {
+        clusters: health::summaries(visible).await,
+        default_cluster,
+    })
 }

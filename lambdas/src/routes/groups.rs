@@ -6,54 +6,73 @@
 use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::{GroupDetail, GroupList, ResetOffsets, ResetResult};
 
+use configurator_api::Permission;
+
 use crate::{
     AppState,
     auth::Principal,
+    clusters::OnCluster,
     error::ApiError,
     extract::{Body, GroupPath},
-    policy::{Action, Resource},
+    policy::Resource,
     validate,
 };
 
-/// `GET /api/v1/consumer-groups`: the groups the caller may read.
+/// `GET /clusters/{cluster}/consumer-groups`: the groups the caller may read.
 pub async fn list_groups(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
 ) -> Result<Json<GroupList>, ApiError> {
-    caller.require_somewhere(&state.policy, Action::GroupsRead)?;
-    let groups = state
+    caller.require_somewhere(&state.policy, on.id(), Permission::GroupsRead)?;
+    let groups = on
         .kafka
         .list_groups(|group| {
-            state
-                .policy
-                .allows(&caller.roles, Action::GroupsRead, Resource::Group(group))
+            state.policy.allows(
+                &caller.roles,
+                Permission::GroupsRead,
+                on.id(),
+                Resource::Group(group),
+            )
         })
         .await?;
     Ok(Json(groups))
 }
 
-/// `GET /api/v1/consumer-groups/{group}`
+/// `GET /clusters/{cluster}/consumer-groups/{group}`
 pub async fn get_group(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     GroupPath(group): GroupPath,
 ) -> Result<Json<GroupDetail>, ApiError> {
-    caller.require(&state.policy, Action::GroupsRead, Resource::Group(&group))?;
-    Ok(Json(state.kafka.describe_group(&group).await?))
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::GroupsRead,
+        Resource::Group(&group),
+    )?;
+    Ok(Json(on.kafka.describe_group(&group).await?))
 }
 
-/// `POST /api/v1/consumer-groups/{group}/reset-offsets`: needs `groups:reset`
+/// `POST /clusters/{cluster}/consumer-groups/{group}/reset-offsets`: needs `groups:reset`
 /// on the group and `topics:read` on the topic.
 pub async fn reset_offsets(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     GroupPath(group): GroupPath,
     Body(request): Body<ResetOffsets>,
 ) -> Result<Json<ResetResult>, ApiError> {
     validate::topic_name(&request.topic).map_err(|e| e.with_field("topic"))?;
     let work = async {
-        caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&request.topic))?;
-        state.kafka.reset_offsets(&group, &request).await
+        caller.require(
+            &state.policy,
+            on.id(),
+            Permission::TopicsRead,
+            Resource::Topic(&request.topic),
+        )?;
+        on.kafka.reset_offsets(&group, &request).await
     };
     let parameters = serde_json::json!({
         "topic": request.topic,
@@ -65,7 +84,8 @@ pub async fn reset_offsets(
     state
         .mutate(
             &caller,
-            Action::GroupsReset,
+            &on,
+            Permission::GroupsReset,
             Resource::Group(&group),
             parameters,
             StatusCode::OK,
@@ -75,20 +95,22 @@ pub async fn reset_offsets(
         .map(Json)
 }
 
-/// `DELETE /api/v1/consumer-groups/{group}`: 204 once deleted.
+/// `DELETE /clusters/{cluster}/consumer-groups/{group}`: 204 once deleted.
 pub async fn delete_group(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     GroupPath(group): GroupPath,
 ) -> Result<StatusCode, ApiError> {
     let work = async {
-        state.kafka.delete_group(&group).await?;
+        on.kafka.delete_group(&group).await?;
         Ok(StatusCode::NO_CONTENT)
     };
     state
         .mutate(
             &caller,
-            Action::GroupsDelete,
+            &on,
+            Permission::GroupsDelete,
             Resource::Group(&group),
             serde_json::json!({}),
             StatusCode::NO_CONTENT,

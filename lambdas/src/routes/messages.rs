@@ -8,26 +8,36 @@ use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::{Message, MessagePage, MessageQuery, ProduceRequest, Produced};
 use serde_json::json;
 
+use configurator_api::Permission;
+
 use crate::{
     AppState,
     audit::allowed,
     auth::Principal,
+    clusters::OnCluster,
     error::ApiError,
     extract::{Body, Query, RecordPath, TopicPath},
     kafka::messages::{Browse, Outgoing},
-    policy::{Action, Resource},
+    policy::Resource,
 };
 
 /// `GET /topics/{topic}/messages`
 pub async fn browse_messages(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
     Query(query): Query<MessageQuery>,
 ) -> Result<Json<MessagePage>, ApiError> {
     let browse = Browse::parse(&query)?;
-    allowed(&state, &caller, Action::MessagesRead, Resource::Topic(&topic))?;
-    Ok(Json(state.kafka.browse(&topic, &browse).await?))
+    allowed(
+        &state,
+        &caller,
+        on.id(),
+        Permission::MessagesRead,
+        Resource::Topic(&topic),
+    )?;
+    Ok(Json(on.kafka.browse(&topic, &browse).await?))
 }
 
 /// `GET /topics/{topic}/partitions/{partition}/offsets/{offset}`: the
@@ -35,26 +45,32 @@ pub async fn browse_messages(
 pub async fn get_message(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     at: RecordPath,
 ) -> Result<Json<Message>, ApiError> {
-    allowed(&state, &caller, Action::MessagesRead, Resource::Topic(&at.topic))?;
-    Ok(Json(
-        state.kafka.message(&at.topic, at.partition, at.offset).await?,
-    ))
+    allowed(
+        &state,
+        &caller,
+        on.id(),
+        Permission::MessagesRead,
+        Resource::Topic(&at.topic),
+    )?;
+    Ok(Json(on.kafka.message(&at.topic, at.partition, at.offset).await?))
 }
 
 /// `POST /topics/{topic}/messages` → 201 with where it was written.
 pub async fn produce_message(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
     Body(request): Body<ProduceRequest>,
 ) -> Result<(StatusCode, Json<Produced>), ApiError> {
     let message = Outgoing::parse(&request)?;
     let resource = Resource::Topic(&topic);
     let outcome = async {
-        allowed(&state, &caller, Action::MessagesProduce, resource)?;
-        state.kafka.produce(&topic, &message).await
+        allowed(&state, &caller, on.id(), Permission::MessagesProduce, resource)?;
+        on.kafka.produce(&topic, &message).await
     }
     .await;
     let parameters = match &outcome {
@@ -64,7 +80,8 @@ pub async fn produce_message(
     let produced = state
         .audited(
             &caller,
-            Action::MessagesProduce,
+            &on,
+            Permission::MessagesProduce,
             resource,
             parameters,
             outcome,

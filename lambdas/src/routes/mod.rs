@@ -1,6 +1,8 @@
 //! API v1: every operation of [`configurator_api::routes::OPERATIONS`] mapped
 //! to its handler. A deployed function mounts only its own group's
-//! operations; local mode mounts them all.
+//! operations; local mode mounts them all. Cluster-scoped operations (the
+//! handlers' docs give their paths relative to `/clusters/{cluster}`) get
+//! [`clusters::name_the_cluster`] around them.
 
 mod audit;
 mod cluster;
@@ -15,51 +17,61 @@ mod topics;
 use axum::{
     Router,
     http::{Method, Uri},
+    middleware,
     routing::{MethodRouter, delete, get, patch, post, put},
 };
-use configurator_api::routes::{Function, OPERATIONS, Operation};
+use configurator_api::routes::{Function, OPERATIONS, Operation, OperationId};
 
-use crate::{AppState, error::ApiError};
+use crate::{AppState, clusters, error::ApiError};
 
 pub fn api(function: Option<Function>) -> Router<AppState> {
-    OPERATIONS
+    let mine = |op: &&Operation| function.is_none_or(|f| f == op.function || op.permission.is_none());
+    // Every function answers health, openapi, me and the cluster list: the
+    // load balancer and the console may reach any of them.
+    let (scoped, global): (Vec<&Operation>, Vec<&Operation>) =
+        OPERATIONS.iter().filter(mine).partition(|op| op.cluster_scoped());
+    let mount = |router: Router<AppState>, op: &&Operation| router.route(op.path, handler(op.id));
+    let scoped = scoped
         .iter()
-        // Every function answers health, openapi and me: the load balancer and the
-        // console may reach any of them.
-        .filter(|op| function.is_none_or(|f| f == op.function || op.permission.is_none()))
-        .fold(Router::new(), |router, op| router.route(op.path, handler(op)))
+        .fold(Router::new(), mount)
+        .route_layer(middleware::from_fn(clusters::name_the_cluster));
+    global
+        .iter()
+        .fold(Router::new(), mount)
+        .merge(scoped)
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-/// The handler of each operation id. A new operation in the route table
-/// without an arm here fails the tests (and the process at start).
-fn handler(op: &Operation) -> MethodRouter<AppState> {
-    match op.id {
-        "health" => get(health::health),
-        "openapi" => get(openapi::document),
-        "me" => get(me::me),
-        "get_cluster" => get(cluster::get_cluster),
-        "get_audit" => get(audit::get_audit),
-        "export_audit" => get(audit::export_audit),
-        "list_topics" => get(topics::list_topics),
-        "create_topic" => post(topics::create_topic),
-        "get_topic" => get(topics::get_topic),
-        "delete_topic" => delete(topics::delete_topic),
-        "get_topic_configs" => get(topics::get_topic_configs),
-        "alter_topic_configs" => patch(topics::alter_topic_configs),
-        "add_partitions" => post(topics::add_partitions),
-        "purge_topic" => post(topics::purge_topic),
-        "get_schema" => get(schema::get_schema),
-        "put_schema" => put(schema::put_schema),
-        "delete_schema" => delete(schema::delete_schema),
-        "browse_messages" => get(messages::browse_messages),
-        "get_message" => get(messages::get_message),
-        "produce_message" => post(messages::produce_message),
-        "list_groups" => get(groups::list_groups),
-        "get_group" => get(groups::get_group),
-        "delete_group" => delete(groups::delete_group),
-        "reset_offsets" => post(groups::reset_offsets),
-        other => panic!("API operation {other} has no handler"),
+/// The handler of each operation: an exhaustive match, so an operation added
+/// to the route table without a handler does not compile.
+fn handler(id: OperationId) -> MethodRouter<AppState> {
+    use OperationId as Id;
+    match id {
+        Id::Health => get(health::health),
+        Id::Openapi => get(openapi::document),
+        Id::Me => get(me::me),
+        Id::ListClusters => get(cluster::list_clusters),
+        Id::GetCluster => get(cluster::get_cluster),
+        Id::GetAudit => get(audit::get_audit),
+        Id::ExportAudit => get(audit::export_audit),
+        Id::ListTopics => get(topics::list_topics),
+        Id::CreateTopic => post(topics::create_topic),
+        Id::GetTopic => get(topics::get_topic),
+        Id::DeleteTopic => delete(topics::delete_topic),
+        Id::GetTopicConfigs => get(topics::get_topic_configs),
+        Id::AlterTopicConfigs => patch(topics::alter_topic_configs),
+        Id::AddPartitions => post(topics::add_partitions),
+        Id::PurgeTopic => post(topics::purge_topic),
+        Id::GetSchema => get(schema::get_schema),
+        Id::PutSchema => put(schema::put_schema),
+        Id::DeleteSchema => delete(schema::delete_schema),
+        Id::BrowseMessages => get(messages::browse_messages),
+        Id::GetMessage => get(messages::get_message),
+        Id::ProduceMessage => post(messages::produce_message),
+        Id::ListGroups => get(groups::list_groups),
+        Id::GetGroup => get(groups::get_group),
+        Id::DeleteGroup => delete(groups::delete_group),
+        Id::ResetOffsets => post(groups::reset_offsets),
     }
 }
 

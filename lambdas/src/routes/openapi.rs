@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 use axum::Json;
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
-    AddPartitions, AuditList, ClusterInfo, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail, GroupList,
-    Me, Message, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets, ResetResult,
-    TopicConfigs, TopicDetail, TopicList, TopicSchema,
-    routes::{OPERATIONS, Operation},
+    AddPartitions, AuditList, ClusterInfo, ClusterList, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail,
+    GroupList, Me, Message, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets,
+    ResetResult, TopicConfigs, TopicDetail, TopicList, TopicSchema,
+    routes::{OPERATIONS, Operation, OperationId as Id},
 };
 use serde_json::{Map, Value, json};
 
@@ -37,7 +37,7 @@ const AUDIT_QUERY: QueryParams = &[
 /// Operations that answer with something other than JSON.
 fn media_type(op: &Operation) -> &'static str {
     match op.id {
-        "export_audit" => "text/csv",
+        Id::ExportAudit => "text/csv",
         _ => "application/json",
     }
 }
@@ -53,7 +53,7 @@ struct Shape {
 fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
     let s = |v: Value| Some(v);
     let (request, response, query): (Option<Value>, (u16, Option<Value>), QueryParams) = match op.id {
-        "health" => (
+        Id::Health => (
             None,
             (
                 200,
@@ -61,12 +61,13 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
             ),
             &[],
         ),
-        "openapi" => (None, (200, s(json!({"type": "object"}))), &[]),
-        "me" => (None, (200, s(r::<Me>(g))), &[]),
-        "get_cluster" => (None, (200, s(r::<ClusterInfo>(g))), &[]),
-        "get_audit" => (None, (200, s(r::<AuditList>(g))), AUDIT_QUERY),
-        "export_audit" => (None, (200, s(json!({"type": "string"}))), &AUDIT_QUERY[..6]),
-        "list_topics" => (
+        Id::Openapi => (None, (200, s(json!({"type": "object"}))), &[]),
+        Id::Me => (None, (200, s(r::<Me>(g))), &[]),
+        Id::ListClusters => (None, (200, s(r::<ClusterList>(g))), &[]),
+        Id::GetCluster => (None, (200, s(r::<ClusterInfo>(g))), &[]),
+        Id::GetAudit => (None, (200, s(r::<AuditList>(g))), AUDIT_QUERY),
+        Id::ExportAudit => (None, (200, s(json!({"type": "string"}))), &AUDIT_QUERY[..6]),
+        Id::ListTopics => (
             None,
             (200, s(r::<TopicList>(g))),
             &[
@@ -78,19 +79,19 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
                 ("order", "asc | desc"),
             ],
         ),
-        "create_topic" => (s(r::<CreateTopic>(g)), (201, s(r::<TopicDetail>(g))), &[]),
-        "get_topic" | "add_partitions" => (
-            (op.id == "add_partitions").then(|| r::<AddPartitions>(g)),
+        Id::CreateTopic => (s(r::<CreateTopic>(g)), (201, s(r::<TopicDetail>(g))), &[]),
+        Id::GetTopic | Id::AddPartitions => (
+            (op.id == Id::AddPartitions).then(|| r::<AddPartitions>(g)),
             (200, s(r::<TopicDetail>(g))),
             &[],
         ),
-        "delete_topic" | "delete_schema" | "delete_group" => (None, (204, None), &[]),
-        "get_topic_configs" => (None, (200, s(r::<TopicConfigs>(g))), &[]),
-        "alter_topic_configs" => (s(r::<ConfigPatch>(g)), (200, s(r::<TopicConfigs>(g))), &[]),
-        "purge_topic" => (s(r::<PurgeRequest>(g)), (200, s(r::<PurgeResult>(g))), &[]),
-        "get_schema" => (None, (200, s(r::<TopicSchema>(g))), &[]),
-        "put_schema" => (s(r::<TopicSchema>(g)), (200, s(r::<TopicSchema>(g))), &[]),
-        "browse_messages" => (
+        Id::DeleteTopic | Id::DeleteSchema | Id::DeleteGroup => (None, (204, None), &[]),
+        Id::GetTopicConfigs => (None, (200, s(r::<TopicConfigs>(g))), &[]),
+        Id::AlterTopicConfigs => (s(r::<ConfigPatch>(g)), (200, s(r::<TopicConfigs>(g))), &[]),
+        Id::PurgeTopic => (s(r::<PurgeRequest>(g)), (200, s(r::<PurgeResult>(g))), &[]),
+        Id::GetSchema => (None, (200, s(r::<TopicSchema>(g))), &[]),
+        Id::PutSchema => (s(r::<TopicSchema>(g)), (200, s(r::<TopicSchema>(g))), &[]),
+        Id::BrowseMessages => (
             None,
             (200, s(r::<MessagePage>(g))),
             &[
@@ -101,12 +102,11 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
                 ("cursor", "the previous page's cursor"),
             ],
         ),
-        "get_message" => (None, (200, s(r::<Message>(g))), &[]),
-        "produce_message" => (s(r::<ProduceRequest>(g)), (201, s(r::<Produced>(g))), &[]),
-        "list_groups" => (None, (200, s(r::<GroupList>(g))), &[]),
-        "get_group" => (None, (200, s(r::<GroupDetail>(g))), &[]),
-        "reset_offsets" => (s(r::<ResetOffsets>(g)), (200, s(r::<ResetResult>(g))), &[]),
-        other => panic!("the OpenAPI document does not describe {other}"),
+        Id::GetMessage => (None, (200, s(r::<Message>(g))), &[]),
+        Id::ProduceMessage => (s(r::<ProduceRequest>(g)), (201, s(r::<Produced>(g))), &[]),
+        Id::ListGroups => (None, (200, s(r::<GroupList>(g))), &[]),
+        Id::GetGroup => (None, (200, s(r::<GroupDetail>(g))), &[]),
+        Id::ResetOffsets => (s(r::<ResetOffsets>(g)), (200, s(r::<ResetResult>(g))), &[]),
     };
     Shape {
         request,
@@ -132,7 +132,12 @@ fn build() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| match name {
+                "cluster" => json!({"name": name, "in": "path", "required": true,
+                    "description": "the cluster's id, as GET /clusters lists them",
+                    "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}}),
+                _ => json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
+            })
             .collect();
         parameters.extend(shape.query.iter().map(|(name, description)| {
             json!({"name": name, "in": "query", "required": false, "description": description,
@@ -154,7 +159,7 @@ fn build() -> Value {
                    "content": {"application/json": {"schema": error}}}),
         );
         let mut operation = json!({
-            "operationId": op.id,
+            "operationId": op.id.name(),
             "summary": op.summary,
             "tags": [op.function.name()],
             "parameters": parameters,
@@ -162,7 +167,7 @@ fn build() -> Value {
             "x-configurator-function": op.function.name(),
         });
         if let Some(permission) = op.permission {
-            operation["x-configurator-permission"] = json!(permission);
+            operation["x-configurator-permission"] = json!(permission.name());
         }
         operation["security"] = if op.authenticated {
             json!([{"bearer": []}])
@@ -182,7 +187,7 @@ fn build() -> Value {
         "info": {
             "title": "Configurator API",
             "version": "1",
-            "description": "Kafka management: topics, messages, schemas, consumer groups, audit. \
+            "description": "Kafka management across clusters: topics, messages, schemas, consumer groups and audit, each under /clusters/{cluster}. \
                 Every call but health and openapi needs an IdP access token; permissions come from the policy.",
         },
         "paths": paths,

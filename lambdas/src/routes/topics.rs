@@ -8,12 +8,15 @@ use configurator_api::{
 };
 use serde_json::json;
 
+use configurator_api::Permission;
+
 use crate::{
     AppState,
     auth::Principal,
+    clusters::OnCluster,
     error::ApiError,
     extract::{Body, Query, TopicPath},
-    policy::{Action, Resource},
+    policy::Resource,
     validate,
 };
 
@@ -21,12 +24,13 @@ use crate::{
 pub async fn list_topics(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     Query(query): Query<TopicQuery>,
 ) -> Result<Json<TopicList>, ApiError> {
-    caller.require_somewhere(&state.policy, Action::TopicsRead)?;
-    let topics = state
+    caller.require_somewhere(&state.policy, on.id(), Permission::TopicsRead)?;
+    let topics = on
         .kafka
-        .list_topics(&query, |name| caller.may_read_topic(&state.policy, name))
+        .list_topics(&query, |name| caller.may_read_topic(&state.policy, on.id(), name))
         .await?;
     Ok(Json(topics))
 }
@@ -35,6 +39,7 @@ pub async fn list_topics(
 pub async fn create_topic(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     Body(request): Body<CreateTopic>,
 ) -> Result<(StatusCode, Json<TopicDetail>), ApiError> {
     validate::topic_name(&request.name)?;
@@ -46,11 +51,12 @@ pub async fn create_topic(
         "replication_factor": request.replication_factor,
         "configs": request.configs,
     });
-    let work = state.kafka.create_topic(&request);
+    let work = on.kafka.create_topic(&request);
     state
         .mutate(
             &caller,
-            Action::TopicsCreate,
+            &on,
+            Permission::TopicsCreate,
             resource,
             parameters,
             StatusCode::CREATED,
@@ -59,7 +65,7 @@ pub async fn create_topic(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(state.kafka.topic_detail(&request.name).await?),
+        Json(on.kafka.topic_detail(&request.name).await?),
     ))
 }
 
@@ -67,30 +73,38 @@ pub async fn create_topic(
 pub async fn get_topic(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
 ) -> Result<Json<TopicDetail>, ApiError> {
-    caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&topic))?;
-    Ok(Json(state.kafka.topic_detail(&topic).await?))
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::TopicsRead,
+        Resource::Topic(&topic),
+    )?;
+    Ok(Json(on.kafka.topic_detail(&topic).await?))
 }
 
 /// `DELETE /topics/{topic}` → 204. The topic's schema goes with it.
 pub async fn delete_topic(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
 ) -> Result<StatusCode, ApiError> {
     let resource = Resource::Topic(&topic);
     let work = async {
-        state.kafka.delete_topic(&topic).await?;
-        if state.kafka.schema(&topic).await?.is_some() {
-            state.kafka.delete_schema(&topic).await?;
+        on.kafka.delete_topic(&topic).await?;
+        if on.kafka.schema(&topic).await?.is_some() {
+            on.kafka.delete_schema(&topic).await?;
         }
         Ok(StatusCode::NO_CONTENT)
     };
     state
         .mutate(
             &caller,
-            Action::TopicsDelete,
+            &on,
+            Permission::TopicsDelete,
             resource,
             json!({}),
             StatusCode::NO_CONTENT,
@@ -103,12 +117,18 @@ pub async fn delete_topic(
 pub async fn get_topic_configs(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
 ) -> Result<Json<TopicConfigs>, ApiError> {
-    caller.require(&state.policy, Action::TopicsRead, Resource::Topic(&topic))?;
-    state.kafka.topic_meta(&topic).await?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::TopicsRead,
+        Resource::Topic(&topic),
+    )?;
+    on.kafka.topic_meta(&topic).await?;
     Ok(Json(TopicConfigs {
-        configs: state.kafka.topic_configs(&topic).await?,
+        configs: on.kafka.topic_configs(&topic).await?,
     }))
 }
 
@@ -116,17 +136,19 @@ pub async fn get_topic_configs(
 pub async fn alter_topic_configs(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
     Body(patch): Body<ConfigPatch>,
 ) -> Result<Json<TopicConfigs>, ApiError> {
     validate::config_patch(&patch.set, &patch.delete)?;
     let resource = Resource::Topic(&topic);
-    let work = async { state.kafka.alter_topic_configs(&topic, &patch).await };
+    let work = async { on.kafka.alter_topic_configs(&topic, &patch).await };
     let parameters = json!({"set": patch.set, "delete": patch.delete});
     state
         .mutate(
             &caller,
-            Action::TopicsAlter,
+            &on,
+            Permission::TopicsAlter,
             resource,
             parameters,
             StatusCode::OK,
@@ -134,7 +156,7 @@ pub async fn alter_topic_configs(
         )
         .await?;
     Ok(Json(TopicConfigs {
-        configs: state.kafka.topic_configs(&topic).await?,
+        configs: on.kafka.topic_configs(&topic).await?,
     }))
 }
 
@@ -142,40 +164,44 @@ pub async fn alter_topic_configs(
 pub async fn add_partitions(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
     Body(request): Body<AddPartitions>,
 ) -> Result<Json<TopicDetail>, ApiError> {
     validate::partitions("count", request.count)?;
     let resource = Resource::Topic(&topic);
-    let work = async { state.kafka.add_partitions(&topic, request.count).await };
+    let work = async { on.kafka.add_partitions(&topic, request.count).await };
     let parameters = json!({"count": request.count});
     state
         .mutate(
             &caller,
-            Action::TopicsAlter,
+            &on,
+            Permission::TopicsAlter,
             resource,
             parameters,
             StatusCode::OK,
             work,
         )
         .await?;
-    Ok(Json(state.kafka.topic_detail(&topic).await?))
+    Ok(Json(on.kafka.topic_detail(&topic).await?))
 }
 
 /// `POST /topics/{topic}/purge`
 pub async fn purge_topic(
     State(state): State<AppState>,
     caller: Principal,
+    on: OnCluster,
     TopicPath(topic): TopicPath,
     Body(request): Body<PurgeRequest>,
 ) -> Result<Json<PurgeResult>, ApiError> {
     let resource = Resource::Topic(&topic);
-    let work = async { state.kafka.purge(&topic, &request).await };
+    let work = async { on.kafka.purge(&topic, &request).await };
     let parameters = json!({"partitions": request.partitions, "before_offset": request.before_offset});
     state
         .mutate(
             &caller,
-            Action::TopicsPurge,
+            &on,
+            Permission::TopicsPurge,
             resource,
             parameters,
             StatusCode::OK,

@@ -12,6 +12,7 @@ use std::{
 use axum::{Json, Router, routing::get};
 use configurator_lambdas::{
     AppState,
+    clusters::{ClusterSet, ClusterSettings},
     config::{Config, KafkaConfig, OidcConfig},
     router,
 };
@@ -33,11 +34,34 @@ const RSA_SIGNING: &[u8] = include_bytes!("keys/rsa-signing.pem");
 const RSA_FOREIGN: &[u8] = include_bytes!("keys/rsa-foreign.pem");
 const EC_SIGNING: &[u8] = include_bytes!("keys/ec-signing.pem");
 
-/// The broker every test talks to; `scripts/test.sh` starts it.
+/// The broker every test talks to, cluster `a` of the API; `scripts/test.sh` starts it.
 pub fn bootstrap_servers() -> String {
     std::env::var("CONFIGURATOR_TEST_KAFKA").expect(
         "CONFIGURATOR_TEST_KAFKA is not set: run scripts/test.sh, or start `nisshi broker` and set it to host:port",
     )
+}
+
+/// The second broker, cluster `b` in the many-clusters tests; `scripts/test.sh` starts it.
+pub fn bootstrap_servers_b() -> String {
+    std::env::var("CONFIGURATOR_TEST_KAFKA_B").expect(
+        "CONFIGURATOR_TEST_KAFKA_B is not set: run scripts/test.sh, or start a second `nisshi broker` and set it to host:port",
+    )
+}
+
+/// A cluster of the API at `bootstrap`, with the test timeouts.
+pub fn cluster(id: &str, environment: &str, bootstrap: &str) -> ClusterSettings {
+    ClusterSettings {
+        id: id.to_owned(),
+        name: format!("Cluster {}", id.to_uppercase()),
+        environment: environment.to_owned(),
+        kafka: KafkaConfig {
+            bootstrap_servers: bootstrap.to_owned(),
+            request_timeout: Duration::from_secs(4),
+            topic_list_max_age: Duration::from_secs(5),
+            security: configurator_lambdas::config::KafkaSecurity::None { tls: false },
+        },
+        schema_registry: None,
+    }
 }
 
 /// A topic name no other test (or earlier run) uses.
@@ -153,15 +177,18 @@ pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
-/// The settings a test API runs with.
+/// The settings a test API runs with: one cluster, `a`, at `bootstrap`.
 pub fn config(issuer: &str, bootstrap: &str) -> Config {
+    config_with(issuer, vec![cluster("a", "dev", bootstrap)])
+}
+
+/// The settings of an API serving `clusters` (the first is the default).
+pub fn config_with(issuer: &str, clusters: Vec<ClusterSettings>) -> Config {
     Config {
         listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        kafka: KafkaConfig {
-            bootstrap_servers: bootstrap.to_owned(),
-            request_timeout: Duration::from_secs(4),
-            topic_list_max_age: Duration::from_secs(5),
-            security: configurator_lambdas::config::KafkaSecurity::None { tls: false },
+        clusters: ClusterSet {
+            default: clusters[0].id.clone(),
+            clusters,
         },
         oidc: OidcConfig {
             issuer: issuer.to_owned(),

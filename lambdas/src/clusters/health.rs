@@ -1,0 +1,67 @@
+//! Each cluster's line in the overview and the cluster switcher: reachable
+//! or not, and its totals. All clusters are asked at once, each with its own
+//! clients and deadline, so the list takes as long as the slowest cluster
+//! (at most its request timeout), and one that is down delays no other.
+
+use std::{sync::Arc, time::Instant};
+
+use configurator_api::{ClusterHealth, ClusterSummary, ClusterTotals, Permission};
+use tokio::task::JoinSet;
+
+use super::Cluster;
+use crate::error::ApiError;
+
+/// The summaries of `clusters` (with what the caller may do on each), in
+/// the order given.
+pub async fn summaries(clusters: Vec<(Arc<Cluster>, Vec<Permission>)>) -> Vec<ClusterSummary> {
+    let mut probes = JoinSet::new();
+    for (index, (cluster, permissions)) in clusters.into_iter().enumerate() {
+        probes.spawn(async move { (index, summary(&cluster, permissions).await) });
+    }
+    let mut done: Vec<(usize, ClusterSummary)> = probes.join_all().await;
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, summary)| summary).collect()
+}
+
+async fn summary(cluster: &Cluster, permissions: Vec<Permission>) -> ClusterSummary {
+    let totals_allowed = permissions.contains(&Permission::ClusterRead);
+    ClusterSummary {
+        id: cluster.id().to_owned(),
+        name: cluster.settings.name.clone(),
+        environment: cluster.settings.environment.clone(),
+        health: health(cluster, totals_allowed).await,
+        permissions,
+    }
+}
+
+async fn health(cluster: &Cluster, totals_allowed: bool) -> ClusterHealth {
+    let started = Instant::now();
+    let elapsed_ms = || started.elapsed().as_millis() as u64;
+    let unreachable = |reason: String| ClusterHealth::Unreachable {
+        elapsed_ms: elapsed_ms(),
+        reason,
+    };
+    let kafka = match cluster.kafka() {
+        Ok(kafka) => kafka,
+        Err(e) => return unreachable(e.message),
+    };
+    let deadline = kafka.timeout();
+    // The metadata call is itself bounded by the deadline; the outer timeout
+    // only guards against a client that does not keep its word.
+    match tokio::time::timeout(deadline + deadline / 4, kafka.metadata()).await {
+        Ok(Ok(meta)) => ClusterHealth::Reachable {
+            elapsed_ms: elapsed_ms(),
+            totals: totals_allowed.then(|| ClusterTotals {
+                brokers: meta.brokers.len() as u32,
+                topics: meta.topics.len() as u32,
+                partitions: meta.topics.iter().map(|t| t.partitions.len() as u32).sum(),
+                under_replicated_partitions: meta.topics.iter().map(|t| t.under_replicated()).sum(),
+            }),
+        },
+        Ok(Err(e)) => unreachable(ApiError::from(e).message),
+        Err(_) => unreachable(format!(
+            "The cluster did not answer within {} s.",
+            deadline.as_secs_f32()
+        )),
+    }
+}
