@@ -10,7 +10,10 @@
 #   3. terraform fmt -check, when a terraform binary is installed;
 #   4. modules/kong-config (no providers) renders the real gateway/kong.yaml
 #      with terraform itself, and the result is what Kong should get;
-#   5. checkov finds no failed check (skips are written next to the resource
+#   5. the deployment's own rules that no AWS-free tool knows
+#      (scripts/checks/): the workflows' AWS sessions fit the roles
+#      docs/deploy.md says to create;
+#   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
 # (scripts/setup.sh installs both; no network is used here).
@@ -85,6 +88,9 @@ if command -v terraform >/dev/null 2>&1 && [ -f gateway/kong.yaml ]; then
 else
   echo "== terraform or gateway/kong.yaml missing: skipping the Kong config rendering"
 fi
+
+echo "== deployment rules (scripts/checks/)"
+python3 scripts/checks/workflow_roles.py
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external
