@@ -12,7 +12,10 @@
 #      with terraform itself, and the result is what Kong should get;
 #   5. the deployment's own rules that no AWS-free tool knows
 #      (scripts/checks/): the workflows' AWS sessions fit the roles
-#      docs/deploy.md says to create;
+#      docs/deploy.md says to create; the plan refuses every IdP key Kong's
+#      OpenSSL cannot read (the validation run by terraform console against
+#      the openssl command); an ECS service needing a secret Terraform
+#      creates empty runs no task until it has a value;
 #   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
@@ -91,6 +94,8 @@ fi
 
 echo "== deployment rules (scripts/checks/)"
 python3 scripts/checks/workflow_roles.py
+"$HCL2_PYTHON" scripts/checks/idp_key.py
+"$HCL2_PYTHON" scripts/checks/empty_secrets.py
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external

@@ -43,6 +43,11 @@ output "oidc_client_secret_arn" {
   value       = module.bff.oidc_client_secret_arn
 }
 
+output "bff_waiting_for_oidc_client_secret" {
+  description = "True until the OIDC client secret has a value: the BFF runs no task until then (put it in, then apply again)."
+  value       = module.bff.waiting_for_oidc_client_secret
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic of every alarm."
   value       = module.observability.alarm_topic_arn

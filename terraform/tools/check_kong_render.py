@@ -6,6 +6,17 @@ import json
 import sys
 
 rendered = json.load(sys.stdin)
+# The sample key of kong-render-check/main.tf, as Kong must get it.
+SAMPLE_PEM = """-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEArO9DoyMQCFoDMmMvfoxf
+/pC8qYTzjQiFarFJRHYHxeYXc5kVLvJ87pLN5mwu8d3wgriZKQxkGOgH7hXenct0
+oFhPRMhSA859lUKFeSGDt9PotgsP2Lht5kuvnC967RDyBHNq4NTtXD535jlAjCuL
+0WCy8gZc5QPWdSKYcmg5Lm64SXFJNFWdPMjLdUQf2CQ9ZWR/TpaksbZjLOU3QEV4
+YBPCOK298Hfha1j9xCiQnpH5f+Sm3VtvH9D7qeQjSdmbxNVC/ll+acVEsHJC5vhW
+QYlUBYw+BX6VninBF0zXdJ4irL381XGCLRyM4T3S3Wq6HtsgVjd5fDXunpM9I06G
+MQIDAQAB
+-----END PUBLIC KEY-----
+"""
 functions = [f"configurator-check-{fn}" for fn in ("cluster", "groups", "messages", "topics")]
 
 for name, policy in (("one_task", "local"), ("several_tasks", "redis")):
@@ -26,7 +37,7 @@ for name, policy in (("one_task", "local"), ("several_tasks", "redis")):
     keys = [cred["key"] for consumer in config["consumers"] for cred in consumer.get("keyauth_credentials", [])]
     assert keys == ["check-bff-key"], keys
     pems = [cred.get("rsa_public_key") for consumer in config["consumers"] for cred in consumer.get("jwt_secrets", [])]
-    assert pems == ["-----BEGIN PUBLIC KEY-----\nMIIBCgKCAQEAcheck\n-----END PUBLIC KEY-----\n"], pems
+    assert pems == [SAMPLE_PEM], pems
 
     limits = [plugin["config"] for plugin in config["plugins"] if plugin["name"] == "rate-limiting"]
     assert [limit["policy"] for limit in limits] == [policy], limits

@@ -19,7 +19,8 @@ private_zone_id  = ""
 
 oidc_issuer    = "https://idp.example.com/realms/dev"
 oidc_client_id = "configurator-bff"
-# The IdP's RS256 signing key (public), for Kong's jwt plugin.
+# The IdP's RS256 signing key (public), for Kong's jwt plugin: `terraform plan`
+# refuses this placeholder until the real key is here (docs/deploy.md step 5).
 idp_rsa_public_key_pem = <<-EOT
   -----BEGIN PUBLIC KEY-----
   REPLACE-WITH-THE-IDP-SIGNING-KEY

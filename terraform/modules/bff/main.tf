@@ -17,6 +17,27 @@ resource "aws_secretsmanager_secret" "oidc_client_secret" {
   kms_key_id  = var.kms_key_arn
 }
 
+# Whether an operator has put the client secret in yet: only its version
+# list is read (ListSecretVersionIds), never its value. Until then the
+# service runs no task: a task could not start (ECS cannot inject an empty
+# secret), and a service that never becomes stable would fail the deploy's
+# wait. On the very first apply the secret does not exist at plan time, so
+# this is read during the apply, once the secret is created: no version, no
+# task. The next plan after put-secret-value sees AWSCURRENT and starts
+# var.desired_count tasks, so there is no later step to forget.
+data "aws_secretsmanager_secret_versions" "oidc_client_secret" {
+  secret_id = aws_secretsmanager_secret.oidc_client_secret.id
+}
+
+locals {
+  # try(): the provider leaves versions null when there are none.
+  oidc_client_secret_set = anytrue([
+    for v in try(tolist(data.aws_secretsmanager_secret_versions.oidc_client_secret.versions), []) :
+    contains(v.version_stages, "AWSCURRENT")
+  ])
+  desired_count = local.oidc_client_secret_set ? var.desired_count : 0
+}
+
 # --- Logs and IAM --------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -164,7 +185,7 @@ resource "aws_ecs_service" "this" {
   name                   = "${var.name}-bff"
   cluster                = var.ecs_cluster_arn
   task_definition        = aws_ecs_task_definition.this.arn
-  desired_count          = var.desired_count
+  desired_count          = local.desired_count
   launch_type            = "FARGATE"
   platform_version       = "LATEST"
   enable_execute_command = true

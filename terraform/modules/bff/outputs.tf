@@ -12,3 +12,8 @@ output "log_group_name" {
   description = "The BFF's log group."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "waiting_for_oidc_client_secret" {
+  description = "True while the OIDC client secret has no value: the service then runs no task."
+  value       = !local.oidc_client_secret_set
+}

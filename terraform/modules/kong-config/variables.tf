@@ -12,9 +12,28 @@ variable "idp_rsa_public_key_pem" {
   description = "PEM (SubjectPublicKeyInfo) of the IdP's RS256 signing key."
   type        = string
 
+  # Kong's jwt DAO parses an RS256 key with OpenSSL when it loads the
+  # declarative config, and refuses the whole config (Kong then restarts
+  # forever) when it cannot; a placeholder must therefore stop the plan
+  # instead. Terraform cannot call OpenSSL, so this reads the PEM as far as
+  # its functions allow: the armour, a base64 body (lines of any length,
+  # LF or CRLF, but not indented: OpenSSL refuses that), the DER of an RSA
+  # SubjectPublicKeyInfo (SEQUENCE with a two-byte length, i.e. 2048 bits or
+  # more, then the rsaEncryption algorithm identifier: the fixed base64 text
+  # below) whose length in its header is the decoded length (a truncated or
+  # padded copy fails). base64decode cannot help: it refuses bytes that are
+  # not UTF-8. The one-element for expressions only name intermediate values.
+  # scripts/checks/idp_key.py checks this condition against OpenSSL.
   validation {
-    condition     = startswith(trimspace(var.idp_rsa_public_key_pem), "-----BEGIN PUBLIC KEY-----")
-    error_message = "idp_rsa_public_key_pem must be a PEM public key (-----BEGIN PUBLIC KEY-----)."
+    condition = try(alltrue(flatten([
+      for body in [replace(regex("^-----BEGIN PUBLIC KEY-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+)-----END PUBLIC KEY-----$", trimspace(var.idp_rsa_public_key_pem))[0], "/[\\r\\n]/", "")] : [
+        for b64 in [split("", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")] :
+        can(regex("^MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC[A-Za-z0-9+/]+={0,2}$", body))
+        && length(body) % 4 == 0
+        && length(body) / 4 * 3 - length(regex("=*$", body)) == 4 + 256 * index(b64, substr(body, 3, 1)) + 4 * index(b64, substr(body, 4, 1)) + floor(index(b64, substr(body, 5, 1)) / 16)
+      ]
+    ])), false)
+    error_message = "idp_rsa_public_key_pem must be the IdP's RS256 signing key as an RSA public key PEM of 2048 bits or more (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo), complete, as docs/deploy.md step 5 prints it: Kong parses it with OpenSSL at start and refuses its whole configuration otherwise."
   }
 }
 

@@ -10,9 +10,21 @@ terraform {
 
 locals {
   sample = {
-    template_path          = "${path.module}/../../../gateway/kong.yaml"
-    idp_issuer             = "https://idp.example.com/realms/check"
-    idp_rsa_public_key_pem = "-----BEGIN PUBLIC KEY-----\nMIIBCgKCAQEAcheck\n-----END PUBLIC KEY-----\n"
+    template_path = "${path.module}/../../../gateway/kong.yaml"
+    idp_issuer    = "https://idp.example.com/realms/check"
+    # A real RSA-2048 public key (its private half was thrown away): the
+    # module's validation accepts only what OpenSSL, and so Kong, can read.
+    idp_rsa_public_key_pem = <<-EOT
+      -----BEGIN PUBLIC KEY-----
+      MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEArO9DoyMQCFoDMmMvfoxf
+      /pC8qYTzjQiFarFJRHYHxeYXc5kVLvJ87pLN5mwu8d3wgriZKQxkGOgH7hXenct0
+      oFhPRMhSA859lUKFeSGDt9PotgsP2Lht5kuvnC967RDyBHNq4NTtXD535jlAjCuL
+      0WCy8gZc5QPWdSKYcmg5Lm64SXFJNFWdPMjLdUQf2CQ9ZWR/TpaksbZjLOU3QEV4
+      YBPCOK298Hfha1j9xCiQnpH5f+Sm3VtvH9D7qeQjSdmbxNVC/ll+acVEsHJC5vhW
+      QYlUBYw+BX6VninBF0zXdJ4irL381XGCLRyM4T3S3Wq6HtsgVjd5fDXunpM9I06G
+      MQIDAQAB
+      -----END PUBLIC KEY-----
+    EOT
     bff_api_key            = "check-bff-key"
     aws_region             = "eu-central-1"
     lambda_function_names  = { for fn in ["cluster", "topics", "messages", "groups"] : fn => "configurator-check-${fn}" }
