@@ -15,7 +15,8 @@
 #      docs/deploy.md says to create; the plan refuses every IdP key Kong's
 #      OpenSSL cannot read (the validation run by terraform console against
 #      the openssl command); an ECS service needing a secret Terraform
-#      creates empty runs no task until it has a value;
+#      creates empty runs no task until it has a value; each Lambda's IAM
+#      role allows the Kafka calls of the routes it serves (routes.rs);
 #   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
@@ -96,6 +97,7 @@ echo "== deployment rules (scripts/checks/)"
 python3 scripts/checks/workflow_roles.py
 "$HCL2_PYTHON" scripts/checks/idp_key.py
 "$HCL2_PYTHON" scripts/checks/empty_secrets.py
+"$HCL2_PYTHON" scripts/checks/lambda_iam.py
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external

@@ -54,7 +54,11 @@ locals {
       # /clusters/{cluster}, GET /clusters/{cluster}/audit (reads the audit
       # topic), GET /me.
       { sid = "Cluster", actions = ["Connect", "DescribeCluster"], resources = local.cluster_arn },
-      { sid = "ReadAudit", actions = ["DescribeTopic", "ReadData"], resources = local.audit_topic },
+      # The totals and under-replicated partitions come from the cluster's
+      # metadata, and MSK leaves out of it, without an error, every topic
+      # the role may not describe: so every topic, the protected ones too.
+      { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = local.all_topics },
+      { sid = "ReadAudit", actions = ["ReadData"], resources = local.audit_topic },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     topics = [

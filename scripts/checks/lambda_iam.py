@@ -1,0 +1,181 @@
+"""Each Lambda function's IAM role allows the Kafka calls its routes make.
+
+With IAM authentication MSK answers only what the role allows, often
+without an error: a metadata request leaves out every topic the role may not
+DescribeTopic, so a function short of a grant shows one topic where there
+are hundreds and no under-replicated partitions, silently. Nothing here can
+call MSK, so this compares two tables:
+
+- which function serves each operation: the route table,
+  lambdas/api/src/routes.rs (read here; every OperationId must appear in it);
+- what each operation asks Kafka for, as MSK IAM actions on kinds of
+  resource: NEEDS below, one entry per OperationId (an operation added to
+  the route table fails this check until its needs are written down);
+
+against what terraform/modules/lambdas grants each function
+(local.kafka_statements, and the Deny on the protected topics).
+
+Resource kinds: cluster; any-topic (every topic, the protected ones
+included: metadata, lists, details); user-topic (a topic a person names,
+never a protected one); audit-topic, schema-topic (the console's own);
+browser-group (the reading consumer's group id); any-group.
+
+Run with the python scripts/check-terraform.sh uses for python-hcl2.
+"""
+
+import pathlib
+import re
+import sys
+
+import hcl2
+
+root = pathlib.Path(__file__).resolve().parents[2]
+
+CONNECT = [("Connect", "cluster")]
+# A reading consumer (browse, audit, schemas): assign, no commits, with the
+# browser group id.
+READER = [("DescribeGroup", "browser-group")]
+# Every mutating call writes one audit record with the idempotent producer.
+AUDIT = [("DescribeTopic", "audit-topic"), ("WriteData", "audit-topic"), ("WriteDataIdempotently", "cluster")]
+READ_SCHEMA = [("DescribeTopic", "schema-topic"), ("ReadData", "schema-topic")] + READER
+# Writing a schema creates the schema topic on first use (SCHEMA_TOPIC.ensure).
+WRITE_SCHEMA = READ_SCHEMA + [("CreateTopic", "schema-topic"), ("WriteData", "schema-topic"), ("WriteDataIdempotently", "cluster")]
+TOPIC_DETAIL = [("DescribeTopic", "user-topic"), ("DescribeTopicDynamicConfiguration", "user-topic")]
+
+NEEDS = {
+    "health": [],
+    "openapi": [],
+    "me": [],
+    # Each cluster's totals come from its full metadata: every topic,
+    # including the protected ones, and their replicas.
+    "list_clusters": CONNECT + [("DescribeTopic", "any-topic")],
+    "get_cluster": CONNECT + [("DescribeCluster", "cluster"), ("DescribeTopic", "any-topic")],
+    # The trail's reader looks the audit topic up (it is not created here:
+    # only the topics function may create topics) and reads partition 0.
+    "get_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
+    "export_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
+    # The list shows protected topics too, read-only.
+    "list_topics": CONNECT + [("DescribeTopic", "any-topic")],
+    "create_topic": CONNECT + [("CreateTopic", "user-topic")] + TOPIC_DETAIL + AUDIT,
+    "get_topic": CONNECT + [("DescribeTopic", "any-topic"), ("DescribeTopicDynamicConfiguration", "any-topic")],
+    # Deleting a topic also deletes its schema.
+    "delete_topic": CONNECT + [("DescribeTopic", "user-topic"), ("DeleteTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
+    "get_topic_configs": CONNECT + [("DescribeTopic", "any-topic"), ("DescribeTopicDynamicConfiguration", "any-topic")],
+    "alter_topic_configs": CONNECT + TOPIC_DETAIL + [("AlterTopicDynamicConfiguration", "user-topic")] + AUDIT,
+    # CreatePartitions is ALTER on the topic.
+    "add_partitions": CONNECT + TOPIC_DETAIL + [("AlterTopic", "user-topic")] + AUDIT,
+    # DeleteRecords is DELETE on the topic.
+    "purge_topic": CONNECT + [("DescribeTopic", "user-topic"), ("DeleteTopic", "user-topic")] + AUDIT,
+    "get_schema": CONNECT + [("DescribeTopic", "user-topic")] + READ_SCHEMA,
+    "put_schema": CONNECT + [("DescribeTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
+    "delete_schema": CONNECT + [("DescribeTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
+    "browse_messages": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
+    "get_message": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
+    # Validated against the topic's schema, produced idempotently.
+    "produce_message": CONNECT + [("DescribeTopic", "user-topic"), ("WriteData", "user-topic"), ("WriteDataIdempotently", "cluster")] + READ_SCHEMA + AUDIT,
+    # Lag: the committed offsets and end offsets of every topic a group reads.
+    "list_groups": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic")],
+    "get_group": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic")],
+    "delete_group": CONNECT + [("DescribeGroup", "any-group"), ("DeleteGroup", "any-group")] + AUDIT,
+    # Committing offsets is READ on the group and on the topic.
+    "reset_offsets": CONNECT + [("DescribeGroup", "any-group"), ("AlterGroup", "any-group"), ("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + AUDIT,
+}
+
+# What each local of modules/lambdas names, as resource kinds.
+RESOURCES = {
+    "cluster_arn": {"cluster"},
+    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic"},
+    "audit_topic": {"audit-topic"},
+    "schema_topic": {"schema-topic"},
+    "all_groups": {"any-group", "browser-group"},
+    "browser_group": {"browser-group"},
+}
+# NotResource = the protected topics: every topic but those (the audit and
+# schema topics are protected: `__configurator_*`).
+NOT_RESOURCES = {"protected_topics": {"user-topic"}}
+# What the Deny on protected_topics takes away: any-topic includes them.
+PROTECTED = {"any-topic", "audit-topic", "schema-topic"}
+
+
+def pascal(snake):
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+# --- the route table -----------------------------------------------------------
+routes = (root / "lambdas/api/src/routes.rs").read_text()
+variants = re.search(r"pub enum OperationId \{(.*?)\}", routes, re.S).group(1)
+variants = re.findall(r"^\s*(\w+),", variants, re.M)
+names = dict(re.findall(r"Self::(\w+) => \"(\w+)\"", routes.split("impl OperationId", 1)[1].split("\n}\n", 1)[0]))
+table = routes.split("pub const OPERATIONS", 1)[1].split("\n];", 1)[0]
+served_by = dict(re.findall(r"Operation \{\s*id: Id::(\w+),\s*method: \w+,\s*path: \"[^\"]*\",\s*function: (\w+),", table))
+served_by.update(re.findall(r"op\(\s*Id::(\w+),\s*\w+,\s*\"[^\"]*\",\s*(\w+),", table))
+
+failures = []
+if sorted(served_by) != sorted(variants):
+    failures.append(f"routes.rs: read {sorted(served_by)} from OPERATIONS but OperationId has {sorted(variants)}: update this parser")
+for variant in variants:
+    name = names.get(variant)
+    if name not in NEEDS:
+        failures.append(f"operation {name or variant}: no entry in NEEDS of scripts/checks/lambda_iam.py: write down the Kafka calls it makes")
+for name in NEEDS:
+    if name not in names.values():
+        failures.append(f"NEEDS names {name}, which the route table no longer has")
+
+# --- the grants ----------------------------------------------------------------
+with (root / "terraform/modules/lambdas/main.tf").open() as f:
+    parsed = hcl2.load(f)
+statements = next(l["kafka_statements"] for l in parsed["locals"] if "kafka_statements" in l)
+
+
+def local_of(expression):
+    m = re.fullmatch(r"\$\{local\.(\w+)\}", str(expression))
+    return m and m.group(1)
+
+
+def unquote(s):
+    return s.strip('"')
+
+
+denied = set()
+for data in parsed["data"]:
+    for doc in data.get('"aws_iam_policy_document"', data.get("aws_iam_policy_document", {})).values():
+        for dynamic in doc.get("dynamic", []):
+            statement = dynamic.get('"statement"', dynamic.get("statement"))
+            for content in statement.get("content", []) if isinstance(statement, dict) else []:
+                if unquote(str(content.get("effect", ""))) == "Deny" and local_of(content.get("resources")) == "protected_topics":
+                    denied |= {unquote(a).removeprefix("kafka-cluster:") for a in content["actions"]}
+if not denied:
+    failures.append("modules/lambdas: found no Deny statement on local.protected_topics (the parser or the policy changed)")
+
+granted = {}
+for function, stmts in statements.items():
+    allowed = set()
+    for stmt in stmts:
+        actions = [unquote(a) for a in stmt["actions"]]
+        if "resources" in stmt:
+            kinds = RESOURCES.get(local_of(stmt["resources"]))
+        else:
+            kinds = NOT_RESOURCES.get(local_of(stmt.get("not_resources")))
+        if kinds is None:
+            failures.append(f"modules/lambdas {function} {unquote(stmt['sid'])}: resources {stmt.get('resources', stmt.get('not_resources'))} unknown to this check")
+            continue
+        allowed |= {(a, k) for a in actions for k in kinds if not (a in denied and k in PROTECTED)}
+    granted[function] = allowed
+
+checked = 0
+for variant, function in sorted(served_by.items()):
+    name = names.get(variant)
+    fn = function.lower()
+    for action, kind in NEEDS.get(name, []):
+        checked += 1
+        if (action, kind) not in granted.get(fn, set()):
+            failures.append(
+                f"{name} ({fn} function): needs kafka-cluster:{action} on {kind}, which the {fn} role does not allow "
+                "(terraform/modules/lambdas, local.kafka_statements): MSK refuses it or, for DescribeTopic, "
+                "silently leaves the topics out"
+            )
+
+for failure in failures:
+    print(f"FAIL {failure}", file=sys.stderr)
+print(f"{len(served_by)} operations, {checked} Kafka needs checked against the four functions' IAM grants")
+sys.exit(1 if failures else 0)
