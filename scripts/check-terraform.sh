@@ -17,6 +17,7 @@
 #      the openssl command); an ECS service needing a secret Terraform
 #      creates empty runs no task until it has a value; each Lambda's IAM
 #      role allows the Kafka calls of the routes it serves (routes.rs);
+#      resource arguments and ordering learnt from defects (resource_rules.py);
 #   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
@@ -98,6 +99,7 @@ python3 scripts/checks/workflow_roles.py
 "$HCL2_PYTHON" scripts/checks/idp_key.py
 "$HCL2_PYTHON" scripts/checks/empty_secrets.py
 "$HCL2_PYTHON" scripts/checks/lambda_iam.py
+"$HCL2_PYTHON" scripts/checks/resource_rules.py
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external

@@ -44,6 +44,12 @@ resource "aws_elasticache_replication_group" "this" {
   kms_key_id                 = var.kms_key_arn
   transit_encryption_enabled = true
   auth_token                 = random_password.auth.result
+  # Provider 6.x has no default here once auth_token is set, and a token
+  # change (rotation: replace random_password.auth and apply) fails without
+  # it. ROTATE keeps the old token valid beside the new one, so clients
+  # still holding it (Kong and BFF tasks not yet rolled) keep working
+  # (AWS: modifying again with SET and the new token retires the old one).
+  auth_token_update_strategy = "ROTATE"
 
   auto_minor_version_upgrade = true
   snapshot_retention_limit   = var.snapshot_retention_days
