@@ -17,7 +17,8 @@
 #      the openssl command); an ECS service needing a secret Terraform
 #      creates empty runs no task until it has a value; each Lambda's IAM
 #      role allows the Kafka calls of the routes it serves (routes.rs);
-#      resource arguments and ordering learnt from defects (resource_rules.py);
+#      resource arguments and ordering learnt from defects (resource_rules.py:
+#      Redis token rotation, listener rules and bucket policies first);
 #   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov

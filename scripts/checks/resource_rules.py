@@ -6,6 +6,13 @@ python scripts/check-terraform.sh uses for python-hcl2.
   has no default for auth_token_update_strategy, so changing the token (the
   documented rotation: a new random_password) fails at apply unless it is
   set.
+- An ECS service registers in a target group only once a listener (rule)
+  forwards to it ("target group does not have an associated load
+  balancer"), and a load balancer enables access logs only once the bucket
+  policy lets the log delivery write ("Access Denied for bucket"). Within a
+  module the service / load balancer must depend on that listener (rule) /
+  bucket policy; across modules the output handing out the target group's
+  ARN / the bucket must depend on it, so whoever uses the output waits.
 """
 
 import pathlib
@@ -46,7 +53,52 @@ for where, parsed in modules():
                 "auth_token_update_strategy (provider 6.x has no default: a token change fails at apply)"
             )
 
+
+
+def refs(value, type_):
+    """Names of `type_` resources that `value` (any parsed HCL) refers to."""
+    return set(re.findall(rf"\b{type_}\.(\w+)\b", str(value)))
+
+
+def depends_on(body):
+    return str(body.get("depends_on", ""))
+
+
+for where, parsed in modules():
+    # target group -> the listeners and listener rules forwarding to it
+    forwarders = {}
+    for type_ in ("aws_lb_listener", "aws_lb_listener_rule"):
+        for name, body in resources(parsed, type_):
+            for group in refs(body, "aws_lb_target_group"):
+                forwarders.setdefault(group, []).append(f"{type_}.{name}")
+    # bucket -> its policy
+    policies = {
+        bucket: f"aws_s3_bucket_policy.{name}"
+        for name, body in resources(parsed, "aws_s3_bucket_policy")
+        for bucket in refs(body.get("bucket"), "aws_s3_bucket")
+    }
+
+    def waits_for(user, body, needed, why):
+        if needed and not any(n in depends_on(body) for n in needed):
+            failures.append(f"{where}: {user} does not depend on {' or '.join(needed)}: {why}")
+
+    for name, body in resources(parsed, "aws_ecs_service"):
+        for group in refs(body.get("load_balancer"), "aws_lb_target_group"):
+            waits_for(f"aws_ecs_service.{name}", body, forwarders.get(group, []), "ECS refuses a target group no listener uses")
+    for name, body in resources(parsed, "aws_lb"):
+        for bucket in refs(body.get("access_logs"), "aws_s3_bucket"):
+            waits_for(f"aws_lb.{name}", body, [policies[bucket]] if bucket in policies else [], "access logs need the bucket policy first")
+    for block in parsed.get("output", []):
+        for name, body in block.items():
+            value = body.get("value")
+            for group in refs(value, "aws_lb_target_group"):
+                if re.search(rf"aws_lb_target_group\.{group}\.arn\b", str(value)):
+                    waits_for(f"output {name.strip(chr(34))}", body, forwarders.get(group, []), "an ECS service given this ARN would register before a listener forwards to it")
+            for bucket in refs(value, "aws_s3_bucket"):
+                if bucket in policies:
+                    waits_for(f"output {name.strip(chr(34))}", body, [policies[bucket]], "a load balancer given this bucket for access logs would be created before the bucket policy")
+
 for failure in failures:
     print(f"FAIL {failure}", file=sys.stderr)
-print("resource rules: ElastiCache token rotation" + (" failed" if failures else " hold"))
+print("resource rules: ElastiCache token rotation, listener and bucket-policy ordering" + (" failed" if failures else " hold"))
 sys.exit(1 if failures else 0)

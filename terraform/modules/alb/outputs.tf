@@ -16,6 +16,10 @@ output "arn_suffix" {
 output "bff_target_group_arn" {
   description = "Target group the BFF service registers in."
   value       = aws_lb_target_group.bff.arn
+
+  # ECS refuses to register the BFF's tasks in a target group no listener
+  # forwards to: the service, created from this ARN, waits for the rule.
+  depends_on = [aws_lb_listener_rule.console]
 }
 
 output "bff_target_group_arn_suffix" {
@@ -26,4 +30,8 @@ output "bff_target_group_arn_suffix" {
 output "access_logs_bucket" {
   description = "Bucket with the ALB's and the Kong NLB's access logs."
   value       = aws_s3_bucket.logs.id
+
+  # Kong's NLB enables access logs into this bucket, which the log delivery
+  # may write only once the policy is there: it waits for the policy.
+  depends_on = [aws_s3_bucket_policy.logs]
 }
