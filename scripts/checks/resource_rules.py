@@ -13,6 +13,10 @@ python scripts/check-terraform.sh uses for python-hcl2.
   module the service / load balancer must depend on that listener (rule) /
   bucket policy; across modules the output handing out the target group's
   ARN / the bucket must depend on it, so whoever uses the output waits.
+- ECS Exec needs a writable root filesystem (the SSM agent creates its
+  directories in the container): a service with enable_execute_command
+  whose task definition has a readonlyRootFilesystem container offers
+  operators a session that cannot open.
 """
 
 import pathlib
@@ -98,7 +102,19 @@ for where, parsed in modules():
                 if bucket in policies:
                     waits_for(f"output {name.strip(chr(34))}", body, [policies[bucket]], "a load balancer given this bucket for access logs would be created before the bucket policy")
 
+for where, parsed in modules():
+    tasks = dict(resources(parsed, "aws_ecs_task_definition"))
+    for name, body in resources(parsed, "aws_ecs_service"):
+        if str(body.get("enable_execute_command")).lower() != "true":
+            continue
+        for task in refs(body.get("task_definition"), "aws_ecs_task_definition"):
+            if re.search(r"readonlyRootFilesystem\W+true", str(tasks.get(task, {}).get("container_definitions"))):
+                failures.append(
+                    f"{where}: aws_ecs_service.{name} enables ECS Exec into aws_ecs_task_definition.{task}, "
+                    "whose read-only root filesystem the SSM agent cannot start in"
+                )
+
 for failure in failures:
     print(f"FAIL {failure}", file=sys.stderr)
-print("resource rules: ElastiCache token rotation, listener and bucket-policy ordering" + (" failed" if failures else " hold"))
+print("resource rules: ElastiCache token rotation, listener and bucket-policy ordering, ECS Exec" + (" failed" if failures else " hold"))
 sys.exit(1 if failures else 0)

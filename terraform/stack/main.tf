@@ -143,7 +143,6 @@ module "bff" {
   upstream_api_key_secret_arn = module.kong.bff_api_key_secret_arn
   extra_environment           = var.bff_extra_environment
   ecs_cluster_arn             = module.platform.ecs_cluster_arn
-  ecs_exec_policy_arn         = module.platform.ecs_exec_policy_arn
   subnet_ids                  = module.network.private_subnet_ids
   security_group_id           = module.network.security_group_ids["bff"]
   target_group_arn            = module.alb.bff_target_group_arn

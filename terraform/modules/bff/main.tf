@@ -110,17 +110,13 @@ resource "aws_iam_role_policy" "execution" {
   policy = data.aws_iam_policy_document.execution.json
 }
 
-# The BFF calls no AWS API (it reaches the API through Kong); its task role
-# only carries ECS Exec for operators.
+# The BFF calls no AWS API (it reaches the API through Kong), and nobody
+# can exec into it (see enable_execute_command below), so its task role
+# allows nothing: it is there so the task never falls back to any other.
 resource "aws_iam_role" "task" {
   name               = "${var.name}-bff-task"
-  description        = "Configurator BFF tasks (ECS Exec only)"
+  description        = "Configurator BFF tasks (no permissions)"
   assume_role_policy = data.aws_iam_policy_document.assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "task_exec" {
-  role       = aws_iam_role.task.name
-  policy_arn = var.ecs_exec_policy_arn
 }
 
 # --- Service -----------------------------------------------------------------
@@ -182,13 +178,16 @@ resource "aws_ecs_task_definition" "this" {
 }
 
 resource "aws_ecs_service" "this" {
-  name                   = "${var.name}-bff"
-  cluster                = var.ecs_cluster_arn
-  task_definition        = aws_ecs_task_definition.this.arn
-  desired_count          = local.desired_count
-  launch_type            = "FARGATE"
-  platform_version       = "LATEST"
-  enable_execute_command = true
+  name             = "${var.name}-bff"
+  cluster          = var.ecs_cluster_arn
+  task_definition  = aws_ecs_task_definition.this.arn
+  desired_count    = local.desired_count
+  launch_type      = "FARGATE"
+  platform_version = "LATEST"
+  # No ECS Exec: the image is distroless (no shell to run) and the root
+  # filesystem read-only, where the SSM agent cannot start. Look at the BFF
+  # through its logs and /metrics (docs/runbook.md).
+  enable_execute_command = false
   propagate_tags         = "TASK_DEFINITION"
 
   health_check_grace_period_seconds = 30

@@ -109,11 +109,6 @@ variable "ecs_cluster_arn" {
   type        = string
 }
 
-variable "ecs_exec_policy_arn" {
-  description = "IAM policy that allows ECS Exec into the task."
-  type        = string
-}
-
 variable "subnet_ids" {
   description = "Private subnets for the tasks."
   type        = list(string)
