@@ -19,6 +19,7 @@
 #      role allows the Kafka calls of the routes it serves (routes.rs);
 #      resource arguments and ordering learnt from defects (resource_rules.py:
 #      Redis token rotation, listener rules and bucket policies first);
+#      no advice for a certificate that cannot cover both host names;
 #   6. checkov finds no failed check (skips are written next to the resource
 #      with their reason: grep -rn 'checkov:skip' terraform).
 # Exits non-zero on the first failing step. Needs python-hcl2 and checkov
@@ -101,6 +102,7 @@ python3 scripts/checks/workflow_roles.py
 "$HCL2_PYTHON" scripts/checks/empty_secrets.py
 "$HCL2_PYTHON" scripts/checks/lambda_iam.py
 "$HCL2_PYTHON" scripts/checks/resource_rules.py
+"$HCL2_PYTHON" scripts/checks/certificate_names.py
 
 echo "== checkov"
 # --skip-download: no Prisma Cloud calls (guidelines, policies); external

@@ -62,7 +62,7 @@ variable "console_client_cidrs" {
 # --- DNS and TLS -------------------------------------------------------------
 
 variable "certificate_arn" {
-  description = "ACM certificate covering console_hostname and kong_hostname (e.g. a wildcard)."
+  description = "ACM certificate whose names cover both console_hostname and kong_hostname, e.g. both as subject alternative names. A wildcard matches one label only: *.<env>.example.com covers configurator.<env>.example.com, not kong.configurator.<env>.example.com (the BFF verifies Kong by name)."
   type        = string
 }
 
