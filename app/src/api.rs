@@ -139,8 +139,7 @@ fn encode<B: Serialize>(body: &B) -> String {
 }
 
 pub fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
-    let text = if text.trim().is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|e| ApiError::Failed {
+    crate::decode::from_str(&text).map_err(|e| ApiError::Failed {
         status: 200,
         body: error_body(
             "unexpected_answer",
@@ -199,7 +198,7 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
                 go_to_login();
                 return Err(ApiError::SignInRequired);
             }
-            let mut body = serde_json::from_str::<ErrorEnvelope>(&text)
+            let mut body = crate::decode::from_str::<ErrorEnvelope>(&text)
                 .map(|e| e.error)
                 .unwrap_or_else(|_| {
                     error_body("http_error", format!("The server answered with status {status}."))
