@@ -49,6 +49,102 @@ impl<'de> Deserializer<'de> for De {
         }
     }
 
+    // Each type asks for the one kind of value it can be, and anything else
+    // goes to the one non-generic `wrong`: `deserialize_any` would compile
+    // all six kinds, with their errors, for every type read.
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Bool(b) => visitor.visit_bool(b),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.as_i64() {
+            Some(n) => visitor.visit_i64(n),
+            None => Err(wrong(&self.0, &visitor)),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.as_u64() {
+            Some(n) => visitor.visit_u64(n),
+            None => Err(wrong(&self.0, &visitor)),
+        }
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.as_f64() {
+            Some(n) => visitor.visit_f64(n),
+            None => Err(wrong(&self.0, &visitor)),
+        }
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::String(s) => visitor.visit_string(s),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Null => visitor.visit_unit(),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Array(items) => visitor.visit_seq(Items(items.into_iter())),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Object(entries) => visitor.visit_map(Entries(entries.into_iter(), None)),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
     /// Only as an object: see the module's comment.
     fn deserialize_struct<V: Visitor<'de>>(
         self,
@@ -56,10 +152,7 @@ impl<'de> Deserializer<'de> for De {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::Object(entries) => visitor.visit_map(Entries(entries.into_iter(), None)),
-            other => Err(Error::invalid_type(unexpected(&other), &visitor)),
-        }
+        self.deserialize_map(visitor)
     }
 
     /// The answers' enums are strings (unit variants) or internally tagged
@@ -72,7 +165,7 @@ impl<'de> Deserializer<'de> for De {
     ) -> Result<V::Value, Error> {
         match self.0 {
             Value::String(s) => visitor.visit_enum(s.into_deserializer()),
-            other => Err(Error::invalid_type(unexpected(&other), &visitor)),
+            other => Err(wrong(&other, &visitor)),
         }
     }
 
@@ -84,10 +177,19 @@ impl<'de> Deserializer<'de> for De {
         visitor.visit_newtype_struct(self)
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    /// An unknown field's value: nothing to read.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
     }
+
+    serde::forward_to_deserialize_any! {
+        i128 u128 char bytes byte_buf unit_struct tuple tuple_struct
+    }
+}
+
+/// The error for a value of the wrong kind.
+fn wrong(value: &Value, expected: &dyn de::Expected) -> Error {
+    Error::invalid_type(unexpected(value), expected)
 }
 
 fn unexpected(value: &Value) -> Unexpected<'_> {
