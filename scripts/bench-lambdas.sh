@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the Lambdas against a broker of their own (release build):
 # GET /topics with 10,000 topics vs the raw metadata fetch, browsing 500
-# messages, consumer groups with lag (when its example exists), process
+# messages, consumer groups with lag (when its example exists), the clusters
+# overview with five clusters (a second broker on BENCH_BROKER_B_PORT), process
 # start → first answer, and the binary's size.
-# Knobs: BENCH_TOPICS (10000), BENCH_BROKER_PORT (19592).
+# Knobs: BENCH_TOPICS (10000), BENCH_BROKER_PORT (19592), BENCH_BROKER_B_PORT (19594).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -17,7 +18,11 @@ cargo build --release -p configurator-lambdas --bins --examples
 nisshi broker --storage-engine memory://nisshi/ --listener-url "tcp://127.0.0.1:$port" \
   --advertised-listener-url "tcp://127.0.0.1:$port" >"$TARGET_DIR/bench-broker.log" 2>&1 &
 broker=$!
-trap 'kill $broker 2>/dev/null || true' EXIT
+port_b=${BENCH_BROKER_B_PORT:-19594}
+nisshi broker --storage-engine memory://nisshi/ --listener-url "tcp://127.0.0.1:$port_b" \
+  --advertised-listener-url "tcp://127.0.0.1:$port_b" >"$TARGET_DIR/bench-broker-b.log" 2>&1 &
+broker_b=$!
+trap 'kill $broker $broker_b 2>/dev/null || true' EXIT
 sleep 0.5
 
 step "topics and browse"
@@ -26,6 +31,9 @@ if [ -x "$TARGET_DIR/release/examples/bench_groups" ]; then
   step "consumer groups"
   "$TARGET_DIR/release/examples/bench_groups" "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
 fi
+
+step "clusters overview: five clusters, then one of them hanging"
+"$TARGET_DIR/release/examples/bench_clusters" "$KAFKA_BOOTSTRAP_SERVERS" "127.0.0.1:$port_b" 4000
 
 step "process start → first answered request (10 runs)"
 api_port=19593

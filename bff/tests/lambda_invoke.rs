@@ -69,14 +69,16 @@ async fn api_calls_reach_the_lambdas_through_a_direct_invoke() {
     browser.sign_in("alice", BASE).await;
 
     // The first invoke may wait for cargo lambda to build and start the function
-    // (scripts/test.sh builds it beforehand; a cold build takes minutes).
-    let mut response = browser.api(Method::GET, "/topics").await;
+    // (scripts/test.sh builds it beforehand; a cold build takes minutes). The
+    // single-cluster variables above make one cluster, `local`.
+    let topics = "/clusters/local/topics";
+    let mut response = browser.api(Method::GET, topics).await;
     for _ in 0..300 {
         if response.status() == StatusCode::OK {
             break;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
-        response = browser.api(Method::GET, "/topics").await;
+        response = browser.api(Method::GET, topics).await;
     }
     assert_eq!(response.status(), StatusCode::OK);
     let request_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();

@@ -26,7 +26,7 @@ pub struct Broker {
 
 /// `GET /api/v1/clusters`: the clusters the caller may see, in configuration
 /// order. Each is asked concurrently, so the answer takes as long as the
-/// slowest cluster, at most the request timeout.
+/// slowest cluster, at most 2.5 s (or its request timeout, when shorter).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ClusterList {

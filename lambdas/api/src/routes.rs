@@ -216,7 +216,7 @@ pub const OPERATIONS: &[Operation] = &[
         function: Cluster,
         permission: None,
         authenticated: true,
-        summary: "The clusters the caller may see, each with its health and totals (bounded by the request timeout).",
+        summary: "The clusters the caller may see, each with its health and totals (all asked at once; at most 2.5 s).",
     },
     op(
         Id::GetCluster,
