@@ -12,7 +12,10 @@ use std::{
 
 use configurator_api::{ClusterHealth, Permission};
 use configurator_lambdas::{
-    clusters::{Cluster, ClusterSet, ClusterSettings, Clusters, health},
+    clusters::{
+        Cluster, ClusterSet, ClusterSettings, Clusters,
+        health::{self, Probe},
+    },
     config::{KafkaConfig, KafkaSecurity},
 };
 
@@ -110,9 +113,10 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .map(|s| match &s.health {
             ClusterHealth::Reachable { elapsed_ms, totals } => format!(
-                "{} reachable in {elapsed_ms} ms ({} topics)",
+                "{} reachable in {elapsed_ms} ms ({} topics, total lag {:?})",
                 s.id,
-                totals.as_ref().map_or(0, |t| t.topics)
+                totals.as_ref().map_or(0, |t| t.topics),
+                totals.as_ref().and_then(|t| t.total_lag)
             ),
             ClusterHealth::Unreachable { elapsed_ms, .. } => {
                 format!("{} unreachable after {elapsed_ms} ms", s.id)

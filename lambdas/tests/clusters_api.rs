@@ -282,6 +282,10 @@ async fn a_cluster_that_hangs_costs_only_its_own_requests() {
     assert_eq!(health("a")["status"], "reachable", "{list}");
     assert_eq!(health("b")["status"], "reachable", "{list}");
     assert!(health("a")["totals"]["topics"].as_u64().is_some(), "{list}");
+    assert!(
+        health("b")["totals"]["total_lag"].as_u64().is_some(),
+        "alice reads every group: {list}"
+    );
     assert_eq!(health("c")["status"], "unreachable", "{list}");
     assert!(health("c")["reason"].as_str().unwrap().contains("2"), "{list}");
     assert_eq!(list["default_cluster"], "a");

@@ -76,6 +76,10 @@ pub struct ClusterTotals {
     pub topics: u32,
     pub partitions: u32,
     pub under_replicated_partitions: u32,
+    /// The lag of every consumer group the caller may read, summed; `None`
+    /// without `groups:read` there, or when the groups did not answer in time.
+    #[serde(default)]
+    pub total_lag: Option<u64>,
 }
 
 /// What the caller may do on one cluster (`GET /me`, `/auth/me`).

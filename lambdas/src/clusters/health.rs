@@ -14,14 +14,24 @@ use tokio::task::JoinSet;
 use super::Cluster;
 use crate::error::ApiError;
 
-/// The summaries of `clusters` (with what the caller may do on each), in
-/// the order given.
-pub async fn summaries(clusters: Vec<(Arc<Cluster>, Vec<Permission>)>) -> Vec<ClusterSummary> {
-    let mut probes = JoinSet::new();
-    for (index, (cluster, permissions)) in clusters.into_iter().enumerate() {
-        probes.spawn(async move { (index, summary(&cluster, permissions).await) });
+/// One cluster to ask, with what the caller may see of it.
+pub struct Probe {
+    pub cluster: Arc<Cluster>,
+    /// What the caller may do there: totals need `cluster:read`, the total
+    /// lag `groups:read`.
+    pub permissions: Vec<Permission>,
+    /// The consumer groups whose lag counts into the total: those the
+    /// caller may read.
+    pub may_read_group: Arc<dyn Fn(&str) -> bool + Send + Sync>,
+}
+
+/// The summaries of `probes`, in the order given.
+pub async fn summaries(probes: Vec<Probe>) -> Vec<ClusterSummary> {
+    let mut running = JoinSet::new();
+    for (index, probe) in probes.into_iter().enumerate() {
+        running.spawn(async move { (index, summary(probe).await) });
     }
-    let mut done: Vec<(usize, ClusterSummary)> = probes.join_all().await;
+    let mut done: Vec<(usize, ClusterSummary)> = running.join_all().await;
     done.sort_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, summary)| summary).collect()
 }
@@ -32,18 +42,21 @@ pub async fn summaries(clusters: Vec<(Arc<Cluster>, Vec<Permission>)>) -> Vec<Cl
 /// overview should learn within a few seconds that one is down.
 pub const PROBE_DEADLINE: Duration = Duration::from_millis(2500);
 
-async fn summary(cluster: &Cluster, permissions: Vec<Permission>) -> ClusterSummary {
-    let totals_allowed = permissions.contains(&Permission::ClusterRead);
+async fn summary(probe: Probe) -> ClusterSummary {
+    let cluster = &probe.cluster;
     ClusterSummary {
         id: cluster.id().to_owned(),
         name: cluster.settings.name.clone(),
         environment: cluster.settings.environment.clone(),
-        health: health(cluster, totals_allowed).await,
-        permissions,
+        health: health(&probe).await,
+        permissions: probe.permissions,
     }
 }
 
-async fn health(cluster: &Cluster, totals_allowed: bool) -> ClusterHealth {
+async fn health(probe: &Probe) -> ClusterHealth {
+    let cluster = &probe.cluster;
+    let totals_allowed = probe.permissions.contains(&Permission::ClusterRead);
+    let lag_allowed = totals_allowed && probe.permissions.contains(&Permission::GroupsRead);
     let started = Instant::now();
     let elapsed_ms = || started.elapsed().as_millis() as u64;
     let unreachable = |reason: String| ClusterHealth::Unreachable {
@@ -55,10 +68,23 @@ async fn health(cluster: &Cluster, totals_allowed: bool) -> ClusterHealth {
         Err(e) => return unreachable(e.message),
     };
     let deadline = kafka.timeout().min(PROBE_DEADLINE);
-    // The metadata call itself is bounded by the request timeout; its
-    // blocking thread may finish after we stopped waiting, which costs a
-    // thread for at most that long.
-    match tokio::time::timeout(deadline, kafka.metadata()).await {
+    // Both calls are themselves bounded by the request timeout; a blocking
+    // thread may finish after we stopped waiting, which costs a thread for
+    // at most that long.
+    let total_lag = async {
+        if !lag_allowed {
+            return None;
+        }
+        let visible = Arc::clone(&probe.may_read_group);
+        let groups = tokio::time::timeout(deadline, kafka.list_groups(move |g| visible(g)));
+        groups
+            .await
+            .ok()?
+            .ok()
+            .map(|list| list.groups.iter().map(|g| g.total_lag).sum())
+    };
+    let (meta, total_lag) = tokio::join!(tokio::time::timeout(deadline, kafka.metadata()), total_lag);
+    match meta {
         Ok(Ok(meta)) => ClusterHealth::Reachable {
             elapsed_ms: elapsed_ms(),
             totals: totals_allowed.then(|| ClusterTotals {
@@ -66,6 +92,7 @@ async fn health(cluster: &Cluster, totals_allowed: bool) -> ClusterHealth {
                 topics: meta.topics.len() as u32,
                 partitions: meta.topics.iter().map(|t| t.partitions.len() as u32).sum(),
                 under_replicated_partitions: meta.topics.iter().map(|t| t.under_replicated()).sum(),
+                total_lag,
             }),
         },
         Ok(Err(e)) => unreachable(ApiError::from(e).message),

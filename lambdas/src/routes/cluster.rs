@@ -1,10 +1,15 @@
+use std::sync::Arc;
+
 use axum::{Json, extract::State};
 use configurator_api::{Broker, ClusterInfo, ClusterList, Permission};
 
 use crate::{
     AppState,
     auth::Principal,
-    clusters::{OnCluster, health},
+    clusters::{
+        OnCluster,
+        health::{self, Probe},
+    },
     error::ApiError,
     policy::Resource,
 };
@@ -39,20 +44,32 @@ pub async fn get_cluster(
 /// (all asked at once: the answer takes as long as the slowest, at most
 /// its request timeout).
 pub async fn list_clusters(State(state): State<AppState>, caller: Principal) -> Json<ClusterList> {
-    let visible: Vec<_> = state
+    let roles: Arc<[String]> = caller.roles.into();
+    let visible: Vec<Probe> = state
         .clusters
         .iter()
         .filter_map(|cluster| {
-            let permissions = state.policy.actions_of(&caller.roles, cluster.id());
-            (!permissions.is_empty()).then(|| (cluster.clone(), permissions))
+            let permissions = state.policy.actions_of(&roles, cluster.id());
+            let (policy, roles, id) = (
+                Arc::clone(&state.policy),
+                Arc::clone(&roles),
+                cluster.id().to_owned(),
+            );
+            (!permissions.is_empty()).then(|| Probe {
+                cluster: Arc::clone(cluster),
+                permissions,
+                may_read_group: Arc::new(move |group| {
+                    policy.allows(&roles, Permission::GroupsRead, &id, Resource::Group(group))
+                }),
+            })
         })
         .collect();
     let default = state.clusters.default_id();
     let default_cluster = visible
         .iter()
-        .find(|(c, _)| c.id() == default)
+        .find(|p| p.cluster.id() == default)
         .or(visible.first())
-        .map(|(c, _)| c.id().to_owned());
+        .map(|p| p.cluster.id().to_owned());
     Json(ClusterList {
         clusters: health::summaries(visible).await,
         default_cluster,
