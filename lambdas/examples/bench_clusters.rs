@@ -36,10 +36,15 @@ fn cluster(id: &str, bootstrap: &str, timeout: Duration) -> ClusterSettings {
     }
 }
 
-fn with_all_permissions(clusters: &[Arc<Cluster>]) -> Vec<(Arc<Cluster>, Vec<Permission>)> {
+/// As someone who may read everything: totals and lag included.
+fn with_all_permissions(clusters: &[Arc<Cluster>]) -> Vec<Probe> {
     clusters
         .iter()
-        .map(|c| (c.clone(), Permission::ALL.to_vec()))
+        .map(|c| Probe {
+            cluster: Arc::clone(c),
+            permissions: Permission::ALL.to_vec(),
+            may_read_group: Arc::new(|_| true),
+        })
         .collect()
 }
 
