@@ -1,5 +1,5 @@
 //! Every cluster the person may see, at a glance: whether it answers, how
-//! fast, and its size. The landing page: with several clusters, the first
+//! fast, its size and its consumer groups' total lag. The landing page: with several clusters, the first
 //! question is which one, and whether it is up.
 //!
 //! The API asks every cluster at once and answers within its request
@@ -24,7 +24,7 @@ pub fn ClustersPage() -> impl IntoView {
         clusters.with(|list| {
             let Some(list) = list else { return };
             if list.clusters.is_empty() {
-                h.empty(8, "You may not see any cluster. Ask for access to one.");
+                h.empty(9, "You may not see any cluster. Ask for access to one.");
             }
             for c in &list.clusters {
                 row(&mut h, c, list.default_cluster.as_deref() == Some(&c.id));
@@ -61,9 +61,10 @@ pub fn ClustersPage() -> impl IntoView {
                         <th scope="col" class="num">"Topics"</th>
                         <th scope="col" class="num">"Partitions"</th>
                         <th scope="col" class="num">"Under-replicated"</th>
+                        <th scope="col" class="num">"Total lag"</th>
                     </tr></thead>
                     {move || if clusters.with(|d| d.is_none()) {
-                        view! { <TableSkeleton columns=8 rows=2 /> }.into_any()
+                        view! { <TableSkeleton columns=9 rows=2 /> }.into_any()
                     } else {
                         view! { <RawBody html=rows /> }.into_any()
                     }}
@@ -105,6 +106,11 @@ fn row(h: &mut Html, c: &ClusterSummary, default: bool) {
             h.raw("<td class=\"num\">")
                 .health(t.under_replicated_partitions)
                 .raw("</td>");
+            // No `groups:read` there, or the groups did not answer in time.
+            let lag = t.total_lag.map_or_else(|| "—".to_owned(), format::int);
+            h.raw("<td class=\"num\" data-testid=\"cluster-lag\">")
+                .text(&lag)
+                .raw("</td>");
         }
         None => {
             let why = if health.reachable() {
@@ -115,7 +121,7 @@ fn row(h: &mut Html, c: &ClusterSummary, default: bool) {
             } else {
                 "No totals while it does not answer.".to_owned()
             };
-            h.raw("<td class=\"muted\" colspan=\"4\">")
+            h.raw("<td class=\"muted\" colspan=\"5\">")
                 .text(&why)
                 .raw("</td>");
         }
