@@ -151,7 +151,7 @@ impl Kafka {
             .key(key)
             .payload(line)
             .headers(headers);
-        self.producer
+        self.producer()?
             .send(record, self.timeout())
             .await
             .map(|_| ())

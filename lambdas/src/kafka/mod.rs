@@ -1,5 +1,10 @@
 //! The one place that talks to Kafka. Clients are created once per process
 //! (a Lambda keeps them warm between invocations) and shared by all requests.
+//! Only the admin client is made up front; the producer, the offsets lister
+//! and the reading consumer are made on first use, so a function makes only
+//! the clients its routes use: the `cluster` function never asks for a
+//! producer id its role may not get, and none opens connections it never
+//! needs on a cold start.
 //!
 //! librdkafka's calls block their thread, so every call runs on tokio's
 //! blocking pool ([`Kafka::blocking`]) and is bounded by the configured
@@ -20,7 +25,7 @@ pub mod schemas;
 pub mod topics;
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
     time::Duration,
 };
 
@@ -44,11 +49,12 @@ pub type Admin = AdminClient<KafkaContext>;
 
 pub struct Kafka {
     pub(crate) admin: Arc<Admin>,
-    pub(crate) producer: FutureProducer<KafkaContext>,
-    /// Answers ListOffsets (watermarks, offsets for times); never joins a group.
-    pub(crate) lister: Arc<BaseConsumer<KafkaContext>>,
+    /// Made on first use, like the two below ([`Kafka::producer`]).
+    producer: OnceLock<Result<FutureProducer<KafkaContext>, KafkaError>>,
+    /// Answers ListOffsets (watermarks, offsets for times); has no group.
+    lister: OnceLock<Result<Arc<BaseConsumer<KafkaContext>>, KafkaError>>,
     /// Reads records for browse, audit and schemas; see [`Kafka::read`].
-    reader: Arc<Mutex<BaseConsumer<KafkaContext>>>,
+    reader: OnceLock<Result<Arc<Mutex<BaseConsumer<KafkaContext>>>, KafkaError>>,
     /// The topics' JSON Schemas, as read from their internal topic.
     pub(crate) schemas: schemas::SchemaCache,
     /// What the topic list last read; see [`recent`].
@@ -57,43 +63,64 @@ pub struct Kafka {
 }
 
 impl Kafka {
-    /// Creates the clients; no connection is made until the first request,
-    /// so a process starts even while the broker is down.
+    /// Creates the admin client; the others follow on first use. No request
+    /// is made here, so a process starts even while the broker is down.
     pub fn new(config: &KafkaConfig) -> anyhow::Result<Self> {
         let admin = client_config(config).create_with_context(KafkaContext::new(config))?;
-        let producer = client_config(config)
-            // The API answers once the write is durable on the in-sync replicas.
-            .set("acks", "all")
-            .set("enable.idempotence", "true")
-            .set("linger.ms", "0")
-            .set(
-                "message.timeout.ms",
-                config.request_timeout.as_millis().to_string(),
-            )
-            .set("message.max.bytes", "1048576")
-            .create_with_context(KafkaContext::new(config))?;
-        let lister = client_config(config)
-            .set("group.id", "configurator-offsets")
-            .set("enable.auto.commit", "false")
-            .create_with_context(KafkaContext::new(config))?;
-        let reader = client_config(config)
-            .set("group.id", "configurator-browser")
-            .set("enable.auto.commit", "false")
-            .set("enable.auto.offset.store", "false")
-            .set("enable.partition.eof", "true")
-            .set("fetch.wait.max.ms", "50")
-            // Prefetch little: a Lambda has little memory and a browse reads little.
-            .set("queued.max.messages.kbytes", "8192")
-            .create_with_context(KafkaContext::new(config))?;
         Ok(Self {
             admin: Arc::new(admin),
-            producer,
-            lister: Arc::new(lister),
-            reader: Arc::new(Mutex::new(reader)),
+            producer: OnceLock::new(),
+            lister: OnceLock::new(),
+            reader: OnceLock::new(),
             schemas: schemas::SchemaCache::default(),
             recent: recent::RecentMetadata::default(),
             config: config.clone(),
         })
+    }
+
+    /// The idempotent producer (writes, audit records, schemas).
+    pub(crate) fn producer(&self) -> Result<&FutureProducer<KafkaContext>, KafkaError> {
+        made(&self.producer, || {
+            client_config(&self.config)
+                // The API answers once the write is durable on the in-sync replicas.
+                .set("acks", "all")
+                .set("enable.idempotence", "true")
+                .set("linger.ms", "0")
+                .set(
+                    "message.timeout.ms",
+                    self.config.request_timeout.as_millis().to_string(),
+                )
+                .set("message.max.bytes", "1048576")
+                .create_with_context(KafkaContext::new(&self.config))
+        })
+    }
+
+    /// The consumer that only lists offsets. It has no `group.id`: it never
+    /// commits, so it needs no group coordinator (nor the IAM right to one).
+    pub(crate) fn lister(&self) -> Result<Arc<BaseConsumer<KafkaContext>>, KafkaError> {
+        made(&self.lister, || {
+            client_config(&self.config)
+                .set("enable.auto.commit", "false")
+                .create_with_context(KafkaContext::new(&self.config))
+                .map(Arc::new)
+        })
+        .cloned()
+    }
+
+    fn reader(&self) -> Result<Arc<Mutex<BaseConsumer<KafkaContext>>>, KafkaError> {
+        made(&self.reader, || {
+            client_config(&self.config)
+                .set("group.id", "configurator-browser")
+                .set("enable.auto.commit", "false")
+                .set("enable.auto.offset.store", "false")
+                .set("enable.partition.eof", "true")
+                .set("fetch.wait.max.ms", "50")
+                // Prefetch little: a Lambda has little memory and a browse reads little.
+                .set("queued.max.messages.kbytes", "8192")
+                .create_with_context(KafkaContext::new(&self.config))
+                .map(|consumer| Arc::new(Mutex::new(consumer)))
+        })
+        .cloned()
     }
 
     pub fn timeout(&self) -> Duration {
@@ -109,7 +136,7 @@ impl Kafka {
         E: From<KafkaError> + Send + 'static,
         F: FnOnce(&BaseConsumer<KafkaContext>, Duration) -> Result<T, E> + Send + 'static,
     {
-        let reader = Arc::clone(&self.reader);
+        let reader = self.reader()?;
         let timeout = self.timeout();
         tokio::task::spawn_blocking(move || {
             let consumer = reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -144,6 +171,17 @@ impl Kafka {
     }
 }
 
+/// The client in `cell`, made by `make` the first time. A failure (a
+/// setting librdkafka refuses) is kept, so every request says the same.
+fn made<T>(
+    cell: &OnceLock<Result<T, KafkaError>>,
+    make: impl FnOnce() -> Result<T, rdkafka::error::KafkaError>,
+) -> Result<&T, KafkaError> {
+    cell.get_or_init(|| make().map_err(|e| KafkaError::client(format!("cannot create the client: {e}"))))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
 /// Settings every client of ours starts from (admin, producer, consumer),
 /// including the security protocol of the cluster.
 pub fn client_config(config: &KafkaConfig) -> ClientConfig {
@@ -162,4 +200,33 @@ pub fn client_config(config: &KafkaConfig) -> ClientConfig {
 /// `__transaction_state`), and so do Configurator's (`__configurator_*`).
 pub fn is_internal(topic: &str) -> bool {
     topic.starts_with("__")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Kafka;
+    use crate::config::{KafkaConfig, KafkaSecurity};
+
+    #[test]
+    fn only_the_admin_client_is_made_up_front() {
+        let kafka = Kafka::new(&KafkaConfig {
+            // Nothing listens here; making clients connects to nothing.
+            bootstrap_servers: "127.0.0.1:1".into(),
+            request_timeout: Duration::from_millis(100),
+            topic_list_max_age: Duration::ZERO,
+            security: KafkaSecurity::None { tls: false },
+        })
+        .unwrap();
+        assert!(
+            kafka.producer.get().is_none() && kafka.lister.get().is_none() && kafka.reader.get().is_none()
+        );
+        kafka.lister().unwrap();
+        assert!(kafka.lister.get().is_some());
+        assert!(
+            kafka.producer.get().is_none(),
+            "listing offsets makes no producer"
+        );
+    }
 }

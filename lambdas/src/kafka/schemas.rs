@@ -113,7 +113,7 @@ impl Kafka {
         if let Some(payload) = payload {
             record = record.payload(payload);
         }
-        self.producer
+        self.producer()?
             .send(record, self.timeout())
             .await
             .map_err(|(e, _)| kafka_error(e, self.timeout()))?;

@@ -100,7 +100,7 @@ impl Kafka {
         if partitions.is_empty() {
             return Ok(Watermarks::new());
         }
-        let lister = std::sync::Arc::clone(&self.lister);
+        let lister = self.lister()?;
         let timeout = self.timeout();
         tokio::task::spawn_blocking(move || {
             let query = |offset: Offset| {
@@ -139,7 +139,7 @@ impl Kafka {
         keys: &[(String, i32)],
         time: i64,
     ) -> Result<HashMap<(String, i32), Option<i64>>, KafkaError> {
-        let lister = std::sync::Arc::clone(&self.lister);
+        let lister = self.lister()?;
         let timeout = self.timeout();
         let keys = keys.to_vec();
         tokio::task::spawn_blocking(move || {

@@ -108,7 +108,7 @@ impl Kafka {
             record = record.partition(p);
         }
         let timeout = self.timeout();
-        match self.producer.send(record, timeout).await {
+        match self.producer()?.send(record, timeout).await {
             Ok(delivery) => Ok(Produced {
                 partition: delivery.partition,
                 offset: delivery.offset,
