@@ -12,7 +12,6 @@ mod api;
 mod app;
 mod cluster;
 mod components;
-mod decode;
 mod format;
 mod load;
 mod pages;
