@@ -10,13 +10,11 @@
 //!   the request id, besides the error the caller gets.
 
 use configurator_api::{
-    API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER,
-    decode::{self, FromJson},
-    routes,
+    API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER, routes,
 };
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::set_timeout_with_handle;
-use serde::Serialize;
+use serde::{Serialize, de::DeserializeOwned};
 use std::time::Duration;
 
 use crate::{components::toast, permissions};
@@ -105,7 +103,7 @@ impl ApiError {
     }
 }
 
-pub async fn get<T: FromJson>(path: &str) -> Result<T, ApiError> {
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(get_text(path).await?)
 }
 
@@ -114,15 +112,15 @@ pub async fn get_text(path: &str) -> Result<String, ApiError> {
     call(Method::GET, path, None).await
 }
 
-pub async fn post<B: Serialize, T: FromJson>(path: &str, body: &B) -> Result<T, ApiError> {
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     decode(call(Method::POST, path, Some(encode(body))).await?)
 }
 
-pub async fn put<B: Serialize, T: FromJson>(path: &str, body: &B) -> Result<T, ApiError> {
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     decode(call(Method::PUT, path, Some(encode(body))).await?)
 }
 
-pub async fn patch<B: Serialize, T: FromJson>(path: &str, body: &B) -> Result<T, ApiError> {
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     decode(call(Method::PATCH, path, Some(encode(body))).await?)
 }
 
@@ -140,8 +138,8 @@ fn encode<B: Serialize>(body: &B) -> String {
     serde_json::to_string(body).expect("request bodies serialise")
 }
 
-pub fn decode<T: FromJson>(text: String) -> Result<T, ApiError> {
-    decode::from_str(&text).map_err(|e| ApiError::Failed {
+pub fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+    crate::decode::from_str(&text).map_err(|e| ApiError::Failed {
         status: 200,
         body: error_body(
             "unexpected_answer",
@@ -200,7 +198,7 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
                 go_to_login();
                 return Err(ApiError::SignInRequired);
             }
-            let mut body = decode::from_str::<ErrorEnvelope>(&text)
+            let mut body = crate::decode::from_str::<ErrorEnvelope>(&text)
                 .map(|e| e.error)
                 .unwrap_or_else(|_| {
                     error_body("http_error", format!("The server answered with status {status}."))

@@ -6,9 +6,10 @@
 //! says which cluster it shows and changes. [`scope`] writes that prefix for
 //! both, in one place.
 
-use configurator_api::{API_PREFIX, ClusterAccess, ClusterList, Permission, routes::percent_decode};
+use configurator_api::{API_PREFIX, ClusterAccess, ClusterTotals, Permission, routes::percent_decode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use serde::Deserialize;
 
 use crate::{
     api::{BASE, seg},
@@ -125,6 +126,44 @@ impl Current {
 
 pub fn use_cluster() -> Current {
     expect_context::<Current>()
+}
+
+/// `configurator_api::ClusterList` as the console reads it.
+#[derive(Deserialize)]
+pub struct ClusterList {
+    pub clusters: Vec<ClusterSummary>,
+    pub default_cluster: Option<String>,
+}
+
+/// `configurator_api::ClusterSummary`, with its health read flat: the
+/// contract's `ClusterHealth` is an internally tagged enum, whose derived
+/// deserialiser buffers the answer into serde's `Content` and decodes every
+/// field a second time from there (kilobytes in the download). The
+/// permissions are not read: `/auth/me` has them.
+#[derive(Deserialize)]
+pub struct ClusterSummary {
+    pub id: String,
+    pub name: String,
+    pub environment: String,
+    pub health: Health,
+}
+
+/// `configurator_api::ClusterHealth`: `status` is `reachable` (with
+/// `totals` when the person may read them) or `unreachable` (with `reason`).
+#[derive(Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub elapsed_ms: u64,
+    #[serde(default)]
+    pub totals: Option<ClusterTotals>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Health {
+    pub fn reachable(&self) -> bool {
+        self.status == "reachable"
+    }
 }
 
 /// Every cluster the person may see, with its health (`GET /clusters`):

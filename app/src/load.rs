@@ -10,8 +10,8 @@
 
 use std::{any::Any, cell::Cell, marker::PhantomData, rc::Rc, sync::Arc};
 
-use configurator_api::decode::FromJson;
 use leptos::{prelude::*, task::spawn_local};
+use serde::de::DeserializeOwned;
 
 use crate::api::{self, ApiError};
 
@@ -70,7 +70,7 @@ impl<T: Send + Sync + 'static> Load<T> {
 /// GET `path()` now and whenever it changes; nothing while it is `None`.
 pub fn load<T>(path: impl Fn() -> Option<String> + 'static) -> Load<T>
 where
-    T: FromJson + Send + Sync + 'static,
+    T: DeserializeOwned + Send + Sync + 'static,
 {
     let data = RwSignal::new(None);
     let error = RwSignal::new(None);

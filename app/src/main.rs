@@ -12,6 +12,7 @@ mod api;
 mod app;
 mod cluster;
 mod components;
+mod decode;
 mod format;
 mod load;
 mod pages;

@@ -4,7 +4,7 @@
 //! every cluster with its label and health, and leads to the same kind of
 //! page there ([`switch_target`]).
 
-use configurator_api::{ClusterHealth, Permission};
+use configurator_api::Permission;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use super::{Html, env_class, href};
 use crate::{
     api::BASE,
-    cluster::{switch_target, use_cluster, use_clusters},
+    cluster::{Health, switch_target, use_cluster, use_clusters},
     format,
     permissions::use_session,
 };
@@ -34,7 +34,7 @@ pub fn ClusterSwitcher() -> impl IntoView {
         let current = cluster.get();
         let mut h = Html::new();
         let may_audit = |id: &str| session.can(id, Permission::AuditRead);
-        let mut item = |id: &str, name: &str, environment: &str, health: Option<&ClusterHealth>| {
+        let mut item = |id: &str, name: &str, environment: &str, health: Option<&Health>| {
             h.raw("<a class=\"switcher-item\" data-testid=\"switch-cluster\" data-cluster=\"")
                 .text(id)
                 .raw("\" href=\"")
@@ -50,10 +50,10 @@ pub fn ClusterSwitcher() -> impl IntoView {
                 .raw("</span></span>")
                 .environment(environment);
             match health {
-                Some(ClusterHealth::Reachable { elapsed_ms, .. }) => {
-                    h.pill("ok", &format!("{} ms", format::int(*elapsed_ms)))
+                Some(health) if health.reachable() => {
+                    h.pill("ok", &format!("{} ms", format::int(health.elapsed_ms)))
                 }
-                Some(ClusterHealth::Unreachable { .. }) => h.pill("danger", "unreachable"),
+                Some(_) => h.pill("danger", "unreachable"),
                 None => h.pill("neutral", "checking"),
             };
             h.raw("</a>");

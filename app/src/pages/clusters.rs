@@ -6,11 +6,11 @@
 //! timeout (4 s) even when one is down, so a stopped cluster shows here as
 //! unreachable, with the reason, while the others show as usual.
 
-use configurator_api::{ClusterHealth, ClusterSummary, Permission};
+use configurator_api::Permission;
 use leptos::prelude::*;
 
 use crate::{
-    cluster::{page_path, use_clusters},
+    cluster::{ClusterSummary, page_path, use_clusters},
     components::{Html, LoadError, ProgressBar, RawBody, TableSkeleton, set_title},
     format,
 };
@@ -86,23 +86,19 @@ fn row(h: &mut Html, c: &ClusterSummary, default: bool) {
         h.raw(" · default");
     }
     h.raw("</div></td><td>").environment(&c.environment).raw("</td>");
+    let health = &c.health;
     h.raw("<td data-testid=\"cluster-status\">");
-    let (elapsed_ms, totals) = match &c.health {
-        ClusterHealth::Reachable { elapsed_ms, totals } => {
-            h.pill("ok", "reachable");
-            (*elapsed_ms, totals.as_ref())
-        }
-        ClusterHealth::Unreachable { elapsed_ms, reason } => {
-            h.pill("danger", "unreachable")
-                .raw("<div class=\"small problem\">")
-                .text(reason)
-                .raw("</div>");
-            (*elapsed_ms, None)
-        }
-    };
+    if health.reachable() {
+        h.pill("ok", "reachable");
+    } else {
+        h.pill("danger", "unreachable")
+            .raw("<div class=\"small problem\">")
+            .text(health.reason.as_deref().unwrap_or_default())
+            .raw("</div>");
+    }
     h.raw("</td>")
-        .cell("num mono", &format!("{} ms", format::int(elapsed_ms)));
-    match totals {
+        .cell("num mono", &format!("{} ms", format::int(health.elapsed_ms)));
+    match &health.totals {
         Some(t) => {
             for n in [t.brokers, t.topics, t.partitions] {
                 h.cell("num", &format::int(n));
@@ -117,7 +113,7 @@ fn row(h: &mut Html, c: &ClusterSummary, default: bool) {
                 .raw("</td>");
         }
         None => {
-            let why = if matches!(c.health, ClusterHealth::Reachable { .. }) {
+            let why = if health.reachable() {
                 format!(
                     "Your role cannot view this cluster's totals ({}).",
                     Permission::ClusterRead

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use configurator_api::{ConfigPatch, Permission};
 use leptos::{prelude::*, task::spawn_local};
+use serde::de::IgnoredAny;
 
 use super::topic_detail::use_topic;
 use crate::{
@@ -311,7 +312,7 @@ fn ReviewDialog(
         let patch = patch.clone();
         let path = topic.api_untracked("/configs");
         spawn_local(async move {
-            match api::patch::<_, ()>(&path, &patch).await {
+            match api::patch::<_, IgnoredAny>(&path, &patch).await {
                 Ok(_) => {
                     toast::success("Configs saved.");
                     topic.detail.reload();

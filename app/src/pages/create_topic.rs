@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use configurator_api::{ClusterInfo, CreateTopic};
 use leptos::{prelude::*, task::spawn_local};
+use serde::de::IgnoredAny;
 
 use super::configs::TOPIC_CONFIGS;
 use crate::{
@@ -195,7 +196,7 @@ pub fn CreateTopicDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
         let go = go.clone();
         let on = on.clone();
         spawn_local(async move {
-            match api::post::<_, ()>(&cluster::api_path(&on, "/topics"), &request).await {
+            match api::post::<_, IgnoredAny>(&cluster::api_path(&on, "/topics"), &request).await {
                 Ok(_) => {
                     toast::success(format!("Topic {} created on {on}.", request.name));
                     on_close.run(());

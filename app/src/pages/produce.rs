@@ -4,6 +4,7 @@
 
 use configurator_api::{Data, Header, ProduceRequest, Produced, TopicSchema};
 use leptos::{prelude::*, task::spawn_local};
+use serde::de::IgnoredAny;
 
 use super::topic_detail::use_topic;
 use crate::{
@@ -17,7 +18,7 @@ fn json_problem(text: &str) -> Option<String> {
     if text.trim().is_empty() {
         return Some("Enter a JSON value, or choose “Text”.".into());
     }
-    serde_json::from_str::<serde_json::Value>(text).err().map(|e| {
+    serde_json::from_str::<IgnoredAny>(text).err().map(|e| {
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
         format!("Line {}, column {}: {what}.", e.line(), e.column())

@@ -68,7 +68,7 @@ pub fn SchemaTab() -> impl IntoView {
                 updated_by: None,
                 updated_at: None,
             };
-            match api::put::<_, ()>(&path, &body).await {
+            match api::put::<_, serde::de::IgnoredAny>(&path, &body).await {
                 Ok(_) => {
                     toast::success("Schema saved. New messages are checked against it.");
                     editing.try_set(false);

@@ -6,6 +6,7 @@ use configurator_api::{
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
+use serde::de::IgnoredAny;
 
 use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceDialog};
 use crate::{
@@ -198,7 +199,7 @@ fn AddPartitionsDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         set_error.set(None);
         let path = topic.api_untracked("/partitions");
         spawn_local(async move {
-            match api::post::<_, ()>(&path, &AddPartitions { count: n }).await {
+            match api::post::<_, IgnoredAny>(&path, &AddPartitions { count: n }).await {
                 Ok(_) => {
                     toast::success(format!("The topic now has {n} partitions."));
                     topic.detail.reload();

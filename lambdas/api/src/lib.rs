@@ -63,9 +63,6 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000_000;
 #[cfg(feature = "server")]
 pub mod server;
 
-#[cfg(feature = "decode")]
-pub mod decode;
-
 /// The JSON Schema generator the `openapi` feature derives with, for building
 /// the OpenAPI document from these types.
 #[cfg(feature = "openapi")]
