@@ -10,6 +10,26 @@ test.describe.configure({ mode: 'serial' });
 
 const csrf = { 'X-CSRF': '1' };
 
+/** Every consumer group's lag on a broker: end offsets minus committed ones. */
+async function totalLag(client: typeof kafka): Promise<number> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    for (const { groupId } of (await admin.listGroups()).groups) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        for (const { partition, offset } of partitions) {
+          if (Number(offset) >= 0) lag += Math.max(0, (ends.get(partition) ?? 0) - Number(offset));
+        }
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 test('alice switches between local-a and local-b; a topic created on one is only there', async ({ page }) => {
   await visitAs(page, 'alice', '/clusters/local-a/topics');
   await expect(page.getByTestId('current-cluster')).toHaveText('Local A');
@@ -99,6 +119,10 @@ test.describe('with broker B paused', () => {
     await expect(row('local-a').getByTestId('cluster-status')).toHaveText('reachable');
     await expect(row('local-b').getByTestId('cluster-status')).toHaveText('reachable');
     await expect(row('local-b')).toContainText('staging');
+    // The total lag is the groups' lag, as broker B itself says.
+    await expect(row('local-b').getByTestId('cluster-lag')).toHaveText(
+      (await totalLag(kafkaB)).toLocaleString('en'),
+    );
 
     resume = pauseBroker('b');
     try {
