@@ -16,8 +16,10 @@ async function totalLag(client: typeof kafka): Promise<number> {
   await admin.connect();
   try {
     let lag = 0;
+    // Naming the topics: nisshi answers an OffsetFetch for "all topics" with none.
+    const topics = await admin.listTopics();
     for (const { groupId } of (await admin.listGroups()).groups) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
         const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
         for (const { partition, offset } of partitions) {
           if (Number(offset) >= 0) lag += Math.max(0, (ends.get(partition) ?? 0) - Number(offset));
