@@ -309,14 +309,19 @@ pub async fn metric(origin: &str, name: &str) -> f64 {
         .unwrap_or_else(|| panic!("no metric {name} in:\n{text}"))
 }
 
-/// Waits until the BFF has discovered the IdP (its login redirects).
+/// Waits until the BFF has discovered the IdP (its login redirects). A BFF
+/// that started before its IdP retries discovery with a backoff of up to
+/// 30 s (`bff/src/oidc`), and an IdP that stalled at start is retried after
+/// 20 s (`Idp::start_on`): give it longer than that backoff.
 pub async fn wait_for_discovery(origin: &str) {
     let http = reqwest::Client::builder()
         .redirect(Policy::none())
+        .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
     let url = format!("{origin}{BASE}/auth/login");
-    for _ in 0..200 {
+    let until = std::time::Instant::now() + Duration::from_secs(40);
+    while std::time::Instant::now() < until {
         // A BFF process may not even listen yet.
         if http
             .get(&url)
