@@ -12,9 +12,8 @@ use std::{
 };
 
 use configurator_lambdas::clusters::ClusterSettings;
-use rdkafka::{ClientConfig, admin::AdminClient, client::DefaultClientContext};
 use serde_json::{Value, json};
-use support::{Api, Idp, bootstrap_servers, bootstrap_servers_b, cluster, config_with, unique};
+use support::{Api, Idp, bootstrap_servers, bootstrap_servers_b, cluster, config_with, topics_on, unique};
 
 /// Oscar operates `a` and only reads `b`; admins may do everything anywhere.
 const POLICY: &str = r#"
@@ -57,21 +56,6 @@ async fn two_cluster_api(idp: &Idp, extra: Vec<ClusterSettings>) -> Api {
     let mut config = config_with(&idp.issuer, clusters);
     config.policy_file = Some(policy_file());
     Api::serve(config).await
-}
-
-fn topics_on(bootstrap: &str) -> Vec<String> {
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .create()
-        .expect("admin client");
-    admin
-        .inner()
-        .fetch_metadata(None, Duration::from_secs(5))
-        .expect("metadata")
-        .topics()
-        .iter()
-        .map(|t| t.name().to_owned())
-        .collect()
 }
 
 /// A port that accepts connections and never answers: a broker that hangs,

@@ -442,25 +442,45 @@ pub fn find(method: &str, path: &str) -> Option<Matched> {
 /// `%XX` → byte, strictly: a malformed escape or a result that is not UTF-8
 /// is `None`.
 pub fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
+    String::from_utf8(percent_decode_bytes(segment)?).ok()
+}
+
+/// `%XX` escapes decoded once, into bytes (which need not be UTF-8); `None`
+/// for a `%` not followed by two hex digits. The BFF's path checks use it to
+/// judge what a server will make of a path.
+pub fn percent_decode_bytes(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            // Not `from_str_radix` alone: it takes a sign, so `%+1` would pass.
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);
             i += 1;
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_escapes_are_decoded_once_and_strictly() {
+        assert_eq!(percent_decode_bytes("a%2e%2Eb%25").unwrap(), b"a..b%");
+        assert_eq!(percent_decode_bytes("%252e").unwrap(), b"%2e");
+        for bad in ["%", "%2", "%zz", "%+1", "a%2"] {
+            assert_eq!(percent_decode_bytes(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn ids_and_method_path_pairs_are_unique() {
@@ -508,6 +528,8 @@ mod tests {
         assert!(find("GET", "/clusters/a/topics/").is_none());
         assert!(find("GET", "/clusters/a/topicsx").is_none());
         assert!(find("GET", "/clusters/a/topics/%zz").is_none());
+        assert!(find("GET", "/clusters/a/topics/%+1").is_none());
+        assert!(find("GET", "/clusters/a/topics/%ff").is_none(), "not UTF-8");
         assert!(find("PUT", "/clusters/a/topics").is_none());
         assert!(find("GET", "/topics").is_none());
     }

@@ -76,8 +76,13 @@ fn uuid_like() -> String {
 
 /// A separate Kafka client, as a person's own tooling would be.
 pub fn kafka_admin() -> AdminClient<DefaultClientContext> {
+    admin_of(&bootstrap_servers())
+}
+
+/// The same for the broker at `bootstrap`.
+pub fn admin_of(bootstrap: &str) -> AdminClient<DefaultClientContext> {
     ClientConfig::new()
-        .set("bootstrap.servers", bootstrap_servers())
+        .set("bootstrap.servers", bootstrap)
         .create()
         .expect("admin client")
 }
@@ -95,7 +100,13 @@ pub async fn create_topic(name: &str, partitions: i32) {
 
 /// The names of the topics the broker holds, asked with a separate client.
 pub fn broker_topics() -> Vec<String> {
-    kafka_admin()
+    topics_on(&bootstrap_servers())
+}
+
+/// The names of the topics the broker at `bootstrap` holds, asked with a
+/// separate client.
+pub fn topics_on(bootstrap: &str) -> Vec<String> {
+    admin_of(bootstrap)
         .inner()
         .fetch_metadata(None, Duration::from_secs(5))
         .expect("metadata")
