@@ -18,6 +18,7 @@ pub mod extract;
 pub mod kafka;
 pub mod lambda;
 pub mod policy;
+pub mod registry;
 mod routes;
 pub mod validate;
 

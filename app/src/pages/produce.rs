@@ -97,6 +97,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 })
                 .collect(),
             partition: partition.get_untracked().parse().ok(),
+            ..ProduceRequest::default()
         };
         busy.set(true);
         set_error.set(None);

@@ -12,6 +12,7 @@ mod error;
 mod groups;
 mod messages;
 mod permission;
+mod registry;
 pub mod routes;
 mod schema;
 mod session;
@@ -35,6 +36,12 @@ pub use messages::{
     Produced, SHOW_MAX_BYTES, ScanStop,
 };
 pub use permission::Permission;
+pub use registry::{
+    CompatibilityMode, CompatibilityVerdict, DecodeProblem, GlueCompression, MAX_DEFINITION_BYTES,
+    NameStrategy, NewSchemaVersion, Registered, RegistryInfo, RegistryKind, SCHEMA_LIST_MAX_LIMIT,
+    SCHEMA_LIST_MAX_SCAN, SchemaChoice, SchemaFormat, SchemaList, SchemaListQuery, SchemaRef,
+    SchemaReference, SchemaSubject, SchemaSummary, SchemaVersion, TopicSchemas,
+};
 pub use schema::{MAX_SCHEMA_BYTES, TopicSchema};
 pub use session::{LogoutResponse, Me, SessionInfo};
 pub use topics::{

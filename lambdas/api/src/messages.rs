@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::{DecodeProblem, SchemaChoice, SchemaRef};
+
 /// Bytes of a key, value or header value shown in a message list; a larger
 /// one is cut there (`full_size` says how large it is) and fetched whole from
 /// the single-message endpoint.
@@ -26,7 +28,8 @@ pub struct MessageQuery {
     pub from: Option<String>,
     /// 1–500, default 50.
     pub limit: Option<u32>,
-    /// Only messages whose key or value contains this text.
+    /// Only messages whose key or value contains this text (in the decoded
+    /// JSON for records framed for the cluster's schema registry).
     pub q: Option<String>,
     /// `cursor` of the previous page: continue where it stopped
     /// (`from` is then ignored).
@@ -48,6 +51,10 @@ pub struct MessagePage {
     /// Pass as `cursor` to read on; `None` when every chosen partition was
     /// read to its end.
     pub cursor: Option<String>,
+    /// Set once per page when the schema registry could not be asked: the
+    /// records it concerns are shown raw with `undecoded`, the others decode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_error: Option<DecodeProblem>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,9 +83,11 @@ pub struct Message {
 }
 
 /// Bytes as text when they are UTF-8, otherwise base64 with `base64: true`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Bytes framed for the cluster's schema registry also come decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Data {
+    /// The raw bytes (framing included).
     pub data: String,
     #[serde(default)]
     pub base64: bool,
@@ -86,14 +95,24 @@ pub struct Data {
     /// size of the whole, in bytes. Never set on input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_size: Option<u64>,
+    /// The value decoded with its schema, as JSON (Avro unions as the bare
+    /// branch value, Protobuf with its field names). Never set on input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<serde_json::Value>,
+    /// What it was written with: set when the framing was recognised, with
+    /// `decoded` or `undecoded`. Never set on input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<SchemaRef>,
+    /// Framed for a registry but not decoded, and why. Never set on input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecoded: Option<DecodeProblem>,
 }
 
 impl Data {
     pub fn text(text: impl Into<String>) -> Self {
         Self {
             data: text.into(),
-            base64: false,
-            full_size: None,
+            ..Self::default()
         }
     }
 
@@ -123,6 +142,12 @@ pub struct ProduceRequest {
     /// The partitioner (by key) chooses when absent.
     #[serde(default)]
     pub partition: Option<i32>,
+    /// Encode the key with this registry schema: `key` is then its JSON text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<SchemaChoice>,
+    /// Encode the value with this registry schema: `value` is then its JSON text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_schema: Option<SchemaChoice>,
 }
 
 /// 201 answer to a produce.
@@ -131,4 +156,9 @@ pub struct ProduceRequest {
 pub struct Produced {
     pub partition: i32,
     pub offset: i64,
+    /// The schemas the key and value were encoded with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<SchemaRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_schema: Option<SchemaRef>,
 }

@@ -11,6 +11,7 @@ mod health;
 mod me;
 mod messages;
 mod openapi;
+mod registry;
 mod schema;
 mod topics;
 
@@ -65,6 +66,13 @@ fn handler(id: OperationId) -> MethodRouter<AppState> {
         Id::GetSchema => get(schema::get_schema),
         Id::PutSchema => put(schema::put_schema),
         Id::DeleteSchema => delete(schema::delete_schema),
+        Id::GetTopicSchemas => get(registry::get_topic_schemas),
+        Id::ListSchemas => get(registry::list_schemas),
+        Id::GetRegistrySchema => get(registry::get_registry_schema),
+        Id::GetSchemaVersion => get(registry::get_schema_version),
+        Id::RegisterSchemaVersion => post(registry::register_schema_version),
+        Id::CheckSchemaCompatibility => post(registry::check_schema_compatibility),
+        Id::SetSchemaCompatibility => put(registry::set_schema_compatibility),
         Id::BrowseMessages => get(messages::browse_messages),
         Id::GetMessage => get(messages::get_message),
         Id::ProduceMessage => post(messages::produce_message),

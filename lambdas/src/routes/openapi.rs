@@ -10,6 +10,8 @@ use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ClusterList, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail,
     GroupList, Me, Message, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets,
     ResetResult, TopicConfigs, TopicDetail, TopicList, TopicSchema,
+    CompatibilityMode, CompatibilityVerdict, NewSchemaVersion, Registered, SchemaList, SchemaSubject,
+    SchemaVersion, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
 };
 use serde_json::{Map, Value, json};
@@ -91,6 +93,29 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
         Id::PurgeTopic => (s(r::<PurgeRequest>(g)), (200, s(r::<PurgeResult>(g))), &[]),
         Id::GetSchema => (None, (200, s(r::<TopicSchema>(g))), &[]),
         Id::PutSchema => (s(r::<TopicSchema>(g)), (200, s(r::<TopicSchema>(g))), &[]),
+        Id::GetTopicSchemas => (None, (200, s(r::<TopicSchemas>(g))), &[]),
+        Id::ListSchemas => (
+            None,
+            (200, s(r::<SchemaList>(g))),
+            &[
+                ("q", "name contains (case-insensitive)"),
+                ("limit", "1–200, default 50"),
+                ("cursor", "the previous page's cursor"),
+            ],
+        ),
+        Id::GetRegistrySchema => (None, (200, s(r::<SchemaSubject>(g))), &[]),
+        Id::GetSchemaVersion => (None, (200, s(r::<SchemaVersion>(g))), &[]),
+        Id::RegisterSchemaVersion => (s(r::<NewSchemaVersion>(g)), (201, s(r::<Registered>(g))), &[]),
+        Id::CheckSchemaCompatibility => (
+            s(r::<NewSchemaVersion>(g)),
+            (200, s(r::<CompatibilityVerdict>(g))),
+            &[],
+        ),
+        Id::SetSchemaCompatibility => (
+            s(r::<CompatibilityMode>(g)),
+            (200, s(r::<CompatibilityMode>(g))),
+            &[],
+        ),
         Id::BrowseMessages => (
             None,
             (200, s(r::<MessagePage>(g))),

@@ -242,6 +242,7 @@ impl Scan<'_> {
                 Some(Stop::Full) | None => None,
             },
             cursor,
+            registry_error: None,
         })
     }
 
@@ -299,6 +300,7 @@ impl Scan<'_> {
             stopped_early,
             // Reading on from a "latest" page would read past the end.
             cursor: None,
+            registry_error: None,
         })
     }
 

@@ -143,6 +143,7 @@ pub fn data(bytes: &[u8], cut: Cut) -> Data {
         data,
         base64,
         full_size,
+        ..Data::default()
     }
 }
 

@@ -112,6 +112,8 @@ impl Kafka {
             Ok(delivery) => Ok(Produced {
                 partition: delivery.partition,
                 offset: delivery.offset,
+                key_schema: None,
+                value_schema: None,
             }),
             // Too large for the topic's max.message.bytes is one of these.
             Err((e, _)) => Err(kafka_error(e, timeout).into()),
@@ -146,7 +148,7 @@ mod tests {
         let binary = Data {
             data: BASE64.encode([0xff, 0x00]),
             base64: true,
-            full_size: None,
+            ..Data::default()
         };
         assert_eq!(
             Outgoing::parse(&request(binary)).unwrap().value,
@@ -155,7 +157,7 @@ mod tests {
         let bad = Data {
             data: "not base64!".into(),
             base64: true,
-            full_size: None,
+            ..Data::default()
         };
         assert_eq!(Outgoing::parse(&request(bad)).unwrap_err().code, "invalid_base64");
         let huge = Data::text("x".repeat(MAX_MESSAGE_BYTES + 1));

@@ -1,0 +1,1 @@
+//! Avro, Protobuf and JSON Schema codecs (issue #13; being written).

@@ -1,0 +1,1 @@
+//! How records are framed for a schema registry (issue #13; being written).
