@@ -81,6 +81,18 @@ const PARAMS: &[&str] = &[
     "health",
     "a%2Fb",
     "café",
+    // Schema names (issue #13): the literal segments under /schemas, a
+    // version, a Confluent subject with `:` (Kong keeps `%3A` encoded) and a
+    // Glue name with `$` and `#` (`#` is always sent as `%23`).
+    "schemas",
+    "versions",
+    "compatibility",
+    "compatibility-check",
+    "latest",
+    "orders-value",
+    "com.example.Order",
+    "ctx%3Aorders-value",
+    "a$b%23c",
 ];
 /// The parameter every cluster's resources sit under
 /// (`configurator_api::routes::CLUSTER_SCOPE`).
@@ -147,6 +159,11 @@ const OUTSIDE: &[&str] = &[
     "/api/v1/clusters/a/audit/exportx",
     "/api/v1/clusters/a/b",
     "/api/v1/clusters/a/b/topics",
+    "/api/v1/schemas",
+    "/api/v1/schemas/s",
+    "/api/v1/clusters/a/schemasx",
+    "/api/v1/clusters/a/schema",
+    "/api/v1/clusters/a/b/schemas",
     "/API/V1/CLUSTERS/A/TOPICS",
     "/apix/v1/clusters/a/topics",
     "/clusters/a/topics",
@@ -903,10 +920,10 @@ fn operation_of(method: &str, path: &str) -> Option<&'static Operation> {
 
 /// The route an operation needs, for failure messages.
 fn suggestion(op: &Operation) -> String {
-    let path = full(op.path)
-        .replace('.', r"\.")
-        .replace(CLUSTER_PARAM, &cluster_regex());
-    let regex = PARAM.replace_all(&path, "[^/]+").into_owned();
+    // The other parameters first: the cluster's regex has braces of its own
+    // ({0,62}) that PARAM would take for a parameter.
+    let path = full(op.path).replace('.', r"\.").replace(CLUSTER_PARAM, "\0");
+    let regex = PARAM.replace_all(&path, "[^/]+").replace('\0', &cluster_regex());
     let name = if op.method.is_mutating() {
         op.id.name().to_owned()
     } else {
@@ -1864,6 +1881,89 @@ fn the_route_model_behaves_like_kong() {
         Some("browse_messages")
     );
     assert_eq!(operation_of("GET", "/api/v1/topics"), None);
+}
+
+/// Registry schema names (issue #13) travel as one percent-encoded segment:
+/// a Glue schema name (`[A-Za-z0-9-_$#.]`, 1 to 255 characters) or a
+/// Confluent subject, which may hold more (`:` of contexts, `/`, spaces).
+/// Kong keeps reserved escapes encoded when it normalises, so each shape
+/// reaches the topics function through its operation's own route, and the
+/// route table's matcher reads the same name back. (A name that is only
+/// dots, `.` or `..`, cannot be sent: Kong removes dot segments, `%2E`
+/// included, as every URL normaliser does.)
+#[test]
+fn registry_schema_names_reach_the_topics_function() {
+    let glue_longest = format!("{}-_$#.", "A".repeat(250));
+    assert_eq!(glue_longest.len(), 255);
+    let names: Vec<(String, String)> = vec![
+        (
+            glue_longest.replace('$', "%24").replace('#', "%23"),
+            glue_longest.clone(),
+        ),
+        (glue_longest.replace('#', "%23"), glue_longest.clone()),
+        ("orders-value".into(), "orders-value".into()),
+        ("com.example.Order".into(), "com.example.Order".into()),
+        (
+            "%3A.staging%3Aorders-value".into(),
+            ":.staging:orders-value".into(),
+        ),
+        ("team%2Forders-value".into(), "team/orders-value".into()),
+        ("orders%20value".into(), "orders value".into()),
+        ("caf%C3%A9-value".into(), "café-value".into()),
+    ];
+    let schema_ops: Vec<&Operation> = OPERATIONS
+        .iter()
+        .filter(|op| op.path.contains("{schema}"))
+        .collect();
+    assert!(
+        schema_ops.len() >= 5,
+        "the route table has the registry's schema routes"
+    );
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        for op in &schema_ops {
+            let method = op.method.as_str();
+            for (encoded, decoded) in &names {
+                let path = full(
+                    &op.path
+                        .replace(CLUSTER_PARAM, "prod-eu")
+                        .replace("{schema}", encoded)
+                        .replace("{version}", "3"),
+                );
+                match kong.route_for(method, &path) {
+                    Ok(Some(route)) => {
+                        if kong.function_of(route) != Some(Function::Topics) {
+                            problems.push(format!(
+                                "{method} {path}: ends at route {}, not the topics function",
+                                route.name
+                            ));
+                        }
+                        if op.method.is_mutating() && route.name != op.id.name() {
+                            problems.push(format!(
+                                "{method} {path}: ends at route {}, not {}",
+                                route.name,
+                                op.id.name()
+                            ));
+                        }
+                    }
+                    Ok(None) => {
+                        problems.push(format!("{method} {path}: no route matches; {}", suggestion(op)))
+                    }
+                    Err(e) => problems.push(e),
+                }
+                let matched = routes::find(method, path.strip_prefix(API_PREFIX).unwrap());
+                match matched {
+                    Some(m) if m.operation.id == op.id && m.param("schema") == Some(decoded) => {}
+                    other => problems.push(format!(
+                        "{method} {path}: the route table reads {:?}, expected {} with schema {decoded:?}",
+                        other.map(|m| (m.operation.id.name(), m.param("schema").map(str::to_owned))),
+                        op.id.name()
+                    )),
+                }
+            }
+        }
+        fail_if(problems, kong.label);
+    }
 }
 
 #[test]
