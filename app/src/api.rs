@@ -98,8 +98,10 @@ impl ApiError {
     }
 
     /// The server's fault or no server at all: worth a toast wherever it happens.
+    /// (A 501 `not_supported_by_registry` is neither: the page explains it.)
     fn is_outage(&self) -> bool {
-        matches!(self, Self::Unreachable { .. }) || self.status() >= 500
+        matches!(self, Self::Unreachable { .. })
+            || (self.status() >= 500 && self.code() != "not_supported_by_registry")
     }
 }
 

@@ -20,7 +20,7 @@ use crate::{
     components::{ClusterSwitcher, NavLink, When, href, toast::Toasts},
     pages::{
         AuditPage, ClusterNotFound, ClustersPage, GroupDetailPage, GroupsPage, MovedOrNotFound, NotFound,
-        OverviewPage, TopicPage, TopicsPage,
+        OverviewPage, SchemaPage, SchemasPage, TopicPage, TopicsPage,
     },
     permissions::{Session, use_session},
 };
@@ -71,7 +71,7 @@ fn Shell() -> impl IntoView {
 
 /// Every page of a cluster, as one route: `/clusters/:cluster` (overview),
 /// `…/topics`, `…/topics/:name/:tab?` (a topic and its tab), `…/groups`,
-/// `…/groups/:name`, `…/audit`. The parts are parameters, as a topic's tabs
+/// `…/groups/:name`, `…/audit`, `…/schemas`, `…/schemas/:name`. The parts are parameters, as a topic's tabs
 /// are, since each route costs kilobytes of matching code in the download.
 /// Only a change of page kind draws a new page: a new topic name or tab is
 /// followed by the page itself.
@@ -101,6 +101,8 @@ fn ClusterSection() -> impl IntoView {
                 (Some("groups"), false, _) => "groups",
                 (Some("groups"), true, false) => "group",
                 (Some("audit"), false, _) => "audit",
+                (Some("schemas"), false, _) => "schemas",
+                (Some("schemas"), true, false) => "schema",
                 _ => "",
             }
         })
@@ -113,6 +115,8 @@ fn ClusterSection() -> impl IntoView {
         (None, "groups") => view! { <GroupsPage /> }.into_any(),
         (None, "group") => view! { <GroupDetailPage /> }.into_any(),
         (None, "audit") => view! { <AuditPage /> }.into_any(),
+        (None, "schemas") => view! { <SchemasPage /> }.into_any(),
+        (None, "schema") => view! { <SchemaPage /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     }
 }
@@ -195,6 +199,12 @@ fn Sidebar() -> impl IntoView {
                     <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
                     "Consumer groups"
                 </NavLink>
+                <When when=move || cluster.can(Permission::SchemasRead)>
+                    <NavLink href=link("/schemas")>
+                        <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M4 3h12v14H4zM7 7h6M7 10h6M7 13h3" /></svg>
+                        "Schemas"
+                    </NavLink>
+                </When>
                 <When when=move || cluster.can(Permission::AuditRead)>
                     <NavLink href=link("/audit")>
                         <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 2h7l4 4v12H5zM12 2v4h4M8 10h6M8 13h6" /></svg>

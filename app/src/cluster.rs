@@ -51,6 +51,7 @@ pub fn switch_target(here: &str, to: &str, may_audit: bool) -> String {
     let rest = match page {
         Some("topics") => "/topics",
         Some("groups") => "/groups",
+        Some("schemas") => "/schemas",
         Some("audit") if may_audit => "/audit",
         _ => "",
     };

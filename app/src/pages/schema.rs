@@ -1,9 +1,11 @@
-//! The topic's JSON Schema: view, edit, delete.
+//! The topic's Schema tab. With a schema registry (AWS Glue, Confluent):
+//! the topic's key and value schemas there ([`super::registry`]). Without
+//! one: the topic's built-in JSON Schema, to view, edit and delete.
 
-use configurator_api::{Permission, TopicSchema};
+use configurator_api::{Permission, RegistryKind, TopicSchema, TopicSchemas};
 use leptos::{prelude::*, task::spawn_local};
 
-use super::topic_detail::use_topic;
+use super::{registry::SchemaDetail, topic_detail::use_topic};
 use crate::{
     api::{self, ApiError},
     components::{ConfirmDialog, DialogError, JsonView, LoadError, ReadOnlyNote, When, pretty_json, toast},
@@ -22,6 +24,53 @@ const TEMPLATE: &str = r#"{
 
 #[component]
 pub fn SchemaTab() -> impl IntoView {
+    let topic = use_topic();
+    let schemas = load::<TopicSchemas>(move || Some(topic.api("/schemas")));
+    // A cluster without a registry answers `builtin` (or, from an API without
+    // registries, 404 / 409): today's JSON Schema.
+    let kind = Memo::new(move |_| {
+        match (schemas.with(|s| s.map(|s| s.registry.kind)), schemas.error.with(|e| e.as_ref().map(ApiError::status))) {
+            (Some(RegistryKind::Builtin), _) | (_, Some(404 | 409)) => "builtin",
+            (Some(_), _) => "registry",
+            (None, Some(_)) => "error",
+            (None, None) => "",
+        }
+    });
+    move || match kind.get() {
+        "builtin" => view! { <BuiltinSchema /> }.into_any(),
+        "registry" => schemas.get().map(|schemas| view! { <RegistrySchemas schemas /> }).into_any(),
+        "error" => view! { <LoadError error=schemas.error retry=schemas.retry() /> }.into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// The topic's key and value schemas in the cluster's registry, each under
+/// every name the naming strategy gives (or "no schema registered").
+#[component]
+fn RegistrySchemas(schemas: TopicSchemas) -> impl IntoView {
+    let part = |title: &'static str, names: Vec<String>, found: Vec<configurator_api::SchemaSummary>| {
+        let mut all: Vec<(String, bool)> = found.into_iter().map(|s| (s.name, false)).collect();
+        all.extend(names.into_iter().filter(|n| !all.iter().any(|(a, _)| a == n)).map(|n| (n, true)).collect::<Vec<_>>());
+        view! {
+            <h2 class="section-title">{title}</h2>
+            {all.is_empty().then(|| view! {
+                <p class="muted">"The registry's naming strategy gives no names for this topic."</p>
+            })}
+            {all.into_iter().map(|(name, missing)| view! { <SchemaDetail name missing /> }).collect_view()}
+        }
+    };
+    view! {
+        <p class="muted" data-testid="registry-info">
+            {format!("Schemas in the {} registry ", schemas.registry.kind.label())}
+            <code>{schemas.registry.name.clone()}</code>
+        </p>
+        {part("Value schema", schemas.value_names, schemas.value)}
+        {part("Key schema", schemas.key_names, schemas.key)}
+    }
+}
+
+#[component]
+fn BuiltinSchema() -> impl IntoView {
     let topic = use_topic();
     let schema = load::<TopicSchema>(move || Some(topic.api("/schema")));
     let editing = RwSignal::new(false);
