@@ -3,14 +3,16 @@
 //! The choice lives in the URL; "Load more" continues the same scan.
 //! Large keys, values and headers come as previews (their first
 //! [`configurator_api::PREVIEW_BYTES`]); a row's details load it whole.
+//! Keys and values framed for the cluster's schema registry show decoded,
+//! with the schema they were written with and their raw bytes on demand.
 
 use std::{cell::Cell, rc::Rc};
 
-use configurator_api::{Data, Message, MessagePage, Permission, ScanStop};
+use configurator_api::{Data, DecodeProblem, Message, MessagePage, Permission, ScanStop};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
-use super::topic_detail::use_topic;
+use super::{registry::schema_label, topic_detail::use_topic};
 use crate::{
     api::{self, ApiError},
     components::{
@@ -65,8 +67,24 @@ impl Scan {
     }
 }
 
+/// The text of a key or value: its decoded JSON when a schema decoded it.
 fn text_of(data: &Option<Data>) -> String {
-    data.as_ref().map(|d| d.data.clone()).unwrap_or_default()
+    data.as_ref().map(shown).unwrap_or_default()
+}
+
+fn shown(d: &Data) -> String {
+    d.decoded.as_ref().map_or_else(|| d.data.clone(), |v| v.to_string())
+}
+
+/// The bytes `d` stands for (`data` is base64 when `base64` is set).
+fn bytes_of(d: &Data) -> Vec<u8> {
+    if !d.base64 {
+        return d.data.as_bytes().to_vec();
+    }
+    web_sys::window()
+        .and_then(|w| w.atob(&d.data).ok())
+        .map(|binary| binary.chars().map(|c| c as u8).collect())
+        .unwrap_or_default()
 }
 
 fn csv_field(s: &str) -> String {
@@ -153,6 +171,8 @@ fn MessageBrowser() -> impl IntoView {
     let bytes = RwSignal::new(0u64);
     let cursor = RwSignal::new(None::<String>);
     let stopped = RwSignal::new(None::<ScanStop>);
+    // The registry could not be asked (once per scan, not per record).
+    let registry_error = RwSignal::new(None::<DecodeProblem>);
     let scanning = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let done_once = RwSignal::new(false);
@@ -170,6 +190,7 @@ fn MessageBrowser() -> impl IntoView {
             scanned.set(0);
             bytes.set(0);
             cursor.set(None);
+            registry_error.set(None);
         }
         let path = query::url(&topic.api_untracked("/messages"), &pairs);
         let this = latest.get() + 1;
@@ -190,6 +211,9 @@ fn MessageBrowser() -> impl IntoView {
                     bytes.try_update(|b| *b += page.bytes);
                     cursor.try_set(page.cursor);
                     stopped.try_set(page.stopped_early);
+                    if page.registry_error.is_some() {
+                        registry_error.try_set(page.registry_error);
+                    }
                 }
                 Err(e) => {
                     error.try_set(Some(e));
@@ -289,10 +313,7 @@ fn MessageBrowser() -> impl IntoView {
             };
             let name = format!("{}-{}-{}", topic.name.get_untracked(), m.partition, m.offset);
             if v.base64 {
-                let Some(binary) = web_sys::window().and_then(|w| w.atob(&v.data).ok()) else {
-                    return;
-                };
-                let bytes: Vec<u8> = binary.chars().map(|c| c as u8).collect();
+                let bytes = bytes_of(v);
                 save(
                     &format!("{name}.bin"),
                     "application/octet-stream",
@@ -460,6 +481,12 @@ fn MessageBrowser() -> impl IntoView {
                 <p>{format!("The scan stopped at {}. “Load more” continues from there.", format::stop_reason(why))}</p>
             </div>
         })}
+        {move || registry_error.get().map(|problem| view! {
+            <div class="notice notice-warning" role="alert" data-testid="registry-error">
+                <strong>"The schema registry could not be asked: some records are shown raw"</strong>
+                <p>{problem.message}</p>
+            </div>
+        })}
         {move || error.get().map(|error| view! { <ErrorPanel error retry=move |_| fetch.with_value(|f| f(false)) /> })}
         <div class="table-wrap">
             <ProgressBar active=scanning label="Reading messages" />
@@ -521,11 +548,15 @@ fn message_rows(messages: &[Message], open: &[usize]) -> String {
             .raw("\">")
             .text(&m.timestamp.map(format::date_time).unwrap_or_default())
             .raw("</td>")
-            .cell("mono cell-key", &m.key.as_ref().map(|k| format::preview(&k.data, 40)).unwrap_or_default())
+            .cell("mono cell-key", &m.key.as_ref().map(|k| format::preview(&shown(k), 40)).unwrap_or_default())
             .raw("<td class=\"mono cell-value\">");
         preview_pill(&mut h, &m.value);
+        if let Some(d) = &m.value {
+            schema_badge(&mut h, d);
+        }
         match &m.value {
             None => h.pill("neutral", "null"),
+            Some(d) if d.decoded.is_some() => h.text(&format::preview(&shown(d), 140)),
             Some(d) if d.base64 => h
                 .raw("<span class=\"muted\">binary </span>")
                 .text(&format::preview(&d.data, 60)),
@@ -551,9 +582,72 @@ fn preview_pill(h: &mut Html, data: &Option<Data>) {
     }
 }
 
+/// "Avro · orders-value v3" for data framed for the registry, and "not
+/// decoded" when it could not be.
+fn schema_badge(h: &mut Html, d: &Data) {
+    if let Some(s) = &d.schema {
+        h.raw(" <span class=\"pill pill-info\" data-testid=\"schema-badge\" title=\"")
+            .text(s.message.as_deref().unwrap_or(""))
+            .raw("\">")
+            .text(&schema_label(s))
+            .raw("</span> ");
+    }
+    if d.undecoded.is_some() {
+        h.pill("warn", "not decoded").raw(" ");
+    }
+}
+
+/// A key or value framed for the registry: decoded (pretty) or why not, and
+/// its raw bytes as hex and base64 behind a toggle (open when not decoded).
+/// `false` for data without framing, which the caller shows as before.
+fn framed(h: &mut Html, d: &Data, part: &str) -> bool {
+    if d.schema.is_none() && d.decoded.is_none() && d.undecoded.is_none() {
+        return false;
+    }
+    if let Some(problem) = &d.undecoded {
+        h.raw("<div class=\"notice notice-warning\" data-testid=\"undecoded-reason\"><strong>Not decoded</strong><p>")
+            .text(&problem.message)
+            .raw("</p></div>");
+    }
+    if let Some(value) = &d.decoded {
+        h.raw("<pre class=\"json\" data-testid=\"decoded-")
+            .raw(part)
+            .raw("\">")
+            .raw(&highlight(&value.to_string()))
+            .raw("</pre>");
+    }
+    let bytes = bytes_of(d);
+    const HEX_MAX: usize = 64 * 1024;
+    let mut hex = String::with_capacity(bytes.len().min(HEX_MAX) * 3);
+    for (i, b) in bytes.iter().take(HEX_MAX).enumerate() {
+        if i > 0 {
+            hex.push(if i % 16 == 0 { '\n' } else { ' ' });
+        }
+        hex.push_str(&format!("{b:02x}"));
+    }
+    if bytes.len() > HEX_MAX {
+        hex.push_str("\n…");
+    }
+    let base64 = if d.base64 {
+        d.data.clone()
+    } else {
+        let binary: String = bytes.iter().map(|b| *b as char).collect();
+        web_sys::window().and_then(|w| w.btoa(&binary).ok()).unwrap_or_default()
+    };
+    h.raw("<details class=\"schema-hint\" data-testid=\"raw-bytes\"")
+        .raw(if d.decoded.is_none() { " open" } else { "" })
+        .raw("><summary>Raw bytes</summary><h4>Hex</h4><pre class=\"code code-small\" data-testid=\"raw-hex\">")
+        .text(&hex)
+        .raw("</pre><h4>Base64</h4><pre class=\"code code-small\" data-testid=\"raw-base64\">")
+        .text(&base64)
+        .raw("</pre></details>");
+    true
+}
+
 fn message_detail(h: &mut Html, m: &Message, index: &str) {
     let (format, body) = match &m.value {
         None => ("null", "<p class=\"muted\">No value: a tombstone.</p>".to_owned()),
+        Some(d) if d.schema.is_some() || d.decoded.is_some() || d.undecoded.is_some() => ("", String::new()),
         Some(d) if d.base64 => (
             "base64",
             format!("<pre class=\"code\">{}</pre>", Html::new().text(&d.data).finish()),
@@ -576,8 +670,13 @@ fn message_detail(h: &mut Html, m: &Message, index: &str) {
             .raw(label)
             .raw("</button>");
     };
-    h.raw("<tr class=\"message-detail\"><td colspan=\"7\"><div class=\"detail-grid\" data-testid=\"message-detail\"><section><div class=\"detail-head\"><h3>Value ")
-        .pill("neutral", format);
+    h.raw("<tr class=\"message-detail\"><td colspan=\"7\"><div class=\"detail-grid\" data-testid=\"message-detail\"><section><div class=\"detail-head\"><h3>Value ");
+    match &m.value {
+        Some(d) if format.is_empty() => schema_badge(h, d),
+        _ => {
+            h.pill("neutral", format);
+        }
+    }
     preview_pill(h, &m.value);
     h.raw("</h3><div class=\"toolbar\">");
     if !previews(m).is_empty() {
@@ -588,10 +687,17 @@ fn message_detail(h: &mut Html, m: &Message, index: &str) {
     }
     copy(h, "value", "Copy value");
     copy(h, "json", "Copy as JSON");
-    h.raw("</div></div>")
-        .raw(&body)
-        .raw("</section><aside><h3>Key</h3>");
+    h.raw("</div></div>").raw(&body);
+    if let Some(d) = &m.value {
+        framed(h, d, "value");
+    }
+    h.raw("</section><aside><h3>Key");
+    if let Some(k) = &m.key {
+        schema_badge(h, k);
+    }
+    h.raw("</h3>");
     match &m.key {
+        Some(k) if framed(h, k, "key") => &mut *h,
         Some(k) => h
             .raw("<pre class=\"code code-small\">")
             .text(&k.data)
