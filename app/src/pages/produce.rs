@@ -1,17 +1,107 @@
 //! "Produce message": key, value (JSON checked while typing; the topic's
 //! schema checked by the server, its complaints shown under the value),
-//! headers and partition.
+//! headers and partition. With a schema registry the value (and the key)
+//! may be typed as JSON and encoded with one of the topic's registry schemas.
 
-use configurator_api::{Data, Header, ProduceRequest, Produced, TopicSchema};
+use configurator_api::{
+    Data, GlueCompression, Header, ProduceRequest, Produced, RegistryKind, SchemaChoice, SchemaSubject,
+    SchemaVersion, TopicSchema, TopicSchemas,
+};
 use leptos::{prelude::*, task::spawn_local};
 use serde::de::IgnoredAny;
 
-use super::topic_detail::use_topic;
+use super::{
+    registry::{RegistryError, schema_label},
+    topic_detail::use_topic,
+};
 use crate::{
-    api::{self, ApiError},
+    api::{self, ApiError, seg},
     components::{Dialog, DialogError, DialogFooter, Field, JsonView, When, describe, pretty_json, toast},
     load::load,
 };
+
+/// A registry schema to encode the key or the value with: a name from the
+/// topic's schemas (or none), its version (the latest by default), for
+/// Protobuf the message type (the first by default), for Glue compression.
+#[component]
+fn SchemaPicker(
+    /// `Value` or `Key`: the controls are labelled "Value schema", …
+    part: &'static str,
+    names: Vec<String>,
+    glue: bool,
+    choice: RwSignal<Option<SchemaChoice>>,
+) -> impl IntoView {
+    let cluster = use_topic().cluster;
+    let name = Memo::new(move |_| choice.with(|c| c.as_ref().map(|c| c.name.clone())));
+    let at = Memo::new(move |_| choice.with(|c| c.as_ref().and_then(|c| c.version)));
+    let path = move |rest: String| Some(cluster.api(&format!("/schemas/{}{rest}", seg(&name.get()?))));
+    let subject = load::<SchemaSubject>(move || path(String::new()));
+    let version = load::<SchemaVersion>(move || path(format!("/versions/{}", at.get()?)));
+    let types = move || {
+        match at.get() {
+            None => subject.with(|s| s.map(|s| s.latest.message_types.clone())),
+            Some(_) => version.with(|v| v.map(|v| v.message_types.clone())),
+        }
+        .unwrap_or_default()
+    };
+    let set = move |f: &dyn Fn(&mut SchemaChoice)| choice.update(|c| c.iter_mut().for_each(f));
+    let pick = move |ev: leptos::ev::Event| {
+        let picked = event_target_value(&ev);
+        let compression = choice.with_untracked(|c| c.as_ref().map(|c| c.compression)).unwrap_or_default();
+        choice.set((!picked.is_empty()).then(|| SchemaChoice {
+            name: picked,
+            version: None,
+            message: None,
+            compression,
+        }));
+    };
+    view! {
+        <div class="filters filters-wrap" data-testid=format!("{}-schema-picker", part.to_lowercase())>
+            <label class="inline-field">
+                <span>{format!("{part} schema")}</span>
+                <select class="select" aria-label=format!("{part} schema") on:change=pick>
+                    <option value="">"None"</option>
+                    {names.into_iter().map(|n| {
+                        let (value, current) = (n.clone(), n.clone());
+                        view! { <option value=value selected=move || name.with(|m| m.as_deref() == Some(&current))>{n}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <When when=move || name.with(Option::is_some)>
+                <label class="inline-field">
+                    <span>"Version"</span>
+                    <select class="select" aria-label=format!("{part} schema version")
+                        on:change=move |ev| set(&|c| { c.version = event_target_value(&ev).parse().ok(); c.message = None; })>
+                        {move || subject.with(|s| s.map(|s| view! {
+                            <option value="">{format!("Latest (v{})", s.latest.version)}</option>
+                            {s.versions.iter().rev().map(|v| view! { <option value=v.to_string()>{format!("v{v}")}</option> }).collect_view()}
+                        }))}
+                    </select>
+                </label>
+                {move || subject.with(|s| s.map(|s| view! { <span class="pill pill-info">{s.format.label()}</span> }))}
+                <When when=move || !types().is_empty()>
+                    <label class="inline-field">
+                        <span>"Message type"</span>
+                        <select class="select" aria-label=format!("{part} message type")
+                            on:change=move |ev| set(&|c| c.message = Some(event_target_value(&ev)))>
+                            {move || types().into_iter().map(|t| { let value = t.clone(); view! { <option value=value>{t}</option> } }).collect_view()}
+                        </select>
+                    </label>
+                </When>
+                {glue.then(|| view! {
+                    <label class="checkbox">
+                        <input type="checkbox" on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(&|c| c.compression = if on { GlueCompression::Zlib } else { GlueCompression::None });
+                        } />
+                        "zlib compression"
+                    </label>
+                })}
+            </When>
+            <RegistryError error=Signal::derive(move || subject.error.get().or(version.error.get())) />
+        </div>
+    }
+}
 
 /// Where a JSON text stops being JSON, in words.
 fn json_problem(text: &str) -> Option<String> {
@@ -29,10 +119,42 @@ fn json_problem(text: &str) -> Option<String> {
 pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let topic = use_topic();
     let schema = load::<TopicSchema>(move || Some(topic.api_untracked("/schema")));
+    // The topic's schemas in the cluster's registry; the value's first one,
+    // at its latest version, is chosen to begin with.
+    let registry = load::<TopicSchemas>(move || Some(topic.api_untracked("/schemas")));
+    let key_schema = RwSignal::new(None::<SchemaChoice>);
+    let value_schema = RwSignal::new(None::<SchemaChoice>);
+    let defaulted = StoredValue::new(false);
+    Effect::new(move |_| {
+        let first = registry.with(|r| {
+            r.filter(|r| r.registry.kind != RegistryKind::Builtin)
+                .and_then(|r| r.value.first())
+                .map(|s| s.name.clone())
+        });
+        if let Some(name) = first
+            && !defaulted.get_value()
+        {
+            defaulted.set_value(true);
+            value_schema.set(Some(SchemaChoice {
+                name,
+                version: None,
+                message: None,
+                compression: GlueCompression::None,
+            }));
+        }
+    });
     let partitions = topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
 
     let key = RwSignal::new(String::new());
-    let format = RwSignal::new("json".to_owned());
+    let chosen_format = RwSignal::new("json".to_owned());
+    // A value encoded with a schema is typed as JSON.
+    let format = Signal::derive(move || {
+        if value_schema.with(Option::is_some) {
+            "json".to_owned()
+        } else {
+            chosen_format.get()
+        }
+    });
     let value = RwSignal::new("{\n  \n}".to_owned());
     let headers = RwSignal::new(Vec::<(u32, RwSignal<String>, RwSignal<String>)>::new());
     let next_header = StoredValue::new(0u32);
@@ -97,7 +219,8 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 })
                 .collect(),
             partition: partition.get_untracked().parse().ok(),
-            ..ProduceRequest::default()
+            key_schema: key_schema.get_untracked().filter(|_| !key.with_untracked(String::is_empty)),
+            value_schema: value_schema.get_untracked(),
         };
         busy.set(true);
         set_error.set(None);
@@ -105,8 +228,12 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match api::post::<_, Produced>(&path, &request).await {
                 Ok(done) => {
+                    let used: String = [("key", done.key_schema), ("value", done.value_schema)]
+                        .into_iter()
+                        .filter_map(|(part, s)| Some(format!(" · {part} {}", schema_label(&s?))))
+                        .collect();
                     toast::success(format!(
-                        "Message written to partition {} at offset {}.",
+                        "Message written to partition {} at offset {}{used}.",
                         done.partition, done.offset
                     ));
                     topic.detail.reload();
@@ -131,7 +258,11 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             <form class="dialog-body" on:submit=submit novalidate>
                 <div class="form-row">
                     <Field label="Key" id="produce-key" error=field_error("key")
-                        hint=Signal::derive(|| "Optional. Messages with the same key go to the same partition.".to_owned())>
+                        hint=Signal::derive(move || if key_schema.with(Option::is_some) {
+                            "Optional. Typed as JSON: encoded with the key schema.".to_owned()
+                        } else {
+                            "Optional. Messages with the same key go to the same partition.".to_owned()
+                        })>
                         <input id="produce-key" class="input mono" autofocus autocomplete="off" spellcheck="false"
                             aria-describedby=describe("produce-key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) />
                     </Field>
@@ -143,14 +274,31 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                         </select>
                     </Field>
                 </div>
+                {move || registry.get().filter(|r| r.registry.kind != RegistryKind::Builtin).map(|r| {
+                    let glue = r.registry.kind == RegistryKind::Glue;
+                    let names = |list: &[configurator_api::SchemaSummary]| list.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+                    let (values, keys) = (names(&r.value), names(&r.key));
+                    view! {
+                        <fieldset class="fieldset" data-testid="produce-schemas">
+                            <legend>{format!("Schema registry ({})", r.registry.kind.label())}</legend>
+                            {(values.is_empty() && keys.is_empty()).then(|| view! {
+                                <p class="muted">"The registry has no schemas for this topic: key and value are sent as typed."</p>
+                            })}
+                            {(!values.is_empty()).then(|| view! { <SchemaPicker part="Value" names=values glue choice=value_schema /> })}
+                            {(!keys.is_empty()).then(|| view! { <SchemaPicker part="Key" names=keys glue choice=key_schema /> })}
+                        </fieldset>
+                    }
+                })}
                 <div class="field" class:field-invalid=move || value_error.with(Option::is_some) || violations().is_some()>
                     <div class="field-label-row">
                         <label class="field-label" for="produce-value">"Value"</label>
-                        <select class="select select-small" aria-label="Value format" on:change=move |ev| format.set(event_target_value(&ev))>
-                            <option value="json">"JSON"</option>
-                            <option value="text">"Text"</option>
-                            <option value="null">"Null (tombstone)"</option>
-                        </select>
+                        <When when=move || value_schema.with(Option::is_none) fallback=|| view! { <span class="muted small">"JSON, encoded with the value schema"</span> }>
+                            <select class="select select-small" aria-label="Value format" on:change=move |ev| chosen_format.set(event_target_value(&ev))>
+                                <option value="json" selected=move || chosen_format.get() == "json">"JSON"</option>
+                                <option value="text" selected=move || chosen_format.get() == "text">"Text"</option>
+                                <option value="null" selected=move || chosen_format.get() == "null">"Null (tombstone)"</option>
+                            </select>
+                        </When>
                         <When when=move || format.get() == "json">
                             <button type="button" class="button button-small" on:click=tidy disabled=move || value_error.with(Option::is_some)>"Format"</button>
                         </When>
