@@ -32,3 +32,22 @@ else
 fi
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# The local schema registries (issue #13), for scripts/stack.sh and the tests.
+# AWS Glue Schema Registry: moto's server, from a venv of its own under
+# $TOOLS_DIR (scripts/setup.sh installs it; boto3 comes with it), holding the
+# registry GLUE_REGISTRY_NAME in GLUE_REGION with dummy credentials.
+MOTO_VERSION=5.2.5
+MOTO_VENV=$TOOLS_DIR/moto
+GLUE_REGISTRY_NAME=configurator-local
+GLUE_REGION=eu-central-1
+MOTO_SERVER=$MOTO_VENV/bin/moto_server
+# glue_registry PORT: creates the Glue registry in the moto on 127.0.0.1:PORT
+# (idempotent: an existing one is kept).
+glue_registry() {
+  "$MOTO_VENV/bin/python" scripts/local/glue_registry.py --endpoint "http://127.0.0.1:$1" \
+    --registry "$GLUE_REGISTRY_NAME" --region "$GLUE_REGION"
+}
+# The Confluent-compatible registry: no real one can be installed here, so
+# this stdlib-only one, in memory: python3 "$CONFLUENT_REGISTRY" --port PORT.
+CONFLUENT_REGISTRY=scripts/local/confluent_registry.py

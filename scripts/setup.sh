@@ -112,4 +112,13 @@ if [ "$(dist_version "$HCL2_VENV/bin/python" python-hcl2)" != "$PYTHON_HCL2_VERS
   "$HCL2_VENV/bin/python" -m pip install --quiet "python-hcl2==$PYTHON_HCL2_VERSION"
 fi
 
+# The local AWS Glue Schema Registry (moto's server, scripts/common.sh's
+# moto_server), in a venv of its own: its pinned botocore/boto3 stay apart
+# from checkov's. The Confluent-compatible one is scripts/local/ (stdlib only).
+if [ "$(dist_version "$MOTO_VENV/bin/python" moto)" != "$MOTO_VERSION" ] || [ ! -x "$MOTO_SERVER" ]; then
+  step "pip: installing moto[server] $MOTO_VERSION (local AWS Glue) into $MOTO_VENV"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/python" -m pip install --quiet "moto[server]==$MOTO_VERSION"
+fi
+
 step "setup complete"
