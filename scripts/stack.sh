@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole product locally in the foreground: two Kafka-protocol
 # brokers (nisshi, in memory) as two clusters, local-a and local-b, each with
-# its own demo data; the IdP (oidc-provider); the Lambdas in local mode, serving
+# its own demo data; two schema registries, AWS Glue's (moto, registry
+# configurator-local in eu-central-1) for local-a and a Confluent-compatible
+# one (scripts/local/confluent_registry.py) for local-b, with framed demo
+# records (end2end/tools/registry-producer.mjs); the IdP (oidc-provider); the
+# Lambdas in local mode, serving
 # both clusters (a clusters file written to the log dir, CLUSTERS_FILE) under
 # scripts/local/policy.toml; and the BFF serving the built SPA. Ctrl-C (or
 # SIGTERM) stops them all.
@@ -10,6 +14,7 @@
 # on its own ports. Ports and token lifetime come from the environment:
 #   BROKER_PORT (9092, local-a) BROKER_B_PORT (9093, local-b)
 #   IDP_PORT (9400) LAMBDAS_PORT (9300) BFF_PORT (8080)
+#   GLUE_PORT (9500, moto: AWS Glue) CONFLUENT_PORT (9501, Confluent-compatible registry)
 #   IDP_ACCESS_TOKEN_TTL (300 s)  PUBLIC_URL (http://localhost:<BFF_PORT>)
 #   BIN_DIR (<target>/debug)  SPA_DIR (<target>/dist)  STACK_LOG_DIR (<target>/stack-<BFF_PORT>)
 #   STACK_READY_SECS (90: how long each component may take to start)
@@ -26,6 +31,8 @@ BROKER_B_PORT=${BROKER_B_PORT:-9093}
 IDP_PORT=${IDP_PORT:-9400}
 LAMBDAS_PORT=${LAMBDAS_PORT:-9300}
 BFF_PORT=${BFF_PORT:-8080}
+GLUE_PORT=${GLUE_PORT:-9500}
+CONFLUENT_PORT=${CONFLUENT_PORT:-9501}
 PUBLIC_URL=${PUBLIC_URL:-http://localhost:$BFF_PORT}
 # Build output follows CARGO_TARGET_DIR (scripts/common.sh), like cargo and trunk.
 BIN_DIR=${BIN_DIR:-$TARGET_DIR/debug}
@@ -125,15 +132,24 @@ done
 [ -f "$SPA_DIR/index.html" ] || fail "the SPA is not built ($SPA_DIR): run scripts/dev.sh or trunk build"
 command -v nisshi >/dev/null || fail "nisshi is not installed: run scripts/setup.sh"
 [ -d scripts/idp/node_modules ] || fail "the IdP's packages are missing: run scripts/setup.sh"
+[ -x "$MOTO_SERVER" ] || fail "moto (the local AWS Glue) is not installed in $MOTO_VENV: run scripts/setup.sh"
+# The framed demo records come from end2end's node tool, with end2end's
+# packages (scripts/setup.sh installs them, again when the lock file changed).
+registry_producer=end2end/tools/registry-producer.mjs
+if [ -f "$registry_producer" ]; then
+  [ -d end2end/node_modules ] || fail "end2end's packages are missing ($registry_producer needs them): run scripts/setup.sh"
+  [ ! end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ] ||
+    fail "end2end's packages are older than end2end/package-lock.json ($registry_producer needs them): run scripts/setup.sh"
+fi
 
 # A port someone else holds would make a component exit, or worse, answer
 # the checks below in its place: say so before starting anything.
-ports=("$BROKER_PORT" "$BROKER_B_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT")
+ports=("$BROKER_PORT" "$BROKER_B_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT" "$GLUE_PORT" "$CONFLUENT_PORT")
 [ "$(printf '%s\n' "${ports[@]}" | sort -u | wc -l)" -eq ${#ports[@]} ] ||
-  fail "two components would share a port: ${ports[*]} (BROKER_PORT BROKER_B_PORT IDP_PORT LAMBDAS_PORT BFF_PORT)"
+  fail "two components would share a port: ${ports[*]} (BROKER_PORT BROKER_B_PORT IDP_PORT LAMBDAS_PORT BFF_PORT GLUE_PORT CONFLUENT_PORT)"
 for port in "${ports[@]}"; do
   holder=$(listeners "$port")
-  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, BROKER_B_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT): $holder"
+  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, BROKER_B_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT, GLUE_PORT, CONFLUENT_PORT): $holder"
 done
 
 # The two clusters: id, environment label (the console colours each
@@ -153,6 +169,9 @@ done
 origins=$(printf '%s\n' "http://localhost:$BFF_PORT" "${PUBLIC_URL%/}" http://localhost:8081 | awk '!seen[$0]++' | paste -sd,)
 start idp env IDP_PORT="$IDP_PORT" IDP_APP_ORIGINS="$origins" \
   IDP_TOKEN_LOG="${IDP_TOKEN_LOG:-}" node scripts/idp/server.js
+# The schema registries: local-a's AWS Glue (moto), local-b's Confluent-compatible one.
+start glue "$MOTO_SERVER" -H 127.0.0.1 -p "$GLUE_PORT"
+start confluent python3 "$CONFLUENT_REGISTRY" --host 127.0.0.1 --port "$CONFLUENT_PORT"
 
 # What the Lambdas serve, rewritten on every start (the ports may differ).
 clusters_file=$LOG_DIR/clusters.toml
@@ -164,6 +183,11 @@ clusters_file=$LOG_DIR/clusters.toml
     letter=${id#local-}
     printf '\n[[clusters]]\nid = "%s"\nname = "Local %s"\nenvironment = "%s"\nbootstrap_servers = "127.0.0.1:%s"\n' \
       "$id" "${letter^^}" "$environment" "$port"
+    case $id in
+      local-a) printf '\n[clusters.schema_registry]\nkind = "glue"\nregistry_name = "%s"\nregion = "%s"\n' \
+        "$GLUE_REGISTRY_NAME" "$GLUE_REGION" ;;
+      local-b) printf '\n[clusters.schema_registry]\nkind = "confluent"\nurl = "http://127.0.0.1:%s"\n' "$CONFLUENT_PORT" ;;
+    esac
   done
 } >"$clusters_file"
 
@@ -177,11 +201,44 @@ for cluster in "${clusters[@]}"; do
   sed "s/^/seed $id: /" "$log"
 done
 
+# The registries, then records framed for them (Avro, Protobuf, JSON Schema)
+# on topics of their own: local-a's demo.* through Glue, local-b's logs.*
+# through the Confluent-compatible registry.
+wait_ready glue "$GLUE_PORT" http_ok "http://127.0.0.1:$GLUE_PORT/moto-api/"
+glue_registry "$GLUE_PORT" >"$LOG_DIR/glue-registry.log" 2>&1 ||
+  { cat "$LOG_DIR/glue-registry.log" >&2; fail "creating the Glue registry $GLUE_REGISTRY_NAME in moto (127.0.0.1:$GLUE_PORT) failed"; }
+sed 's/^/glue: /' "$LOG_DIR/glue-registry.log"
+wait_ready confluent "$CONFLUENT_PORT" http_ok "http://127.0.0.1:$CONFLUENT_PORT/subjects"
+if [ -f "$registry_producer" ]; then
+  for target in a b; do
+    if [ "$target" = a ]; then
+      what="Glue-framed records into local-a (127.0.0.1:$BROKER_PORT, moto 127.0.0.1:$GLUE_PORT)"
+      args=(glue --brokers "127.0.0.1:$BROKER_PORT" --endpoint "http://127.0.0.1:$GLUE_PORT"
+        --registry "$GLUE_REGISTRY_NAME" --region "$GLUE_REGION" --topic-prefix demo.)
+    else
+      what="Confluent-framed records into local-b (127.0.0.1:$BROKER_B_PORT, registry 127.0.0.1:$CONFLUENT_PORT)"
+      args=(confluent --brokers "127.0.0.1:$BROKER_B_PORT" --url "http://127.0.0.1:$CONFLUENT_PORT" --topic-prefix logs.)
+    fi
+    log=$LOG_DIR/registry-seed-$target.log
+    # Dummy credentials: the only AWS it may reach is moto.
+    env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+      node "$registry_producer" "${args[@]}" >"$log" 2>&1 ||
+      { cat "$log" >&2; fail "seeding $what failed (node $registry_producer ${args[*]})"; }
+    sed "s/^/registry seed local-$target: /" "$log"
+  done
+else
+  echo "registry seed: $registry_producer is not there, so no framed demo records (the registries start empty)"
+fi
+
 export OIDC_ISSUER="http://localhost:$IDP_PORT"
 # A CLUSTERS_TOML in the caller's environment would clash with CLUSTERS_FILE
 # (the Lambdas refuse both at start).
-start lambdas env -u CLUSTERS_TOML LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" \
-  CLUSTERS_FILE="$clusters_file" POLICY_FILE="$root/scripts/local/policy.toml" "$BIN_DIR/configurator-lambdas"
+# local-a's Glue registry is moto, reached with dummy credentials: the
+# Lambdas never see a real AWS account's (no profile, no session token).
+start lambdas env -u CLUSTERS_TOML -u AWS_PROFILE -u AWS_SESSION_TOKEN LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" \
+  CLUSTERS_FILE="$clusters_file" POLICY_FILE="$root/scripts/local/policy.toml" \
+  AWS_ENDPOINT_URL_GLUE="http://127.0.0.1:$GLUE_PORT" AWS_REGION="$GLUE_REGION" \
+  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "$BIN_DIR/configurator-lambdas"
 # The same URL (and host name) the BFF and the Lambdas discover the IdP at.
 wait_ready idp "$IDP_PORT" http_ok "$OIDC_ISSUER/.well-known/openid-configuration"
 start bff env LISTEN_ADDR="127.0.0.1:$BFF_PORT" PUBLIC_URL="$PUBLIC_URL" \
@@ -194,6 +251,8 @@ cat <<MSG
   Configurator is running:  http://localhost:$BFF_PORT/dev/configurator/
   Clusters:  local-a (dev)      127.0.0.1:$BROKER_PORT   demo.* topics, group demo-billing
              local-b (staging)  127.0.0.1:$BROKER_B_PORT   logs.* topics, group logs-indexer
+  Schema registries:  local-a  AWS Glue (moto)  http://127.0.0.1:$GLUE_PORT  registry $GLUE_REGISTRY_NAME, $GLUE_REGION
+                      local-b  Confluent-compatible  http://127.0.0.1:$CONFLUENT_PORT
   Sign in as alice (admin), oscar (operator on local-a, reader on local-b) or
   victor (viewer); the password is the user name.  Ctrl-C stops everything.
 
