@@ -31,6 +31,9 @@ timed "setup (scripts/setup.sh: installs what is missing)"
 scripts/setup.sh
 echo "build output: $TARGET_DIR"
 
+timed "local schema registry: the Confluent-compatible one's tests (python unittest)"
+python3 -m unittest discover -s scripts/local -p 'test_*.py'
+
 timed "format (cargo fmt --check)"
 cargo fmt --all --check
 
@@ -50,11 +53,14 @@ cargo build -p configurator-lambdas -p configurator-bff
 trunk build --release
 
 # The integration tests share two in-memory brokers (two clusters: most
-# tests use the first, the many-clusters tests both) and one Redis (sessions
-# shared by two BFFs), on ports of their own.
+# tests use the first, the many-clusters tests both), one Redis (sessions
+# shared by two BFFs) and two schema registries (AWS Glue's in moto, a
+# Confluent-compatible one), on ports of their own.
 TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
 TEST_BROKER_B_PORT=${TEST_BROKER_B_PORT:-19193}
 TEST_REDIS_PORT=${TEST_REDIS_PORT:-16379}
+TEST_GLUE_PORT=${TEST_GLUE_PORT:-19600}
+TEST_CONFLUENT_PORT=${TEST_CONFLUENT_PORT:-19601}
 # test_broker PORT LOG: an in-memory nisshi in the background, stopped at exit.
 test_broker() {
   nisshi broker --storage-engine memory://nisshi/ \
@@ -65,9 +71,43 @@ test_broker "$TEST_BROKER_PORT" "$TARGET_DIR/test-broker.log"
 test_broker "$TEST_BROKER_B_PORT" "$TARGET_DIR/test-broker-b.log"
 redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$TARGET_DIR/test-redis.log" 2>&1 &
 bg_pids+=($!)
+# wait_http NAME URL PID LOG: until URL answers (60 s at most); says why not.
+wait_http() {
+  local name=$1 url=$2 pid=$3 log=$4 began=$SECONDS
+  until curl -fsS -o /dev/null --max-time 5 "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $((SECONDS - began)) -ge 60 ]; then
+      echo "test.sh: $name did not answer $url ($(kill -0 "$pid" 2>/dev/null && echo "60 s" || echo "it exited")); $log:" >&2
+      tail -20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  echo "$name ready after $((SECONDS - began)) s"
+}
+# test_registries: moto (AWS Glue) with the registry $GLUE_REGISTRY_NAME, and
+# the Confluent-compatible registry, in the background, stopped at exit.
+test_registries() {
+  "$MOTO_SERVER" -H 127.0.0.1 -p "$TEST_GLUE_PORT" >"$TARGET_DIR/test-glue.log" 2>&1 &
+  bg_pids+=($!)
+  local glue=$!
+  python3 "$CONFLUENT_REGISTRY" --host 127.0.0.1 --port "$TEST_CONFLUENT_PORT" >"$TARGET_DIR/test-confluent.log" 2>&1 &
+  bg_pids+=($!)
+  local confluent=$!
+  wait_http "moto (AWS Glue)" "http://127.0.0.1:$TEST_GLUE_PORT/moto-api/" "$glue" "$TARGET_DIR/test-glue.log"
+  glue_registry "$TEST_GLUE_PORT"
+  wait_http "Confluent-compatible registry" "http://127.0.0.1:$TEST_CONFLUENT_PORT/subjects" "$confluent" \
+    "$TARGET_DIR/test-confluent.log"
+}
+test_registries
 export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
 export CONFIGURATOR_TEST_KAFKA_B="127.0.0.1:$TEST_BROKER_B_PORT"
 export CONFIGURATOR_TEST_REDIS="redis://127.0.0.1:$TEST_REDIS_PORT"
+export CONFIGURATOR_TEST_GLUE="http://127.0.0.1:$TEST_GLUE_PORT"
+export CONFIGURATOR_TEST_GLUE_REGISTRY=$GLUE_REGISTRY_NAME
+export CONFIGURATOR_TEST_CONFLUENT="http://127.0.0.1:$TEST_CONFLUENT_PORT"
+# Dummy credentials and moto's region: the tests reach only moto, never AWS.
+unset AWS_PROFILE AWS_SESSION_TOKEN
+export AWS_REGION=$GLUE_REGION AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 
 timed "unit and integration tests (cargo test)"
 cargo test --workspace --exclude configurator-app
