@@ -6,7 +6,25 @@ import { tmpdir } from 'node:os';
 // The suite starts its own copy of the whole product (scripts/stack.sh) on
 // ports of its own, so it runs beside a `scripts/dev.sh` session. Two
 // brokers: `broker` is cluster local-a (demo.* topics), `brokerB` local-b (logs.*).
-export const ports = { bff: 18080, idp: 19400, lambdas: 19300, broker: 19092, brokerB: 19093 };
+// Two schema registries: `glue` is local-a's AWS Glue (moto), `confluent`
+// local-b's Confluent-compatible one (scripts/local/confluent_registry.py).
+export const ports = {
+  bff: 18080,
+  idp: 19400,
+  lambdas: 19300,
+  broker: 19092,
+  brokerB: 19093,
+  glue: 19500,
+  confluent: 19501,
+};
+/** local-a's Glue registry in moto: its endpoint (dummy credentials), name and region. */
+export const glue = {
+  endpoint: `http://127.0.0.1:${ports.glue}`,
+  registry: 'configurator-local',
+  region: 'eu-central-1',
+};
+/** local-b's Confluent-compatible registry. */
+export const confluentURL = `http://127.0.0.1:${ports.confluent}`;
 export const baseURL = `http://localhost:${ports.bff}`;
 export const app = '/dev/configurator';
 // The IdP writes every token it issues here, so tests can prove none reaches the browser.
@@ -66,6 +84,8 @@ export default defineConfig({
       LAMBDAS_PORT: String(ports.lambdas),
       BROKER_PORT: String(ports.broker),
       BROKER_B_PORT: String(ports.brokerB),
+      GLUE_PORT: String(ports.glue),
+      CONFLUENT_PORT: String(ports.confluent),
       STACK_LOG_DIR: stackLogDir,
       // Short-lived access tokens make refresh happen during the suite.
       IDP_ACCESS_TOKEN_TTL: '30',

@@ -1,8 +1,10 @@
 import { expect, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { app, tokenLog } from '../playwright.config';
+import { app, confluentURL, glue, ports, tokenLog } from '../playwright.config';
 
-export { app };
+// The stack's ports (ports.glue: local-a's AWS Glue in moto, ports.confluent:
+// local-b's Confluent-compatible registry), and how to reach the registries.
+export { app, confluentURL, glue, ports };
 
 /** The name of the BFF's session cookie (COOKIE_SECURE=true, the default). */
 export const sessionCookie = '__Host-configurator';
