@@ -17,6 +17,8 @@
 #      the openssl command); an ECS service needing a secret Terraform
 #      creates empty runs no task until it has a value; each Lambda's IAM
 #      role allows the Kafka calls of the routes it serves (routes.rs);
+#      Glue (schema registries) is granted to the topics and messages
+#      roles only, on their registries' and schemas' ARNs, never on *;
 #      resource arguments and ordering learnt from defects (resource_rules.py:
 #      Redis token rotation, listener rules and bucket policies first);
 #      no advice for a certificate that cannot cover both host names;
@@ -101,6 +103,7 @@ python3 scripts/checks/workflow_roles.py
 "$HCL2_PYTHON" scripts/checks/idp_key.py
 "$HCL2_PYTHON" scripts/checks/empty_secrets.py
 "$HCL2_PYTHON" scripts/checks/lambda_iam.py
+"$HCL2_PYTHON" scripts/checks/glue_iam.py
 "$HCL2_PYTHON" scripts/checks/resource_rules.py
 "$HCL2_PYTHON" scripts/checks/certificate_names.py
 

@@ -69,6 +69,18 @@ NEEDS = {
     "get_schema": CONNECT + [("DescribeTopic", "user-topic")] + READ_SCHEMA,
     "put_schema": CONNECT + [("DescribeTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
     "delete_schema": CONNECT + [("DescribeTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
+    # The schema registry's routes (issue #13). With a registry (Glue or
+    # Confluent) they call it, not Kafka (the Glue grants are
+    # scripts/checks/glue_iam.py's); a cluster without one answers from its
+    # built-in per-topic store, the schema topic.
+    "get_topic_schemas": CONNECT + [("DescribeTopic", "user-topic")] + READ_SCHEMA,
+    "list_schemas": CONNECT + READ_SCHEMA,
+    "get_registry_schema": CONNECT + READ_SCHEMA,
+    "get_schema_version": CONNECT + READ_SCHEMA,
+    # Changes to the registry are audited like every mutating call.
+    "register_schema_version": CONNECT + AUDIT,
+    "check_schema_compatibility": CONNECT,
+    "set_schema_compatibility": CONNECT + AUDIT,
     "browse_messages": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
     "get_message": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
     # Validated against the topic's schema, produced idempotently.

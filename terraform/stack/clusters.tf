@@ -41,7 +41,34 @@ locals {
       data.aws_msk_bootstrap_brokers.cluster[c.id].bootstrap_brokers_sasl_scram
     )
     scram_secret_arn = c.scram_secret_arn
+    # Glue's region resolved (the IAM grants name it); the network fields
+    # stay here (external_registries below), the functions never see them.
+    schema_registry = c.schema_registry == null ? null : {
+      kind               = c.schema_registry.kind
+      registry_name      = c.schema_registry.registry_name
+      region             = c.schema_registry.kind == "glue" ? coalesce(c.schema_registry.region, var.region) : null
+      url                = c.schema_registry.url
+      credentials        = c.schema_registry.credentials
+      secret_arn         = c.schema_registry.secret_arn
+      strategy           = c.schema_registry.strategy
+      request_timeout_ms = c.schema_registry.request_timeout_ms
+    }
   }]
+
+  # Confluent-compatible registries in a VPC (security group or networks
+  # given): the Lambdas get egress to each on its URL's port (443 unless the
+  # URL says). Those without either are reached through the NAT on 443.
+  external_registries = [for c in var.clusters : {
+    id                = c.id
+    port              = can(regex("^https://[^/:]+:([0-9]+)", c.schema_registry.url)) ? tonumber(regex("^https://[^/:]+:([0-9]+)", c.schema_registry.url)[0]) : 443
+    security_group_id = c.schema_registry.security_group_id
+    cidrs             = c.schema_registry.cidrs
+    } if c.schema_registry != null && try(c.schema_registry.kind, "") == "confluent" && (try(c.schema_registry.security_group_id, null) != null || length(try(c.schema_registry.cidrs, [])) > 0)
+  ]
+
+  # A Glue registry in the stack's region: reached through a VPC interface
+  # endpoint (no NAT needed); one in another region goes through the NAT.
+  glue_endpoint = anytrue([for c in var.clusters : coalesce(c.schema_registry.region, var.region) == var.region if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue"])
 
   # What the Lambdas' security group needs a way out to, for the clusters
   # the stack does not create (its own is wired in modules/network). The

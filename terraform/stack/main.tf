@@ -26,6 +26,8 @@ module "network" {
   single_nat_gateway   = var.single_nat_gateway
   console_client_cidrs = var.console_client_cidrs
   external_kafka       = local.external_kafka
+  external_registries  = local.external_registries
+  glue_endpoint        = local.glue_endpoint
   kms_key_arn          = module.platform.kms_key_arn
   log_retention_days   = var.log_retention_days
   tags                 = local.tags

@@ -132,8 +132,21 @@ variable "clusters" {
       scram_secret_arn   scram-sha-512 only: the cluster's AmazonMSK_* Secrets Manager secret ({"username", "password"}); Terraform reads it
       security_group_id  the brokers' security group: the Lambdas get egress to it on the Kafka port (its owner allows ingress from output lambda_security_group_id)
       broker_cidrs       instead of or beside security_group_id: the brokers' networks (peered VPC, transit gateway)
+      schema_registry    optional (issue #13; absent: the built-in per-topic JSON Schema store):
+        kind                "glue" or "confluent"
+        registry_name       glue: the registry, in this account ([A-Za-z0-9-_$#.], 1 to 255)
+        region              glue, optional: the registry's region (var.region otherwise)
+        url                 confluent: https://host[:port][/path] (https only)
+        credentials         confluent: "none" (default), "basic" or "bearer"
+        secret_arn          confluent basic or bearer: a Secrets Manager secret, JSON {"username", "password"} (basic) or {"token"} (bearer); Terraform reads it (like scram_secret_arn)
+        strategy            optional: topic_name, topic_record_name or record_name (how schema names follow from a topic)
+        request_timeout_ms  optional, 100 to 10000
+        security_group_id   confluent, optional: the registry's security group (same or peered VPC): the Lambdas get egress to it on the URL's port
+        cidrs               confluent, optional: instead of or beside security_group_id, the registry's networks
+      A confluent registry with neither security_group_id nor cidrs is reached through the NAT on 443 (enable_nat_gateway; the URL's port must be 443).
+      Glue: the topics function may read, register and change compatibility, the messages function may read, on that registry and its schemas only; the others get no Glue permission.
     An entry with neither msk_cluster_arn nor bootstrap_brokers is the MSK cluster this stack creates (msk-iam, at most one such entry); the stack creates it only when an entry names it.
-    Size: every cluster is rendered into the functions' CLUSTERS_TOML variable, and Lambda allows 4 KB of environment variables in all, so at most 8 clusters (about 350 bytes each with three brokers, plus about 500 for the other variables); the functions also check the rendered total at plan or apply.
+    Size: every cluster is rendered into the functions' CLUSTERS_TOML variable, and Lambda allows 4 KB of environment variables in all, so at most 8 clusters (about 350 bytes each with three brokers, plus about 500 for the other variables; a schema registry adds about 100, and a confluent one's password or token its length again); the functions also check the rendered total at plan or apply.
   EOT
   type = list(object({
     id                = string
@@ -145,6 +158,18 @@ variable "clusters" {
     scram_secret_arn  = optional(string)
     security_group_id = optional(string)
     broker_cidrs      = optional(list(string), [])
+    schema_registry = optional(object({
+      kind               = string
+      registry_name      = optional(string)
+      region             = optional(string)
+      url                = optional(string)
+      credentials        = optional(string, "none")
+      secret_arn         = optional(string)
+      strategy           = optional(string)
+      request_timeout_ms = optional(number)
+      security_group_id  = optional(string)
+      cidrs              = optional(list(string), [])
+    }))
   }))
   # Today's single-cluster setup: the stack's own MSK cluster, alone.
   default = [{ id = "main" }]
@@ -212,6 +237,62 @@ variable "clusters" {
   validation {
     condition     = alltrue([for c in var.clusters : alltrue([for cidr in c.broker_cidrs : can(cidrhost(cidr, 0))])])
     error_message = "broker_cidrs must be IPv4 CIDR blocks."
+  }
+
+  # --- schema_registry (issue #13) ---
+  validation {
+    condition     = alltrue([for c in var.clusters : contains(["glue", "confluent"], c.schema_registry.kind) if c.schema_registry != null])
+    error_message = "schema_registry.kind must be glue or confluent (leave schema_registry out for the built-in per-topic JSON Schema store)."
+  }
+  validation {
+    # The Glue name goes into the IAM resource ARNs: its character set has
+    # no * or ?, so it can never widen them.
+    condition = alltrue([for c in var.clusters : alltrue([
+      can(regex("^[A-Za-z0-9_$#.-]{1,255}$", c.schema_registry.registry_name)),
+      c.schema_registry.region == null ? true : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", c.schema_registry.region)),
+      c.schema_registry.url == null,
+      c.schema_registry.credentials == "none",
+      c.schema_registry.secret_arn == null,
+      c.schema_registry.security_group_id == null,
+      length(c.schema_registry.cidrs) == 0,
+    ]) if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue"])
+    error_message = "A glue schema_registry needs registry_name ([A-Za-z0-9-_$#.], 1 to 255) and may set region (e.g. eu-central-1); url, credentials, secret_arn, security_group_id and cidrs are for confluent only (Glue is reached with the functions' IAM roles)."
+  }
+  validation {
+    condition = alltrue([for c in var.clusters : alltrue([
+      can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$", c.schema_registry.url)),
+      c.schema_registry.registry_name == null,
+      c.schema_registry.region == null,
+    ]) if c.schema_registry != null && try(c.schema_registry.kind, "") == "confluent"])
+    error_message = "A confluent schema_registry needs url = https://host[:port][/path] (https only, no user info, query or fragment: credentials come from secret_arn); registry_name and region are for glue only."
+  }
+  validation {
+    condition = alltrue([for c in var.clusters : alltrue([
+      contains(["none", "basic", "bearer"], c.schema_registry.credentials),
+      (c.schema_registry.credentials != "none") == (c.schema_registry.secret_arn != null),
+      c.schema_registry.secret_arn == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", c.schema_registry.secret_arn)),
+    ]) if c.schema_registry != null])
+    error_message = "schema_registry.credentials is none, basic or bearer; basic and bearer need secret_arn (a Secrets Manager secret ARN), none takes none."
+  }
+  validation {
+    condition = alltrue([for c in var.clusters : alltrue([
+      c.schema_registry.strategy == null ? true : contains(["topic_name", "topic_record_name", "record_name"], c.schema_registry.strategy),
+      c.schema_registry.request_timeout_ms == null ? true : (floor(c.schema_registry.request_timeout_ms) == c.schema_registry.request_timeout_ms && c.schema_registry.request_timeout_ms >= 100 && c.schema_registry.request_timeout_ms <= 10000),
+      alltrue([for cidr in c.schema_registry.cidrs : can(cidrhost(cidr, 0))]),
+    ]) if c.schema_registry != null])
+    error_message = "schema_registry.strategy is topic_name, topic_record_name or record_name; request_timeout_ms a whole number from 100 to 10000 (under the functions' timeout); cidrs IPv4 CIDR blocks."
+  }
+  validation {
+    # Without a security group or networks, the only way out is the NAT's
+    # HTTPS rule (443 to anywhere).
+    condition = alltrue([for c in var.clusters : var.enable_nat_gateway && (!can(regex("^https://[^/]+:[0-9]+", c.schema_registry.url)) || can(regex("^https://[^/]+:443(/|$)", c.schema_registry.url)))
+    if c.schema_registry != null && try(c.schema_registry.kind, "") == "confluent" && try(c.schema_registry.security_group_id, null) == null && length(try(c.schema_registry.cidrs, [])) == 0])
+    error_message = "A confluent schema_registry without security_group_id or cidrs is reached through the NAT on port 443 only: set enable_nat_gateway (and use port 443), or give the registry's security_group_id or cidrs."
+  }
+  validation {
+    # The stack's Glue interface endpoint serves its own region only.
+    condition     = alltrue([for c in var.clusters : var.enable_nat_gateway || c.schema_registry.region == null || c.schema_registry.region == var.region if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue"])
+    error_message = "A glue schema_registry in another region than var.region is reached through the NAT: set enable_nat_gateway (the VPC's Glue endpoint serves var.region only)."
   }
 }
 

@@ -12,6 +12,9 @@
 
 data "aws_partition" "current" {}
 
+# The Glue registries are in the stack's account (their ARNs name it).
+data "aws_caller_identity" "current" {}
+
 locals {
   functions = toset(["cluster", "topics", "messages", "groups"])
 
@@ -99,6 +102,76 @@ locals {
     ]
   }
 
+  # Schema registries (issue #13). Glue: the functions call it with their
+  # roles, so IAM decides, per function and per registry: the messages
+  # function reads (decoding, producing with a chosen schema), the topics
+  # function (the /schemas routes) also registers versions, creates schemas
+  # and changes compatibility; cluster and groups get no Glue permission.
+  # Always on a registry's ARN and its schemas' (registry/<name>,
+  # schema/<name>/*), never `*`: a registry name holds no wildcard
+  # characters (the stack validates it). CheckSchemaVersionValidity takes no
+  # registry or schema, so IAM would only grant it on `*`: not granted (it
+  # checks syntax only, never compatibility).
+  glue_registries = { for c in var.clusters : c.id => c.schema_registry if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue" }
+  glue_prefix     = "arn:${data.aws_partition.current.partition}:glue"
+  glue_registry_arns = distinct([
+    for r in values(local.glue_registries) : "${local.glue_prefix}:${r.region}:${data.aws_caller_identity.current.account_id}:registry/${r.registry_name}"
+  ])
+  glue_schema_arns = distinct([
+    for r in values(local.glue_registries) : "${local.glue_prefix}:${r.region}:${data.aws_caller_identity.current.account_id}:schema/${r.registry_name}/*"
+  ])
+  glue_read = ["GetRegistry", "ListSchemas", "GetSchema", "ListSchemaVersions", "GetSchemaVersion", "GetSchemaByDefinition"]
+  glue_statements = {
+    messages = [
+      { sid = "ReadRegistry", actions = local.glue_read },
+    ]
+    topics = [
+      { sid = "ReadRegistry", actions = local.glue_read },
+      { sid = "ChangeRegistry", actions = ["CreateSchema", "RegisterSchemaVersion", "UpdateSchema", "GetSchemaVersionsDiff"] },
+    ]
+  }
+
+  # Confluent-compatible registries with credentials: like the SCRAM
+  # passwords, Terraform reads the secret and hands the password or token
+  # to the functions in an environment variable named in CLUSTERS_TOML
+  # (password_env or token_env). Only the functions that call the registry
+  # (topics, messages) get the variables, and only their CLUSTERS_TOML
+  # names a registry at all: cluster and groups never call one.
+  registry_functions = toset(["topics", "messages"])
+  registry_secret_clusters = {
+    for c in var.clusters : c.id => c.schema_registry
+    if c.schema_registry != null && try(c.schema_registry.kind, "") == "confluent" && try(c.schema_registry.credentials, "none") != "none"
+  }
+  registry_env = {
+    for id, r in local.registry_secret_clusters : id => "SR_${r.credentials == "basic" ? "PASSWORD" : "TOKEN"}_${upper(replace(id, "-", "_"))}"
+  }
+  registry_secret = { for id, v in data.aws_secretsmanager_secret_version.registry : id => jsondecode(v.secret_string) }
+  registry_secret_values = {
+    for id, r in local.registry_secret_clusters : local.registry_env[id] => r.credentials == "basic" ? local.registry_secret[id].password : local.registry_secret[id].token
+  }
+
+  # A cluster's [clusters.schema_registry] table, last in its [[clusters]]
+  # entry (TOML: the keys after a table header belong to that table).
+  registry_toml = {
+    for c in var.clusters : c.id => c.schema_registry == null ? [] : concat(
+      [
+        "[clusters.schema_registry]",
+        "kind = ${jsonencode(c.schema_registry.kind)}",
+      ],
+      c.schema_registry.kind == "glue" ? [
+        "registry_name = ${jsonencode(c.schema_registry.registry_name)}",
+        "region = ${jsonencode(c.schema_registry.region)}",
+      ] : ["url = ${jsonencode(c.schema_registry.url)}"],
+      c.schema_registry.credentials == "basic" ? [
+        "username = ${jsonencode(nonsensitive(local.registry_secret[c.id].username))}",
+        "password_env = ${jsonencode(local.registry_env[c.id])}",
+      ] : [],
+      c.schema_registry.credentials == "bearer" ? ["token_env = ${jsonencode(local.registry_env[c.id])}"] : [],
+      c.schema_registry.strategy == null ? [] : ["strategy = ${jsonencode(c.schema_registry.strategy)}"],
+      c.schema_registry.request_timeout_ms == null ? [] : ["request_timeout_ms = ${c.schema_registry.request_timeout_ms}"],
+    )
+  }
+
   # SCRAM clusters: user and password from the cluster's AmazonMSK_*
   # secret. The functions read the password from an environment variable
   # named in CLUSTERS_TOML (password_env), one per cluster; ids hold no '_',
@@ -107,11 +180,12 @@ locals {
   password_env   = { for id, c in local.scram_clusters : id => "KAFKA_SASL_PASSWORD_${upper(replace(id, "-", "_"))}" }
   scram_secret   = { for id, v in data.aws_secretsmanager_secret_version.scram : id => jsondecode(v.secret_string) }
 
-  # CLUSTERS_TOML, the list the functions read (lambdas/src/clusters/settings.rs).
+  # CLUSTERS_TOML, the list the functions read (lambdas/src/clusters/settings.rs),
+  # per function: only topics and messages get the schema registries.
   # jsonencode() makes each string a valid TOML basic string (the same
   # escapes: \", \\, \uXXXX). Only the fields the functions know: they
   # refuse any other.
-  clusters_toml = join("\n", concat(
+  clusters_toml = { for fn in local.functions : fn => join("\n", concat(
     var.default_cluster == null ? [] : ["default = ${jsonencode(var.default_cluster)}"],
     flatten([for c in var.clusters : concat(
       [
@@ -131,14 +205,15 @@ locals {
         "username = ${jsonencode(nonsensitive(local.scram_secret[c.id].username))}",
         "password_env = ${jsonencode(local.password_env[c.id])}",
       ] : [],
+      contains(local.registry_functions, fn) ? local.registry_toml[c.id] : [],
     )]),
-  ))
+  )) }
 
   environment = {
     for fn in local.functions : fn => merge(
       {
         CONFIGURATOR_FUNCTION    = fn
-        CLUSTERS_TOML            = local.clusters_toml
+        CLUSTERS_TOML            = local.clusters_toml[fn]
         KAFKA_REQUEST_TIMEOUT_MS = tostring(var.kafka_request_timeout_ms)
         OIDC_ISSUER              = var.oidc_issuer
         OIDC_AUDIENCE            = var.oidc_audience
@@ -148,6 +223,7 @@ locals {
         AUDIT_SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.audit_keys.arn
       },
       { for id, name in local.password_env : name => local.scram_secret[id].password },
+      contains(local.registry_functions, fn) ? local.registry_secret_values : {},
       var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
     )
   }
@@ -199,6 +275,18 @@ data "aws_iam_policy_document" "function" {
       actions       = [for a in statement.value.actions : "kafka-cluster:${a}"]
       resources     = lookup(statement.value, "resources", null)
       not_resources = lookup(statement.value, "not_resources", null)
+    }
+  }
+
+  # Glue schema registries: topics and messages only, on the registries'
+  # and their schemas' ARNs only (see local.glue_statements).
+  dynamic "statement" {
+    for_each = length(local.glue_registry_arns) > 0 ? lookup(local.glue_statements, each.key, []) : []
+
+    content {
+      sid       = "Glue${statement.value.sid}"
+      actions   = [for a in statement.value.actions : "glue:${a}"]
+      resources = concat(local.glue_registry_arns, local.glue_schema_arns)
     }
   }
 
@@ -278,6 +366,26 @@ data "aws_secretsmanager_secret_version" "scram" {
   for_each = local.scram_clusters
 
   secret_id = each.value.scram_secret_arn
+}
+
+# --- Schema registry credentials (confluent) --------------------------------
+
+# As with the SCRAM secrets: the password or token goes into the topics and
+# messages functions' configuration (encrypted with var.kms_key_arn) and
+# into Terraform's state.
+data "aws_secretsmanager_secret_version" "registry" {
+  for_each = local.registry_secret_clusters
+
+  secret_id = each.value.secret_arn
+
+  lifecycle {
+    postcondition {
+      condition = (each.value.credentials == "basic"
+        ? try(length(jsondecode(self.secret_string).username) > 0 && length(jsondecode(self.secret_string).password) > 0, false)
+      : try(length(jsondecode(self.secret_string).token) > 0, false))
+      error_message = "The schema registry secret of cluster ${each.key} must be JSON with non-empty \"username\" and \"password\" (credentials = basic) or \"token\" (bearer)."
+    }
+  }
 }
 
 # --- Audit signing keys ------------------------------------------------------
@@ -363,7 +471,7 @@ resource "aws_lambda_function" "this" {
   lifecycle {
     precondition {
       condition     = local.environment_bytes[each.key] <= 4096
-      error_message = "The ${each.key} function's environment variables would exceed Lambda's 4 KB: fewer clusters, shorter names, or fewer brokers in bootstrap_brokers."
+      error_message = "The ${each.key} function's environment variables would exceed Lambda's 4 KB: fewer clusters, shorter names, fewer brokers in bootstrap_brokers, or fewer or shorter schema registry settings and tokens."
     }
   }
 

@@ -81,7 +81,7 @@ variable "log_retention_days" {
 }
 
 variable "clusters" {
-  description = "The Kafka clusters, resolved by the stack (terraform/stack/clusters.tf): id, name, environment (null for none), auth (msk-iam or scram-sha-512), bootstrap_servers, msk_cluster_arn (null for a SCRAM cluster not on MSK; IAM is granted on the msk-iam ones) and scram_secret_arn (SCRAM only). Rendered into CLUSTERS_TOML."
+  description = "The Kafka clusters, resolved by the stack (terraform/stack/clusters.tf): id, name, environment (null for none), auth (msk-iam or scram-sha-512), bootstrap_servers, msk_cluster_arn (null for a SCRAM cluster not on MSK; IAM is granted on the msk-iam ones), scram_secret_arn (SCRAM only) and schema_registry (null for the built-in store; glue: registry_name and its region, resolved; confluent: url, credentials none/basic/bearer with secret_arn; both: strategy, request_timeout_ms). Rendered into CLUSTERS_TOML."
   type = list(object({
     id                = string
     name              = string
@@ -90,11 +90,30 @@ variable "clusters" {
     bootstrap_servers = string
     msk_cluster_arn   = optional(string)
     scram_secret_arn  = optional(string)
+    schema_registry = optional(object({
+      kind               = string
+      registry_name      = optional(string)
+      region             = optional(string)
+      url                = optional(string)
+      credentials        = optional(string, "none")
+      secret_arn         = optional(string)
+      strategy           = optional(string)
+      request_timeout_ms = optional(number)
+    }))
   }))
 
   validation {
     condition     = alltrue([for c in var.clusters : c.msk_cluster_arn != null if c.auth == "msk-iam"])
     error_message = "Every msk-iam cluster needs its msk_cluster_arn (the IAM policy names it)."
+  }
+  validation {
+    # The Glue grants name the registry's ARN: its name and region must be known.
+    condition     = alltrue([for c in var.clusters : can(regex("^[A-Za-z0-9_$#.-]{1,255}$", c.schema_registry.registry_name)) && can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", c.schema_registry.region)) if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue"])
+    error_message = "Every glue schema_registry needs registry_name ([A-Za-z0-9-_$#.], no wildcard) and its region (the IAM policy names both)."
+  }
+  validation {
+    condition     = alltrue([for c in var.clusters : (c.schema_registry.credentials != "none") == (c.schema_registry.secret_arn != null) if c.schema_registry != null && try(c.schema_registry.kind, "") == "confluent"])
+    error_message = "A confluent schema_registry with basic or bearer credentials needs secret_arn, and one without takes none."
   }
 }
 

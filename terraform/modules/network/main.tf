@@ -15,7 +15,11 @@ locals {
   # AWS APIs reached privately. ecr.* and s3 pull images; logs ships task
   # logs; secretsmanager and kms start tasks; lambda is Kong's upstream;
   # ssmmessages carries ECS Exec; sts serves SDK credential calls.
-  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "lambda", "ssmmessages", "sts"]
+  # glue only when a cluster's schema registry is in Glue (issue #13).
+  interface_endpoints = concat(
+    ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "lambda", "ssmmessages", "sts"],
+    var.glue_endpoint ? ["glue"] : [],
+  )
 }
 
 # Pinned to the commit of the module's v6.6.0 tag: a tag or a registry
@@ -288,6 +292,43 @@ resource "aws_vpc_security_group_egress_rule" "lambda_to_kafka_cidr" {
 
   security_group_id = aws_security_group.lambda.id
   description       = "Kafka (TLS) on the brokers of cluster ${each.value.id} in ${each.value.cidr}"
+  ip_protocol       = "tcp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
+# Confluent-compatible schema registries in a VPC (var.external_registries,
+# issue #13): a way out from the Lambdas to each, on its URL's port only.
+# As with Kafka, the ingress side is the registry owner's. A registry on the
+# internet needs no rule here: the NAT's HTTPS rule below reaches it.
+locals {
+  registry_to_groups = {
+    for r in var.external_registries : "${r.id}:${r.port}" => r if r.security_group_id != null
+  }
+  registry_to_cidrs = {
+    for rule in flatten([for r in var.external_registries : [
+      for cidr in r.cidrs : { key = "${r.id}:${r.port}:${cidr}", id = r.id, port = r.port, cidr = cidr }
+    ]]) : rule.key => rule
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_to_registry_group" {
+  for_each = local.registry_to_groups
+
+  security_group_id            = aws_security_group.lambda.id
+  description                  = "Schema registry (HTTPS) of cluster ${each.value.id}"
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.security_group_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_to_registry_cidr" {
+  for_each = local.registry_to_cidrs
+
+  security_group_id = aws_security_group.lambda.id
+  description       = "Schema registry (HTTPS) of cluster ${each.value.id} in ${each.value.cidr}"
   ip_protocol       = "tcp"
   from_port         = each.value.port
   to_port           = each.value.port

@@ -81,3 +81,20 @@ variable "external_kafka" {
   }))
   default = []
 }
+
+variable "external_registries" {
+  description = "Confluent-compatible schema registries in a VPC (issue #13): cluster id, the registry's port (its URL's, 443 by default), and its security group and/or networks. The Lambdas get egress to each; a registry on the internet is reached through the NAT's HTTPS rule instead."
+  type = list(object({
+    id                = string
+    port              = number
+    security_group_id = optional(string)
+    cidrs             = optional(list(string), [])
+  }))
+  default = []
+}
+
+variable "glue_endpoint" {
+  description = "A VPC interface endpoint for AWS Glue (a cluster's schema registry is a Glue registry in this region), so the Lambdas reach it without the NAT."
+  type        = bool
+  default     = false
+}
