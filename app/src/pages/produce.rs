@@ -4,7 +4,7 @@
 //! may be typed as JSON and encoded with one of the topic's registry schemas.
 
 use configurator_api::{
-    Data, GlueCompression, Header, ProduceRequest, Produced, RegistryKind, SchemaChoice, SchemaSubject,
+    Data, ErrorDetail, GlueCompression, Header, ProduceRequest, Produced, RegistryKind, SchemaChoice, SchemaSubject,
     SchemaVersion, TopicSchema, TopicSchemas,
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -48,7 +48,7 @@ fn SchemaPicker(
     let pick = move |ev: leptos::ev::Event| {
         let picked = event_target_value(&ev);
         let compression = choice.with_untracked(|c| c.as_ref().map(|c| c.compression)).unwrap_or_default();
-        choice.set((!picked.is_empty()).then(|| SchemaChoice {
+        choice.set((!picked.is_empty()).then_some(SchemaChoice {
             name: picked,
             version: None,
             message: None,
@@ -174,18 +174,26 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             })
         })
     });
-    // Schema violations, one per line: where and what.
+    // Schema violations, one per line: where and what (a refused schema
+    // choice, `value_schema.version`, … names its field).
+    let schema_field = |e: &ApiError| e.field().is_some_and(|f| f.contains("_schema"));
     let violations = move || {
         error.with(|e| {
-            e.as_ref()
-                .filter(|e| e.code() == "schema_validation_failed" || !e.details().is_empty())
-                .map(|e| (e.message(), e.details().to_vec()))
+            let e = e.as_ref()?;
+            let mut details = e.details().to_vec();
+            if details.is_empty() && schema_field(e) {
+                details.push(ErrorDetail {
+                    path: e.field().unwrap_or_default().to_owned(),
+                    message: e.message(),
+                });
+            }
+            (e.code() == "schema_validation_failed" || !details.is_empty()).then(|| (e.message(), details))
         })
     };
     let general = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| e.details().is_empty() && !matches!(e.field(), Some("value" | "key" | "partition")))
+        error.get().filter(|e| {
+            e.details().is_empty() && !schema_field(e) && !matches!(e.field(), Some("value" | "key" | "partition"))
+        })
     });
     let field_error = move |field: &'static str| {
         Signal::derive(move || {

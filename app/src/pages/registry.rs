@@ -285,6 +285,8 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
                             <When when=can_write>
                                 " "
                                 <select class="select select-small" aria-label="Compatibility mode" on:change=move |ev| mode.set(event_target_value(&ev))>
+                                    // The registry's own mode first when it is not one of ours.
+                                    {(!modes(kind).contains(&current.as_str())).then(|| view! { <option value=current.clone() selected>{current.clone()}</option> })}
                                     {modes(kind).iter().map(|m| view! { <option value=*m selected=*m == current>{*m}</option> }).collect_view()}
                                 </select>
                                 " "
