@@ -134,11 +134,11 @@ async fn main() -> anyhow::Result<()> {
         limit: Some(500),
         ..Default::default()
     })?;
-    kafka.browse(topic, &query).await?;
+    kafka.browse(topic, &query, None).await?;
     let mut browse = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let page = kafka.browse(topic, &query).await?;
+        let page = kafka.browse(topic, &query, None).await?;
         browse.push(t.elapsed());
         assert_eq!(page.messages.len(), 500);
     }

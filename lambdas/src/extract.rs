@@ -89,6 +89,32 @@ impl<S: Send + Sync> FromRequestParts<S> for GroupPath {
     }
 }
 
+/// Longest schema name (subject or Glue schema name) the API accepts.
+pub const MAX_SCHEMA_NAME_BYTES: usize = 1000;
+
+/// The `{schema}` path parameter: a Confluent subject or Glue schema name,
+/// not empty, without control characters, at most [`MAX_SCHEMA_NAME_BYTES`].
+pub struct SchemaPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SchemaPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let params = path_params(parts, state).await?;
+        let name = param(&params, "schema")?;
+        if name.trim().is_empty() || name.len() > MAX_SCHEMA_NAME_BYTES || name.chars().any(char::is_control) {
+            return Err(ApiError::invalid(
+                "schema",
+                "invalid_schema_name",
+                format!(
+                    "A schema name is 1 to {MAX_SCHEMA_NAME_BYTES} bytes of printable characters."
+                ),
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+}
+
 /// `{topic}/partitions/{partition}/offsets/{offset}`: one record's address.
 pub struct RecordPath {
     pub topic: String,

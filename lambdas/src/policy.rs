@@ -20,6 +20,8 @@ pub enum Resource<'a> {
     Cluster,
     Topic(&'a str),
     Group(&'a str),
+    /// A schema registry subject (Confluent) or schema (Glue).
+    Schema(&'a str),
 }
 
 impl Resource<'_> {
@@ -29,6 +31,7 @@ impl Resource<'_> {
             Self::Cluster => "cluster".into(),
             Self::Topic(name) => format!("topic:{name}"),
             Self::Group(name) => format!("group:{name}"),
+            Self::Schema(name) => format!("schema:{name}"),
         }
     }
 }
@@ -39,6 +42,7 @@ impl fmt::Display for Resource<'_> {
             Self::Cluster => f.write_str("the cluster"),
             Self::Topic(name) => write!(f, "topic {name}"),
             Self::Group(name) => write!(f, "consumer group {name}"),
+            Self::Schema(name) => write!(f, "schema {name}"),
         }
     }
 }
@@ -49,6 +53,7 @@ struct Grant {
     clusters: Regex,
     topics: Regex,
     groups: Regex,
+    schemas: Regex,
 }
 
 impl Grant {
@@ -59,6 +64,7 @@ impl Grant {
                 Resource::Cluster => true,
                 Resource::Topic(name) => self.topics.is_match(name),
                 Resource::Group(name) => self.groups.is_match(name),
+                Resource::Schema(name) => self.schemas.is_match(name),
             }
     }
 }
@@ -86,6 +92,8 @@ struct GrantFile {
     topics: Option<String>,
     #[serde(default)]
     groups: Option<String>,
+    #[serde(default)]
+    schemas: Option<String>,
 }
 
 const BUILT_IN: &str = include_str!("../policy.toml");
@@ -121,6 +129,7 @@ impl Policy {
                         clusters: anchored(g.clusters, "clusters", &name)?,
                         topics: anchored(g.topics, "topics", &name)?,
                         groups: anchored(g.groups, "groups", &name)?,
+                        schemas: anchored(g.schemas, "schemas", &name)?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;

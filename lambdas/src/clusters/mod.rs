@@ -21,8 +21,8 @@ use axum::{
 };
 use configurator_api::{API_PREFIX, ErrorEnvelope, check_cluster_id};
 
-pub use self::settings::{ClusterSet, ClusterSettings, Defaults, SchemaRegistry};
-use crate::{AppState, error::ApiError, extract, kafka::Kafka};
+pub use self::settings::{ClusterSet, ClusterSettings, Defaults};
+use crate::{AppState, error::ApiError, extract, kafka::Kafka, registry::Registry};
 
 /// Every configured cluster, in configuration order.
 pub struct Clusters {
@@ -35,6 +35,8 @@ pub struct Cluster {
     /// Made on first use; an error (a librdkafka setting it refuses) is kept
     /// too, so every request says the same thing.
     kafka: OnceLock<Result<Arc<Kafka>, String>>,
+    /// `None`: the built-in per-topic JSON Schema store.
+    pub registry: Option<Arc<Registry>>,
 }
 
 impl Clusters {
@@ -45,6 +47,7 @@ impl Clusters {
                 .into_iter()
                 .map(|settings| {
                     Arc::new(Cluster {
+                        registry: settings.schema_registry.clone().map(|r| Arc::new(Registry::new(r))),
                         settings,
                         kafka: OnceLock::new(),
                     })
@@ -104,6 +107,24 @@ pub struct OnCluster {
 impl OnCluster {
     pub fn id(&self) -> &str {
         self.cluster.id()
+    }
+
+    pub fn registry(&self) -> Option<&Arc<Registry>> {
+        self.cluster.registry.as_ref()
+    }
+
+    /// The registry, for the `/schemas` routes: 409 `no_schema_registry` on
+    /// a cluster that keeps its topics' JSON Schemas in its own store.
+    pub fn require_registry(&self) -> Result<&Arc<Registry>, ApiError> {
+        self.registry().ok_or_else(|| {
+            ApiError::conflict(
+                "no_schema_registry",
+                format!(
+                    "Cluster {} has no schema registry configured; its topics' JSON Schemas are in the built-in store (GET …/topics/{{topic}}/schema).",
+                    self.id()
+                ),
+            )
+        })
     }
 }
 

@@ -18,8 +18,8 @@
 //! username = "svc"             # scram only
 //! password_env = "PROD_EU_PW"  # scram only: the variable holding the password (never the file)
 //! request_timeout_ms = 4000    # optional; KAFKA_REQUEST_TIMEOUT_MS otherwise
-//! [clusters.schema_registry]   # optional: read by the schema-registry support (issue #13)
-//! kind = "glue"                # glue (registry_name, region) | confluent (url)
+//! [clusters.schema_registry]   # optional: see registry::settings
+//! kind = "glue"                # builtin (default) | glue | confluent
 //! registry_name = "prod-eu"
 //! ```
 
@@ -29,7 +29,10 @@ use anyhow::{Context, bail};
 use configurator_api::check_cluster_id;
 use serde::Deserialize;
 
-use crate::config::{KafkaConfig, KafkaSecurity, var_or};
+use crate::{
+    config::{KafkaConfig, KafkaSecurity, var_or},
+    registry::settings::{RegistryEntry, RegistrySettings},
+};
 
 /// Every configured cluster, in the order people see them.
 #[derive(Debug, Clone)]
@@ -45,21 +48,8 @@ pub struct ClusterSettings {
     pub name: String,
     pub environment: String,
     pub kafka: KafkaConfig,
-    pub schema_registry: Option<SchemaRegistry>,
-}
-
-/// Where a cluster's schemas live, beside its own topic-schema store.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum SchemaRegistry {
-    Glue {
-        registry_name: String,
-        #[serde(default)]
-        region: Option<String>,
-    },
-    Confluent {
-        url: String,
-    },
+    /// `None`: the built-in per-topic JSON Schema store.
+    pub schema_registry: Option<RegistrySettings>,
 }
 
 /// What the process-wide variables give every cluster that does not say
@@ -101,7 +91,7 @@ impl ClusterSet {
                 topic_list_max_age: defaults.topic_list_max_age,
                 security: KafkaSecurity::from_env()?,
             },
-            schema_registry: None,
+            schema_registry: RegistrySettings::from_env()?,
             id: id.clone(),
         };
         Ok(Self {
@@ -175,7 +165,7 @@ struct ClusterEntry {
     #[serde(default)]
     topic_list_max_age_ms: Option<u64>,
     #[serde(default)]
-    schema_registry: Option<SchemaRegistry>,
+    schema_registry: Option<RegistryEntry>,
 }
 
 fn no_auth() -> String {
@@ -253,11 +243,7 @@ impl ClusterEntry {
                 bail!("field auth: must be none, scram-sha-512, scram-sha-256 or msk-iam, not {other:?}")
             }
         };
-        if let Some(SchemaRegistry::Confluent { url }) = &self.schema_registry
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            bail!("field schema_registry.url: must be an http(s) URL, not {url:?}");
-        }
+        let schema_registry = self.schema_registry.map(RegistryEntry::resolve).transpose()?.flatten();
         let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
         Ok(ClusterSettings {
             name: self
@@ -271,7 +257,7 @@ impl ClusterEntry {
                 topic_list_max_age: millis(self.topic_list_max_age_ms, defaults.topic_list_max_age),
                 security,
             },
-            schema_registry: self.schema_registry,
+            schema_registry,
             id: self.id,
         })
     }
@@ -280,6 +266,7 @@ impl ClusterEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::settings::Backend;
 
     const DEFAULTS: Defaults = Defaults {
         request_timeout: Duration::from_secs(4),
@@ -324,7 +311,10 @@ mod tests {
                 region: "eu-central-1".into()
             }
         );
-        assert!(matches!(b.schema_registry, Some(SchemaRegistry::Glue { .. })));
+        assert!(matches!(
+            b.schema_registry.as_ref().map(|r| &r.backend),
+            Some(Backend::Glue { registry_name, .. }) if registry_name == "events"
+        ));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub async fn browse_messages(
         Permission::MessagesRead,
         Resource::Topic(&topic),
     )?;
-    Ok(Json(on.kafka.browse(&topic, &browse).await?))
+    Ok(Json(on.kafka.browse(&topic, &browse, on.registry().cloned()).await?))
 }
 
 /// `GET /topics/{topic}/partitions/{partition}/offsets/{offset}`: the
@@ -55,7 +55,11 @@ pub async fn get_message(
         Permission::MessagesRead,
         Resource::Topic(&at.topic),
     )?;
-    Ok(Json(on.kafka.message(&at.topic, at.partition, at.offset).await?))
+    Ok(Json(
+        on.kafka
+            .message(&at.topic, at.partition, at.offset, on.registry().cloned())
+            .await?,
+    ))
 }
 
 /// `POST /topics/{topic}/messages` → 201 with where it was written.
@@ -67,15 +71,19 @@ pub async fn produce_message(
     Body(request): Body<ProduceRequest>,
 ) -> Result<(StatusCode, Json<Produced>), ApiError> {
     let message = Outgoing::parse(&request)?;
+    if message.uses_registry() {
+        on.require_registry()?;
+    }
     let resource = Resource::Topic(&topic);
     let outcome = async {
         allowed(&state, &caller, on.id(), Permission::MessagesProduce, resource)?;
-        on.kafka.produce(&topic, &message).await
+        on.kafka.produce(&topic, &message, on.registry()).await
     }
     .await;
+    let schema = request.value_schema.as_ref().map(|s| s.name.clone());
     let parameters = match &outcome {
-        Ok(p) => json!({"partition": p.partition, "offset": p.offset}),
-        Err(_) => json!({"partition": message.partition()}),
+        Ok(p) => json!({"partition": p.partition, "offset": p.offset, "value_schema": schema}),
+        Err(_) => json!({"partition": message.partition(), "value_schema": schema}),
     };
     let produced = state
         .audited(

@@ -8,8 +8,10 @@
 //! says which budget stopped it and gives a cursor to read on.
 
 use std::{
+    cell::RefCell,
     cmp::Reverse,
     collections::{BTreeMap, BinaryHeap},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -21,10 +23,11 @@ use rdkafka::{
     message::BorrowedMessage,
 };
 
-use super::{Cut, convert, reached_end};
+use super::{Cut, RecordDecoding, convert, reached_end};
 use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaContext, KafkaError, kafka_error},
+    registry::{PageDecoder, Registry},
 };
 
 pub const MAX_LIMIT: u32 = 500;
@@ -88,7 +91,13 @@ impl Browse {
 }
 
 impl Kafka {
-    pub async fn browse(&self, topic: &str, request: &Browse) -> Result<MessagePage, ApiError> {
+    /// Records framed for `registry` come decoded ([`PageDecoder`]).
+    pub async fn browse(
+        &self,
+        topic: &str,
+        request: &Browse,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<MessagePage, ApiError> {
         let limit = request.limit;
         let cursor = &request.cursor;
         let (meta, index) = self.topic_meta(topic).await?;
@@ -147,6 +156,7 @@ impl Kafka {
         let needle = request.needle.clone();
         let latest = request.start == Start::Latest && cursor.is_none();
         let topic_name = topic.to_owned();
+        let decoder = RefCell::new(PageDecoder::new(registry));
         self.read(move |consumer, timeout| {
             let scan = Scan {
                 consumer,
@@ -154,6 +164,7 @@ impl Kafka {
                 ranges,
                 needle,
                 timeout,
+                decoder,
             };
             if latest {
                 scan.newest(limit as usize)
@@ -172,6 +183,7 @@ struct Scan<'a> {
     ranges: BTreeMap<i32, (i64, i64)>,
     needle: Option<String>,
     timeout: Duration,
+    decoder: RefCell<PageDecoder>,
 }
 
 /// A scan that receives nothing for this long while records remain is
@@ -242,7 +254,7 @@ impl Scan<'_> {
                 Some(Stop::Full) | None => None,
             },
             cursor,
-            registry_error: None,
+            registry_error: self.decoder.borrow().outage(),
         })
     }
 
@@ -300,7 +312,7 @@ impl Scan<'_> {
             stopped_early,
             // Reading on from a "latest" page would read past the end.
             cursor: None,
-            registry_error: None,
+            registry_error: self.decoder.borrow().outage(),
         })
     }
 
@@ -351,8 +363,9 @@ impl Scan<'_> {
                     }
                     next.insert(p, offset + 1);
                     progress.scanned += 1;
-                    if self.matches(&message) {
-                        let (converted, size) = convert(&message, Cut::Preview);
+                    let decoding = RecordDecoding::of(&message, &mut self.decoder.borrow_mut());
+                    if self.matches(&message, &decoding) {
+                        let (converted, size) = convert(&message, Cut::Preview, decoding);
                         if let Err(stop) = keep(converted, size) {
                             return Ok((next, Some(stop)));
                         }
@@ -374,18 +387,12 @@ impl Scan<'_> {
         Ok((next, None))
     }
 
-    /// The text filter looks at the whole key and value, not their previews.
-    fn matches(&self, message: &BorrowedMessage<'_>) -> bool {
-        use rdkafka::Message as _;
-        let Some(needle) = self.needle.as_deref() else {
-            return true;
-        };
-        let has = |bytes: Option<&[u8]>| {
-            bytes
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .is_some_and(|text| text.contains(needle))
-        };
-        has(message.key()) || has(message.payload())
+    /// The text filter looks at the whole key and value, not their
+    /// previews, and at the decoded JSON of registry-framed ones.
+    fn matches(&self, message: &BorrowedMessage<'_>, decoding: &RecordDecoding) -> bool {
+        self.needle
+            .as_deref()
+            .is_none_or(|needle| decoding.contains(message, needle))
     }
 
     /// `p:o,p:o` for the partitions not read to their end.

@@ -3,14 +3,24 @@
 
 use configurator_api::{Message as ApiMessage, SHOW_MAX_BYTES};
 
-use super::{Cut, convert, read_range};
+use std::sync::Arc;
+
+use super::{Cut, RecordDecoding, convert, read_range};
 use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaError},
+    registry::{PageDecoder, Registry},
 };
 
 impl Kafka {
-    pub async fn message(&self, topic: &str, partition: i32, offset: i64) -> Result<ApiMessage, ApiError> {
+    /// Framed for `registry`, the key and value come decoded whole.
+    pub async fn message(
+        &self,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<ApiMessage, ApiError> {
         let (meta, index) = self.topic_meta(topic).await?;
         if !meta.topics[index].partitions.iter().any(|p| p.id == partition) {
             return Err(KafkaError::PartitionNotFound {
@@ -31,6 +41,7 @@ impl Kafka {
             ));
         }
         let topic_name = topic.to_owned();
+        let mut decoder = PageDecoder::new(registry);
         let found = self
             .read(move |consumer, timeout| {
                 let mut found = None;
@@ -49,7 +60,8 @@ impl Kafka {
                         found = Some(if size > SHOW_MAX_BYTES {
                             Err(size)
                         } else {
-                            Ok(convert(m, Cut::Whole).0)
+                            let decoding = RecordDecoding::of(m, &mut decoder);
+                            Ok(convert(m, Cut::Whole, decoding).0)
                         });
                     },
                 )?;

@@ -1,8 +1,12 @@
 //! Produce: one message, checked (size, base64, the topic's schema) before
-//! it reaches Kafka.
+//! it reaches Kafka. A key or value given with a registry schema is JSON,
+//! encoded and framed for the cluster's registry ([`Registry::encode`]).
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
-use configurator_api::{Data, MAX_MESSAGE_BYTES, ProduceRequest, Produced};
+use std::sync::Arc;
+
+use configurator_api::{Data, MAX_MESSAGE_BYTES, ProduceRequest, Produced, SchemaChoice};
+use serde_json::Value;
 use rdkafka::{
     message::{Header as KafkaHeader, OwnedHeaders},
     producer::FutureRecord,
@@ -11,6 +15,7 @@ use rdkafka::{
 use crate::{
     error::ApiError,
     kafka::{Kafka, kafka_error},
+    registry::Registry,
 };
 
 /// A produce request as bytes, checked: base64 decodes, headers have keys,
@@ -21,12 +26,17 @@ pub struct Outgoing {
     value: Option<Vec<u8>>,
     headers: Vec<(String, Option<Vec<u8>>)>,
     partition: Option<i32>,
+    /// The key and value to encode with a registry schema, as JSON.
+    key_schema: Option<(SchemaChoice, Value)>,
+    value_schema: Option<(SchemaChoice, Value)>,
 }
 
 impl Outgoing {
     pub fn parse(request: &ProduceRequest) -> Result<Self, ApiError> {
         let key = request.key.as_ref().map(|d| decode(d, "key")).transpose()?;
         let value = request.value.as_ref().map(|d| decode(d, "value")).transpose()?;
+        let key_schema = with_schema(request.key_schema.as_ref(), key.as_deref(), "key")?;
+        let value_schema = with_schema(request.value_schema.as_ref(), value.as_deref(), "value")?;
         let mut size = key.as_ref().map_or(0, Vec::len) + value.as_ref().map_or(0, Vec::len);
         let mut headers = Vec::with_capacity(request.headers.len());
         for (i, h) in request.headers.iter().enumerate() {
@@ -66,16 +76,61 @@ impl Outgoing {
             value,
             headers,
             partition: request.partition,
+            key_schema,
+            value_schema,
         })
     }
 
     pub fn partition(&self) -> Option<i32> {
         self.partition
     }
+
+    /// Whether a part is to be encoded with a registry schema.
+    pub fn uses_registry(&self) -> bool {
+        self.key_schema.is_some() || self.value_schema.is_some()
+    }
+}
+
+/// The JSON a part with a registry schema must be; the schema name checked.
+fn with_schema(
+    choice: Option<&SchemaChoice>,
+    bytes: Option<&[u8]>,
+    field: &str,
+) -> Result<Option<(SchemaChoice, Value)>, ApiError> {
+    let Some(choice) = choice else { return Ok(None) };
+    if choice.name.trim().is_empty() {
+        return Err(ApiError::invalid(
+            &format!("{field}_schema.name"),
+            "invalid_schema_name",
+            "Name the schema (a subject or Glue schema name).",
+        ));
+    }
+    let bytes = bytes.ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            "value_required",
+            format!("The {field} is to be encoded with {}: send it as JSON.", choice.name),
+        )
+    })?;
+    let json = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::invalid(
+            field,
+            "value_not_json",
+            format!("The {field} is to be encoded with {}, so it must be JSON: {e}.", choice.name),
+        )
+    })?;
+    Ok(Some((choice.clone(), json)))
 }
 
 impl Kafka {
-    pub async fn produce(&self, topic: &str, message: &Outgoing) -> Result<Produced, ApiError> {
+    /// `registry`: the cluster's, `None` with the built-in JSON Schema store
+    /// (then the value is checked against the topic's schema, if it has one).
+    pub async fn produce(
+        &self,
+        topic: &str,
+        message: &Outgoing,
+        registry: Option<&Arc<Registry>>,
+    ) -> Result<Produced, ApiError> {
         let (meta, index) = self.topic_meta(topic).await?;
         if let Some(p) = message.partition
             && !meta.topics[index].partitions.iter().any(|q| q.id == p)
@@ -86,7 +141,29 @@ impl Kafka {
                 format!("{topic} has no partition {p}."),
             ));
         }
-        self.check_against_schema(topic, message.value.as_deref()).await?;
+        let (mut key, mut value) = (message.key.clone(), message.value.clone());
+        let (mut key_schema, mut value_schema) = (None, None);
+        match registry {
+            Some(registry) => {
+                if let Some((choice, json)) = &message.key_schema {
+                    let (bytes, schema) = registry.encode(choice, json, "key").await?;
+                    (key, key_schema) = (Some(bytes), Some(schema));
+                }
+                if let Some((choice, json)) = &message.value_schema {
+                    let (bytes, schema) = registry.encode(choice, json, "value").await?;
+                    (value, value_schema) = (Some(bytes), Some(schema));
+                }
+                let size = key.as_ref().map_or(0, Vec::len) + value.as_ref().map_or(0, Vec::len);
+                if size > MAX_MESSAGE_BYTES {
+                    return Err(ApiError::new(
+                        http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "message_too_large",
+                        format!("Encoded, the message has {size} bytes; at most {MAX_MESSAGE_BYTES} can be produced."),
+                    ));
+                }
+            }
+            None => self.check_against_schema(topic, message.value.as_deref()).await?,
+        }
 
         let headers = message.headers.iter().fold(
             OwnedHeaders::new_with_capacity(message.headers.len()),
@@ -98,10 +175,10 @@ impl Kafka {
             },
         );
         let mut record = FutureRecord::<[u8], [u8]>::to(topic).headers(headers);
-        if let Some(key) = message.key.as_deref() {
+        if let Some(key) = key.as_deref() {
             record = record.key(key);
         }
-        if let Some(value) = message.value.as_deref() {
+        if let Some(value) = value.as_deref() {
             record = record.payload(value);
         }
         if let Some(p) = message.partition {
@@ -112,8 +189,8 @@ impl Kafka {
             Ok(delivery) => Ok(Produced {
                 partition: delivery.partition,
                 offset: delivery.offset,
-                key_schema: None,
-                value_schema: None,
+                key_schema,
+                value_schema,
             }),
             // Too large for the topic's max.message.bytes is one of these.
             Err((e, _)) => Err(kafka_error(e, timeout).into()),
