@@ -360,7 +360,7 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
                 }
             })}
             <When when=move || can_write() && (absent() || subject.with(|s| s.is_some()))>
-                <details class="schema-hint" data-testid="register-form" open=absent>
+                <details class="schema-hint" data-testid="register-form">
                     <summary>"Register new version"</summary>
                     <When when=absent>
                         <label class="inline-field">
