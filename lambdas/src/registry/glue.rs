@@ -28,6 +28,7 @@ const PAGE: i32 = 100;
 pub struct Glue {
     registry: String,
     region: Option<String>,
+    endpoint: Option<String>,
     timeout: Duration,
     /// Made on first use: loading the AWS configuration is async.
     client: OnceCell<Client>,
@@ -60,10 +61,11 @@ pub enum Which {
 }
 
 impl Glue {
-    pub fn new(registry: String, region: Option<String>, timeout: Duration) -> Self {
+    pub fn new(registry: String, region: Option<String>, endpoint: Option<String>, timeout: Duration) -> Self {
         Self {
             registry,
             region,
+            endpoint,
             timeout,
             client: OnceCell::new(),
         }
@@ -83,6 +85,9 @@ impl Glue {
                     .retry_config(RetryConfig::standard().with_max_attempts(2));
                 if let Some(region) = &self.region {
                     loader = loader.region(Region::new(region.clone()));
+                }
+                if let Some(endpoint) = &self.endpoint {
+                    loader = loader.endpoint_url(endpoint);
                 }
                 Client::new(&loader.load().await)
             })

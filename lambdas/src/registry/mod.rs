@@ -77,9 +77,16 @@ struct Cache {
 impl Registry {
     pub fn new(settings: RegistrySettings) -> Self {
         let client = match &settings.backend {
-            Backend::Glue { registry_name, region } => {
-                Client::Glue(Glue::new(registry_name.clone(), region.clone(), settings.timeout))
-            }
+            Backend::Glue {
+                registry_name,
+                region,
+                endpoint,
+            } => Client::Glue(Glue::new(
+                registry_name.clone(),
+                region.clone(),
+                endpoint.clone(),
+                settings.timeout,
+            )),
             Backend::Confluent { url, auth } => {
                 Client::Confluent(Confluent::new(url.clone(), auth.clone(), settings.timeout))
             }

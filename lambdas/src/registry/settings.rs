@@ -6,6 +6,7 @@
 //! kind = "glue"                     # builtin (the default) | glue | confluent
 //! registry_name = "prod-eu"         # glue
 //! region = "eu-central-1"           # glue, optional: AWS_REGION otherwise
+//! endpoint = "http://127.0.0.1:5000" # glue, optional: another endpoint (moto, a VPC endpoint's DNS name)
 //! url = "https://sr.example.com"    # confluent
 //! username = "svc"                  # confluent basic auth, with password_env
 //! password_env = "SR_PASSWORD"      # the variable holding the password (never the file)
@@ -42,6 +43,8 @@ pub enum Backend {
     Glue {
         registry_name: String,
         region: Option<String>,
+        /// Instead of AWS's (`AWS_ENDPOINT_URL_GLUE` does the same process-wide).
+        endpoint: Option<String>,
     },
     Confluent {
         /// Without a trailing `/`.
@@ -118,6 +121,8 @@ pub struct RegistryEntry {
     #[serde(default)]
     region: Option<String>,
     #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
     url: Option<String>,
     #[serde(default)]
     username: Option<String>,
@@ -169,14 +174,22 @@ impl RegistryEntry {
                         "field schema_registry.registry_name: {registry_name:?} is not a Glue registry name (letters, digits, - _ $ # ., at most 255)"
                     );
                 }
+                let endpoint = self.endpoint.filter(|e| !e.is_empty());
+                if let Some(e) = &endpoint
+                    && url::Url::parse(e).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
+                {
+                    bail!("field schema_registry.endpoint: must be an http(s) URL, not {e:?}");
+                }
                 Backend::Glue {
                     registry_name,
                     region: self.region.filter(|r| !r.is_empty()),
+                    endpoint,
                 }
             }
             "confluent" => {
                 only("registry_name", self.registry_name.is_some(), "glue")?;
                 only("region", self.region.is_some(), "glue")?;
+                only("endpoint", self.endpoint.is_some(), "glue")?;
                 let url = self
                     .url
                     .filter(|u| !u.is_empty())
@@ -245,7 +258,8 @@ mod tests {
             glue.backend,
             Backend::Glue {
                 registry_name: "events".into(),
-                region: None
+                region: None,
+                endpoint: None,
             }
         );
         assert_eq!(glue.strategy, NameStrategy::TopicRecordName);
