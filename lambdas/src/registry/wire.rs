@@ -182,7 +182,13 @@ mod tests {
         let framed = confluent_frame(0x0102_0304, b"body");
         assert_eq!(framed, [0, 1, 2, 3, 4, b'b', b'o', b'd', b'y']);
         let frame = Frame::detect(&framed).unwrap();
-        assert_eq!(frame, Frame::Confluent { id: 0x0102_0304, body: b"body" });
+        assert_eq!(
+            frame,
+            Frame::Confluent {
+                id: 0x0102_0304,
+                body: b"body"
+            }
+        );
         assert_eq!(frame.id_string(), "16909060");
         assert_eq!(frame.wire(), Wire::Confluent);
         assert_eq!(&*frame.body().unwrap(), b"body");
@@ -194,7 +200,10 @@ mod tests {
         assert_eq!(&framed[..2], &[3, 0]);
         assert_eq!(
             &framed[2..18],
-            &[0x1b, 0x4e, 0x28, 0xba, 0x2f, 0xa1, 0x11, 0xd2, 0x88, 0x3f, 0x00, 0x16, 0xd3, 0xcc, 0xa4, 0x27]
+            &[
+                0x1b, 0x4e, 0x28, 0xba, 0x2f, 0xa1, 0x11, 0xd2, 0x88, 0x3f, 0x00, 0x16, 0xd3, 0xcc, 0xa4,
+                0x27
+            ]
         );
         let frame = Frame::detect(&framed).unwrap();
         assert_eq!(frame.id_string(), "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
@@ -211,7 +220,13 @@ mod tests {
         assert_eq!(framed[18], 0x78);
         assert!(framed.len() < 18 + body.len());
         let frame = Frame::detect(&framed).unwrap();
-        assert!(matches!(frame, Frame::Glue { compression: GlueCompression::Zlib, .. }));
+        assert!(matches!(
+            frame,
+            Frame::Glue {
+                compression: GlueCompression::Zlib,
+                ..
+            }
+        ));
         assert_eq!(frame.body().unwrap().as_ref(), body.as_slice());
     }
 
@@ -227,7 +242,10 @@ mod tests {
         // Exactly at the bound is fine.
         let at_bound = vec![0u8; MAX_INFLATED_BYTES];
         let framed = glue_frame(VERSION, GlueCompression::Zlib, &at_bound);
-        assert_eq!(Frame::detect(&framed).unwrap().body().unwrap().len(), MAX_INFLATED_BYTES);
+        assert_eq!(
+            Frame::detect(&framed).unwrap().body().unwrap().len(),
+            MAX_INFLATED_BYTES
+        );
     }
 
     #[test]
@@ -240,7 +258,10 @@ mod tests {
         // A truncated zlib stream, too.
         let good = glue_frame(VERSION, GlueCompression::Zlib, &[7u8; 1000]);
         let cut = &good[..good.len() - 6];
-        assert_eq!(Frame::detect(cut).unwrap().body().unwrap_err().code, "corrupt_payload");
+        assert_eq!(
+            Frame::detect(cut).unwrap().body().unwrap_err().code,
+            "corrupt_payload"
+        );
     }
 
     #[test]
@@ -248,7 +269,10 @@ mod tests {
         assert_eq!(Frame::detect(&[]), None);
         assert_eq!(Frame::detect(&[0]), None);
         assert_eq!(Frame::detect(&[0, 0, 0, 1]), None);
-        assert_eq!(Frame::detect(&[0, 0, 0, 0, 1]), Some(Frame::Confluent { id: 1, body: &[] }));
+        assert_eq!(
+            Frame::detect(&[0, 0, 0, 0, 1]),
+            Some(Frame::Confluent { id: 1, body: &[] })
+        );
         assert_eq!(Frame::detect(&[3; 17]), None);
         assert_eq!(Frame::detect(b"{\"plain\":\"json\"}"), None);
         // Glue header with an unknown compression byte.

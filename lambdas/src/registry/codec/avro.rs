@@ -5,8 +5,8 @@
 
 use std::io;
 
-use apache_avro::schema::{ResolvedSchema, Schema};
 use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::schema::{ResolvedSchema, Schema};
 use apache_avro::writer::datum::GenericDatumWriter;
 use configurator_api::SchemaFormat;
 
@@ -30,7 +30,9 @@ pub struct AvroCodec {
 impl AvroCodec {
     pub(crate) fn compile(definition: &str, dependencies: &[Dependency]) -> Result<Self, CodecError> {
         limit_allocations();
-        let invalid = |e: apache_avro::Error| CodecError::invalid_schema(format!("This is not a valid Avro schema: {e}."));
+        let invalid = |e: apache_avro::Error| {
+            CodecError::invalid_schema(format!("This is not a valid Avro schema: {e}."))
+        };
         let (schema, dependencies) = if dependencies.is_empty() {
             (Schema::parse_str(definition).map_err(invalid)?, Vec::new())
         } else {
@@ -44,7 +46,11 @@ impl AvroCodec {
         };
         // Resolve every reference now, so a schema naming a type nobody
         // defines is refused here instead of failing on every record.
-        codec.resolved().map_err(|e| CodecError::invalid_schema(format!("The Avro schema refers to a type it does not define: {e}.")))?;
+        codec.resolved().map_err(|e| {
+            CodecError::invalid_schema(format!(
+                "The Avro schema refers to a type it does not define: {e}."
+            ))
+        })?;
         Ok(codec)
     }
 
@@ -58,7 +64,9 @@ impl AvroCodec {
 
     pub(crate) fn decode(&self, body: &[u8]) -> Result<serde_json::Value, CodecError> {
         limit_allocations();
-        let resolved = self.resolved().map_err(|e| CodecError::corrupt(format!("The Avro schema cannot be used: {e}.")))?;
+        let resolved = self
+            .resolved()
+            .map_err(|e| CodecError::corrupt(format!("The Avro schema cannot be used: {e}.")))?;
         let reader = GenericDatumReader::builder(&self.schema)
             .resolved_writer_schemata(resolved)
             .build()
@@ -71,8 +79,9 @@ impl AvroCodec {
                 rest.len()
             )));
         }
-        to_json(&value, &self.schema, &self.names)
-            .ok_or_else(|| CodecError::corrupt("The Avro data decoded to a value that does not fit its schema."))
+        to_json(&value, &self.schema, &self.names).ok_or_else(|| {
+            CodecError::corrupt("The Avro data decoded to a value that does not fit its schema.")
+        })
     }
 
     pub(crate) fn encode(&self, json: &serde_json::Value) -> Result<Vec<u8>, CodecError> {
@@ -85,7 +94,10 @@ impl AvroCodec {
         let cannot = |e: apache_avro::Error| {
             CodecError::validation(
                 SchemaFormat::Avro,
-                vec![configurator_api::ErrorDetail { path: String::new(), message: format!("cannot be written as Avro: {e}") }],
+                vec![configurator_api::ErrorDetail {
+                    path: String::new(),
+                    message: format!("cannot be written as Avro: {e}"),
+                }],
             )
         };
         let resolved = self.resolved().map_err(cannot)?;
@@ -112,12 +124,16 @@ fn read_error(e: apache_avro::Error) -> CodecError {
         if let Some(io) = err.downcast_ref::<io::Error>()
             && io.kind() == io::ErrorKind::UnexpectedEof
         {
-            return CodecError::corrupt("The Avro data ends early: the record is truncated or was written with another schema.");
+            return CodecError::corrupt(
+                "The Avro data ends early: the record is truncated or was written with another schema.",
+            );
         }
         source = err.source();
     }
     if let Details::MemoryAllocation { desired, maximum } = e.details() {
-        let desired = desired.map(|d| format!("{d} bytes")).unwrap_or_else(|| "more".to_owned());
+        let desired = desired
+            .map(|d| format!("{d} bytes"))
+            .unwrap_or_else(|| "more".to_owned());
         return CodecError::corrupt(format!(
             "The Avro data declares a length of {desired}, over the {maximum} bytes the API allows; it is corrupt or was written with another schema."
         ));
@@ -143,7 +159,10 @@ fn collect_names(schema: &Schema, dependencies: &[Schema]) -> Names {
             Schema::Fixed(f) => {
                 names.insert(f.name.fullname(None), schema.clone());
             }
-            Schema::Decimal(DecimalSchema { inner: InnerDecimalSchema::Fixed(f), .. })
+            Schema::Decimal(DecimalSchema {
+                inner: InnerDecimalSchema::Fixed(f),
+                ..
+            })
             | Schema::Uuid(UuidSchema::Fixed(f))
             | Schema::Duration(f) => {
                 names.insert(f.name.fullname(None), schema.clone());
@@ -163,8 +182,8 @@ fn collect_names(schema: &Schema, dependencies: &[Schema]) -> Names {
 
 #[cfg(test)]
 mod tests {
-    use apache_avro::types::Value as Avro;
     use apache_avro::Decimal;
+    use apache_avro::types::Value as Avro;
     use configurator_api::SchemaFormat;
     use serde_json::json;
 
@@ -199,19 +218,35 @@ mod tests {
         let schema = Schema::parse_str(ORDER).unwrap();
         let value = Avro::Record(vec![
             ("id".into(), Avro::Long(42)),
-            ("customer".into(), Avro::Record(vec![
-                ("email".into(), Avro::String("ada@example.com".into())),
-                ("nickname".into(), Avro::Union(1, Box::new(Avro::String("ada".into())))),
-            ])),
+            (
+                "customer".into(),
+                Avro::Record(vec![
+                    ("email".into(), Avro::String("ada@example.com".into())),
+                    (
+                        "nickname".into(),
+                        Avro::Union(1, Box::new(Avro::String("ada".into()))),
+                    ),
+                ]),
+            ),
             ("status".into(), Avro::Enum(1, "PAID".into())),
-            ("tags".into(), Avro::Array(vec![Avro::String("gift".into()), Avro::String("rush".into())])),
-            ("attributes".into(), Avro::Map([("weight".to_owned(), Avro::Int(7))].into())),
+            (
+                "tags".into(),
+                Avro::Array(vec![Avro::String("gift".into()), Avro::String("rush".into())]),
+            ),
+            (
+                "attributes".into(),
+                Avro::Map([("weight".to_owned(), Avro::Int(7))].into()),
+            ),
             ("signature".into(), Avro::Bytes(vec![1, 2, 3, 255])),
             ("total".into(), Avro::Decimal(Decimal::from(vec![0xfb, 0x2e]))),
             ("note".into(), Avro::Union(0, Box::new(Avro::Null))),
             ("priority".into(), Avro::Int(3)),
         ]);
-        GenericDatumWriter::builder(&schema).build().unwrap().write_value_to_vec(value).unwrap()
+        GenericDatumWriter::builder(&schema)
+            .build()
+            .unwrap()
+            .write_value_to_vec(value)
+            .unwrap()
     }
 
     fn expected_json() -> serde_json::Value {
@@ -255,7 +290,10 @@ mod tests {
         object.remove("priority");
         object.remove("note");
         object["customer"].as_object_mut().unwrap().remove("nickname");
-        object.insert("note".into(), json!({"shop.Customer": {"email": "b@example.com"}}));
+        object.insert(
+            "note".into(),
+            json!({"shop.Customer": {"email": "b@example.com"}}),
+        );
         object.insert("total".into(), json!(12.5));
         let body = codec.encode(&value, None, Wire::Confluent).unwrap();
         let back = codec.decode(&body, Wire::Confluent).unwrap().value;
@@ -265,7 +303,12 @@ mod tests {
         assert_eq!(back["total"], "12.50");
         // Bare union value: the first branch that fits ("string").
         object_set(&mut value, "note", json!("hello"));
-        let back = codec.decode(&codec.encode(&value, None, Wire::Confluent).unwrap(), Wire::Confluent).unwrap();
+        let back = codec
+            .decode(
+                &codec.encode(&value, None, Wire::Confluent).unwrap(),
+                Wire::Confluent,
+            )
+            .unwrap();
         assert_eq!(back.value["note"], "hello");
     }
 
@@ -285,16 +328,31 @@ mod tests {
         value["signature"] = json!("***");
         let err = codec.encode(&value, None, Wire::Confluent).unwrap_err();
         assert_eq!(err.code, "schema_validation_failed");
-        let details: Vec<(&str, &str)> = err.details.iter().map(|d| (d.path.as_str(), d.message.as_str())).collect();
-        assert_eq!(details, vec![
-            ("/id", "is required: record shop.Order has no default for field id"),
-            ("/customer/email", "expected a string, found 42"),
-            ("/status", "expected one of NEW, PAID, SHIPPED, found \"LOST\""),
-            ("/tags/1", "expected a string, found false"),
-            ("/signature", "is not valid base64: Invalid symbol 42, offset 0."),
-            ("/colour", "is not a field of record shop.Order"),
-        ]);
-        assert!(err.message.starts_with("The value does not fit the Avro schema: /id: is required"), "{}", err.message);
+        let details: Vec<(&str, &str)> = err
+            .details
+            .iter()
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            details,
+            vec![
+                (
+                    "/id",
+                    "is required: record shop.Order has no default for field id"
+                ),
+                ("/customer/email", "expected a string, found 42"),
+                ("/status", "expected one of NEW, PAID, SHIPPED, found \"LOST\""),
+                ("/tags/1", "expected a string, found false"),
+                ("/signature", "is not valid base64: Invalid symbol 42, offset 0."),
+                ("/colour", "is not a field of record shop.Order"),
+            ]
+        );
+        assert!(
+            err.message
+                .starts_with("The value does not fit the Avro schema: /id: is required"),
+            "{}",
+            err.message
+        );
         assert!(err.message.ends_with("(and 5 more problems)."), "{}", err.message);
     }
 
@@ -310,13 +368,18 @@ mod tests {
         value["note"] = json!(7);
         let err = codec.encode(&value, None, Wire::Confluent).unwrap_err();
         assert_eq!(err.details[0].path, "/note");
-        assert_eq!(err.details[0].message, "expected a value of one of the union's types (null, string, shop.Customer), found 7");
+        assert_eq!(
+            err.details[0].message,
+            "expected a value of one of the union's types (null, string, shop.Customer), found 7"
+        );
     }
 
     #[test]
     fn many_problems_stop_at_twenty() {
         let codec = Codec::compile(SchemaFormat::Avro, r#"{"type":"array","items":"int"}"#, &[]).unwrap();
-        let err = codec.encode(&json!(vec!["x"; 100]), None, Wire::Confluent).unwrap_err();
+        let err = codec
+            .encode(&json!(vec!["x"; 100]), None, Wire::Confluent)
+            .unwrap_err();
         assert_eq!(err.details.len(), 20);
         assert_eq!(err.details[19].path, "/19");
     }
@@ -330,7 +393,11 @@ mod tests {
             assert_eq!(err.code, "corrupt_payload");
         }
         let err = codec.decode(&bytes[..10], Wire::Confluent).unwrap_err();
-        assert!(err.message.starts_with("The Avro data ends early"), "{}", err.message);
+        assert!(
+            err.message.starts_with("The Avro data ends early"),
+            "{}",
+            err.message
+        );
         // A string length of 2^62 (zigzag varint) must not be allocated.
         let mut huge = vec![0x54];
         huge.extend_from_slice(&[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -340,11 +407,24 @@ mod tests {
         // Trailing garbage.
         let mut long = bytes.clone();
         long.push(0);
-        assert!(codec.decode(&long, Wire::Confluent).unwrap_err().message.contains("1 bytes left over"));
+        assert!(
+            codec
+                .decode(&long, Wire::Confluent)
+                .unwrap_err()
+                .message
+                .contains("1 bytes left over")
+        );
         // Arbitrary junk, deterministic.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for len in 0..400 {
-            let junk: Vec<u8> = (0..len % 64).map(|_| { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; seed as u8 }).collect();
+            let junk: Vec<u8> = (0..len % 64)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u8
+                })
+                .collect();
             let _ = codec.decode(&junk, Wire::Confluent);
         }
     }
@@ -364,7 +444,10 @@ mod tests {
         // fixed(4) decimal -150 = ff ff ff 6a right after nothing else.
         assert_eq!(&body[..4], &[0xff, 0xff, 0xff, 0x6a]);
         let back = codec.decode(&body, Wire::Confluent).unwrap().value;
-        assert_eq!(back, json!({"total": {"amount": "-1.50", "currency": "EUR"}, "refund": {"amount": "2.00", "currency": "EUR"}}));
+        assert_eq!(
+            back,
+            json!({"total": {"amount": "-1.50", "currency": "EUR"}, "refund": {"amount": "2.00", "currency": "EUR"}})
+        );
         // Without the reference the schema does not compile.
         let err = Codec::compile(SchemaFormat::Avro, schema, &[]).unwrap_err();
         assert_eq!(err.code, "invalid_schema");
@@ -382,7 +465,13 @@ mod tests {
         let value = json!({"u": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "d": 19000, "t": 1700000000000i64, "f": "AAE=", "x": "NaN"});
         let body = codec.encode(&value, None, Wire::Confluent).unwrap();
         assert_eq!(codec.decode(&body, Wire::Confluent).unwrap().value, value);
-        let err = codec.encode(&json!({"u": "nope", "d": 1.5, "t": 1, "f": "AAAA", "x": 1}), None, Wire::Confluent).unwrap_err();
+        let err = codec
+            .encode(
+                &json!({"u": "nope", "d": 1.5, "t": 1, "f": "AAAA", "x": 1}),
+                None,
+                Wire::Confluent,
+            )
+            .unwrap_err();
         let paths: Vec<&str> = err.details.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["/u", "/d", "/f"]);
         assert_eq!(err.details[2].message, "must be exactly 2 bytes, found 3");
@@ -392,7 +481,11 @@ mod tests {
     fn invalid_schemas_say_why() {
         let err = Codec::compile(SchemaFormat::Avro, r#"{"type":"record","name":"R"}"#, &[]).unwrap_err();
         assert_eq!(err.code, "invalid_schema");
-        assert!(err.message.starts_with("This is not a valid Avro schema: "), "{}", err.message);
+        assert!(
+            err.message.starts_with("This is not a valid Avro schema: "),
+            "{}",
+            err.message
+        );
         assert!(Codec::compile(SchemaFormat::Avro, "{", &[]).is_err());
     }
 }

@@ -238,16 +238,30 @@ impl<'n> FromJson<'n> {
                 _ => self.expected("true or false", json),
             },
             Schema::Int => self.int(json, "an int (32-bit integer)").map(Avro::Int),
-            Schema::Date => self.int(json, "a date (days since 1970-01-01, an int)").map(Avro::Date),
+            Schema::Date => self
+                .int(json, "a date (days since 1970-01-01, an int)")
+                .map(Avro::Date),
             Schema::TimeMillis => self.int(json, "a time-millis (an int)").map(Avro::TimeMillis),
             Schema::Long => self.long(json, "a long (64-bit integer)").map(Avro::Long),
             Schema::TimeMicros => self.long(json, "a time-micros (a long)").map(Avro::TimeMicros),
-            Schema::TimestampMillis => self.long(json, "a timestamp-millis (a long)").map(Avro::TimestampMillis),
-            Schema::TimestampMicros => self.long(json, "a timestamp-micros (a long)").map(Avro::TimestampMicros),
-            Schema::TimestampNanos => self.long(json, "a timestamp-nanos (a long)").map(Avro::TimestampNanos),
-            Schema::LocalTimestampMillis => self.long(json, "a local-timestamp-millis (a long)").map(Avro::LocalTimestampMillis),
-            Schema::LocalTimestampMicros => self.long(json, "a local-timestamp-micros (a long)").map(Avro::LocalTimestampMicros),
-            Schema::LocalTimestampNanos => self.long(json, "a local-timestamp-nanos (a long)").map(Avro::LocalTimestampNanos),
+            Schema::TimestampMillis => self
+                .long(json, "a timestamp-millis (a long)")
+                .map(Avro::TimestampMillis),
+            Schema::TimestampMicros => self
+                .long(json, "a timestamp-micros (a long)")
+                .map(Avro::TimestampMicros),
+            Schema::TimestampNanos => self
+                .long(json, "a timestamp-nanos (a long)")
+                .map(Avro::TimestampNanos),
+            Schema::LocalTimestampMillis => self
+                .long(json, "a local-timestamp-millis (a long)")
+                .map(Avro::LocalTimestampMillis),
+            Schema::LocalTimestampMicros => self
+                .long(json, "a local-timestamp-micros (a long)")
+                .map(Avro::LocalTimestampMicros),
+            Schema::LocalTimestampNanos => self
+                .long(json, "a local-timestamp-nanos (a long)")
+                .map(Avro::LocalTimestampNanos),
             Schema::Float => self.float(json).map(|f| Avro::Float(f as f32)),
             Schema::Double => self.float(json).map(Avro::Double),
             Schema::String => match json {
@@ -332,7 +346,10 @@ impl<'n> FromJson<'n> {
             },
             Schema::Record(record) => {
                 let Json::Object(object) = json else {
-                    return self.expected(&format!("an object (record {})", record.name.fullname(None)), json);
+                    return self.expected(
+                        &format!("an object (record {})", record.name.fullname(None)),
+                        json,
+                    );
                 };
                 let mut out = Vec::with_capacity(record.fields.len());
                 let mut ok = true;
@@ -466,7 +483,9 @@ impl<'n> FromJson<'n> {
         if let Json::Object(object) = json
             && object.len() == 1
             && let Some((key, inner)) = object.iter().next()
-            && let Some(i) = variants.iter().position(|v| self.branch_names(v).iter().any(|n| n == key))
+            && let Some(i) = variants
+                .iter()
+                .position(|v| self.branch_names(v).iter().any(|n| n == key))
             && let Some(v) = self.trial(inner, &variants[i], depth)
         {
             return Some(Avro::Union(i as u32, Box::new(v)));
@@ -486,8 +505,14 @@ impl<'n> FromJson<'n> {
         {
             return self.value(json, &variants[only], source, depth);
         }
-        let names: Vec<String> = variants.iter().map(|v| self.branch_names(v).swap_remove(0)).collect();
-        self.expected(&format!("a value of one of the union's types ({})", names.join(", ")), json)
+        let names: Vec<String> = variants
+            .iter()
+            .map(|v| self.branch_names(v).swap_remove(0))
+            .collect();
+        self.expected(
+            &format!("a value of one of the union's types ({})", names.join(", ")),
+            json,
+        )
     }
 
     /// Converts without recording problems, for trying union branches.
@@ -508,7 +533,10 @@ impl<'n> FromJson<'n> {
             Schema::Record(r) => Some(&r.name),
             Schema::Enum(e) => Some(&e.name),
             Schema::Fixed(f) => Some(&f.name),
-            Schema::Decimal(DecimalSchema { inner: InnerDecimalSchema::Fixed(f), .. }) => Some(&f.name),
+            Schema::Decimal(DecimalSchema {
+                inner: InnerDecimalSchema::Fixed(f),
+                ..
+            }) => Some(&f.name),
             Schema::Uuid(UuidSchema::Fixed(f)) | Schema::Duration(f) => Some(&f.name),
             _ => None,
         };
@@ -529,7 +557,9 @@ impl<'n> FromJson<'n> {
             | Schema::LocalTimestampNanos => "long",
             Schema::Float => "float",
             Schema::Double => "double",
-            Schema::Bytes | Schema::Decimal(_) | Schema::BigDecimal | Schema::Uuid(UuidSchema::Bytes) => "bytes",
+            Schema::Bytes | Schema::Decimal(_) | Schema::BigDecimal | Schema::Uuid(UuidSchema::Bytes) => {
+                "bytes"
+            }
             Schema::String | Schema::Uuid(UuidSchema::String) => "string",
             Schema::Array(_) => "array",
             Schema::Map(_) => "map",
@@ -552,7 +582,12 @@ fn json_number_text(json: &Json) -> Option<String> {
 /// "12.34" at scale 2 → the big-endian two's complement bytes of 1234, the
 /// fewest that hold it (or exactly `size` for a fixed), checking the
 /// schema's precision and scale.
-pub(crate) fn decimal_bytes(text: &str, precision: usize, scale: usize, size: Option<usize>) -> Result<Vec<u8>, String> {
+pub(crate) fn decimal_bytes(
+    text: &str,
+    precision: usize,
+    scale: usize,
+    size: Option<usize>,
+) -> Result<Vec<u8>, String> {
     let not_decimal = || format!("expected a decimal number such as \"12.34\", found {text:?}");
     let (negative, unsigned) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -567,14 +602,18 @@ pub(crate) fn decimal_bytes(text: &str, precision: usize, scale: usize, size: Op
     }
     let fraction = fraction.trim_end_matches('0');
     if fraction.len() > scale {
-        return Err(format!("has more than {scale} digits after the decimal point (the schema's scale)"));
+        return Err(format!(
+            "has more than {scale} digits after the decimal point (the schema's scale)"
+        ));
     }
     let mut digits: String = whole.trim_start_matches('0').to_owned();
     digits.push_str(fraction);
     digits.extend(std::iter::repeat_n('0', scale - fraction.len()));
     let digits = digits.trim_start_matches('0');
     if digits.len() > precision {
-        return Err(format!("has more than {precision} digits (the schema's precision)"));
+        return Err(format!(
+            "has more than {precision} digits (the schema's precision)"
+        ));
     }
     // Decimal digits → big-endian magnitude: multiply by 10 and add, bytewise.
     let mut magnitude: Vec<u8> = vec![0];
@@ -615,7 +654,9 @@ pub(crate) fn decimal_bytes(text: &str, precision: usize, scale: usize, size: Op
         }
     }
     match size {
-        Some(size) if magnitude.len() > size => Err(format!("does not fit the schema's {size}-byte fixed decimal")),
+        Some(size) if magnitude.len() > size => {
+            Err(format!("does not fit the schema's {size}-byte fixed decimal"))
+        }
         Some(size) => {
             let fill = if magnitude[0] & 0x80 != 0 { 0xff } else { 0 };
             let mut out = vec![fill; size - magnitude.len()];
@@ -641,21 +682,43 @@ mod tests {
             ("-1.28", 2, vec![0x80], "-1.28"),
             ("-1.29", 2, vec![0xff, 0x7f], "-1.29"),
             ("7", 0, vec![0x07], "7"),
-            ("99999999999999999999999999999999999999", 0,
-             vec![0x4b, 0x3b, 0x4c, 0xa8, 0x5a, 0x86, 0xc4, 0x7a, 0x09, 0x8a, 0x22, 0x3f, 0xff, 0xff, 0xff, 0xff],
-             "99999999999999999999999999999999999999"),
+            (
+                "99999999999999999999999999999999999999",
+                0,
+                vec![
+                    0x4b, 0x3b, 0x4c, 0xa8, 0x5a, 0x86, 0xc4, 0x7a, 0x09, 0x8a, 0x22, 0x3f, 0xff, 0xff, 0xff,
+                    0xff,
+                ],
+                "99999999999999999999999999999999999999",
+            ),
         ] {
             assert_eq!(decimal_bytes(text, 38, scale, None).unwrap(), bytes, "{text}");
             assert_eq!(decimal_string(&bytes, scale), back, "{text}");
         }
         assert_eq!(decimal_bytes("-1", 10, 0, Some(4)).unwrap(), vec![0xff; 4]);
         assert_eq!(decimal_bytes("1", 10, 0, Some(3)).unwrap(), vec![0, 0, 1]);
-        assert!(decimal_bytes("1.234", 10, 2, None).unwrap_err().contains("more than 2 digits after"));
-        assert!(decimal_bytes("123456", 5, 0, None).unwrap_err().contains("precision"));
-        assert!(decimal_bytes("1e3", 5, 0, None).unwrap_err().contains("expected a decimal"));
+        assert!(
+            decimal_bytes("1.234", 10, 2, None)
+                .unwrap_err()
+                .contains("more than 2 digits after")
+        );
+        assert!(
+            decimal_bytes("123456", 5, 0, None)
+                .unwrap_err()
+                .contains("precision")
+        );
+        assert!(
+            decimal_bytes("1e3", 5, 0, None)
+                .unwrap_err()
+                .contains("expected a decimal")
+        );
         assert!(decimal_bytes("", 5, 0, None).is_err());
         assert!(decimal_bytes("-", 5, 0, None).is_err());
-        assert!(decimal_bytes("70000", 9, 0, Some(2)).unwrap_err().contains("2-byte"));
+        assert!(
+            decimal_bytes("70000", 9, 0, Some(2))
+                .unwrap_err()
+                .contains("2-byte")
+        );
         assert_eq!(decimal_string(&[], 2), "0.00");
     }
 }

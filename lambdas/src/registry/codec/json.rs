@@ -25,7 +25,10 @@ impl std::fmt::Debug for JsonCodec {
 struct References(HashMap<String, Value>);
 
 impl jsonschema::Retrieve for References {
-    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let full = uri.as_str();
         // A relative $ref "customer.json" arrives resolved against the
         // default base, e.g. "json-schema:///customer.json".
@@ -43,12 +46,17 @@ impl JsonCodec {
         let schema: Value = serde_json::from_str(definition)
             .map_err(|e| CodecError::invalid_schema(format!("The JSON Schema is not valid JSON: {e}.")))?;
         if !schema.is_object() && !schema.is_boolean() {
-            return Err(CodecError::invalid_schema("A JSON Schema is an object (or true/false)."));
+            return Err(CodecError::invalid_schema(
+                "A JSON Schema is an object (or true/false).",
+            ));
         }
         let mut references = HashMap::new();
         for d in dependencies {
             let value: Value = serde_json::from_str(&d.definition).map_err(|e| {
-                CodecError::invalid_schema(format!("The referenced JSON Schema {} is not valid JSON: {e}.", d.name))
+                CodecError::invalid_schema(format!(
+                    "The referenced JSON Schema {} is not valid JSON: {e}.",
+                    d.name
+                ))
             })?;
             references.insert(d.name.clone(), value);
         }
@@ -76,7 +84,12 @@ impl JsonCodec {
         if !details.is_empty() {
             return Err(CodecError::validation(SchemaFormat::Json, details));
         }
-        serde_json::to_vec(value).map_err(|e| CodecError::new("schema_validation_failed", format!("The value cannot be written as JSON: {e}.")))
+        serde_json::to_vec(value).map_err(|e| {
+            CodecError::new(
+                "schema_validation_failed",
+                format!("The value cannot be written as JSON: {e}."),
+            )
+        })
     }
 }
 
@@ -110,14 +123,25 @@ mod tests {
     #[test]
     fn invalid_values_name_each_path() {
         let codec = Codec::compile(SchemaFormat::Json, ORDER, &[]).unwrap();
-        let err = codec.encode(&json!({"items": [{"price": 1}, {"price": -3}, {}], "x": 1}), None, Wire::Confluent).unwrap_err();
+        let err = codec
+            .encode(
+                &json!({"items": [{"price": 1}, {"price": -3}, {}], "x": 1}),
+                None,
+                Wire::Confluent,
+            )
+            .unwrap_err();
         assert_eq!(err.code, "schema_validation_failed");
         let mut paths: Vec<&str> = err.details.iter().map(|d| d.path.as_str()).collect();
         paths.sort();
         assert_eq!(paths, ["", "", "/items/1/price", "/items/2"]);
         let price = err.details.iter().find(|d| d.path == "/items/1/price").unwrap();
         assert!(price.message.contains("minimum of 0"), "{}", price.message);
-        assert!(err.message.starts_with("The value does not fit the JSON Schema schema: "), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("The value does not fit the JSON Schema: "),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -125,18 +149,38 @@ mod tests {
         let codec = Codec::compile(SchemaFormat::Json, "true", &[]).unwrap();
         let err = codec.decode(b"\x00\xffnot json", Wire::Confluent).unwrap_err();
         assert_eq!(err.code, "corrupt_payload");
-        assert!(err.message.starts_with("The data is not JSON: "), "{}", err.message);
+        assert!(
+            err.message.starts_with("The data is not JSON: "),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn invalid_schemas_and_references() {
-        assert_eq!(Codec::compile(SchemaFormat::Json, "{", &[]).unwrap_err().code, "invalid_schema");
-        assert_eq!(Codec::compile(SchemaFormat::Json, "[1]", &[]).unwrap_err().code, "invalid_schema");
-        assert_eq!(Codec::compile(SchemaFormat::Json, r#"{"type": 12}"#, &[]).unwrap_err().code, "invalid_schema");
+        assert_eq!(
+            Codec::compile(SchemaFormat::Json, "{", &[]).unwrap_err().code,
+            "invalid_schema"
+        );
+        assert_eq!(
+            Codec::compile(SchemaFormat::Json, "[1]", &[]).unwrap_err().code,
+            "invalid_schema"
+        );
+        assert_eq!(
+            Codec::compile(SchemaFormat::Json, r#"{"type": 12}"#, &[])
+                .unwrap_err()
+                .code,
+            "invalid_schema"
+        );
         let schema = r#"{"type":"object","properties":{"customer":{"$ref":"customer.json"}}}"#;
-        let customer = Dependency { name: "customer.json".into(), definition: r#"{"type":"object","required":["email"]}"#.into() };
+        let customer = Dependency {
+            name: "customer.json".into(),
+            definition: r#"{"type":"object","required":["email"]}"#.into(),
+        };
         let codec = Codec::compile(SchemaFormat::Json, schema, &[customer]).unwrap();
-        let err = codec.encode(&json!({"customer": {}}), None, Wire::Confluent).unwrap_err();
+        let err = codec
+            .encode(&json!({"customer": {}}), None, Wire::Confluent)
+            .unwrap_err();
         assert_eq!(err.details[0].path, "/customer");
         assert!(Codec::compile(SchemaFormat::Json, schema, &[]).is_err());
     }

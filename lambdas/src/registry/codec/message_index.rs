@@ -55,7 +55,9 @@ pub(crate) fn read<'b>(
     match wire {
         Wire::Glue => {
             let (index, used) = read_uvarint(body, 10).ok_or_else(|| {
-                CodecError::corrupt("The Protobuf data ends inside its message index, or the index is malformed.")
+                CodecError::corrupt(
+                    "The Protobuf data ends inside its message index, or the index is malformed.",
+                )
             })?;
             // readUInt32 keeps the low 32 bits of a longer varint.
             let index = index as u32 as usize;
@@ -68,7 +70,11 @@ pub(crate) fn read<'b>(
             Ok((message, &body[used..]))
         }
         Wire::Confluent => {
-            let malformed = || CodecError::corrupt("The Protobuf data ends inside its message indexes, or they are malformed.");
+            let malformed = || {
+                CodecError::corrupt(
+                    "The Protobuf data ends inside its message indexes, or they are malformed.",
+                )
+            };
             let (count, mut at) = read_zigzag32(body).ok_or_else(malformed)?;
             let path: Vec<i32> = if count == 0 {
                 vec![0]
@@ -86,8 +92,14 @@ pub(crate) fn read<'b>(
                 path
             };
             let message = follow(file, &path).ok_or_else(|| {
-                let shown = if path.len() == 1 { path[0].to_string() } else { format!("{path:?}") };
-                CodecError::corrupt(format!("The Protobuf data names message index {shown}, which does not exist in the schema."))
+                let shown = if path.len() == 1 {
+                    path[0].to_string()
+                } else {
+                    format!("{path:?}")
+                };
+                CodecError::corrupt(format!(
+                    "The Protobuf data names message index {shown}, which does not exist in the schema."
+                ))
             })?;
             Ok((message, &body[at..]))
         }
@@ -179,7 +191,15 @@ mod tests {
 
     #[test]
     fn zigzag_matches_kafka_varints() {
-        for (value, bytes) in [(0, vec![0x00]), (-1, vec![0x01]), (1, vec![0x02]), (2, vec![0x04]), (-64, vec![0x7f]), (64, vec![0x80, 0x01]), (i32::MIN, vec![0xff, 0xff, 0xff, 0xff, 0x0f])] {
+        for (value, bytes) in [
+            (0, vec![0x00]),
+            (-1, vec![0x01]),
+            (1, vec![0x02]),
+            (2, vec![0x04]),
+            (-64, vec![0x7f]),
+            (64, vec![0x80, 0x01]),
+            (i32::MIN, vec![0xff, 0xff, 0xff, 0xff, 0x0f]),
+        ] {
             let mut out = Vec::new();
             write_zigzag32(&mut out, value);
             assert_eq!(out, bytes, "{value}");

@@ -83,7 +83,14 @@ impl CodecError {
         };
         Self {
             code: "schema_validation_failed",
-            message: format!("The value does not fit the {} schema: {first}{more}.", format.label()),
+            message: format!(
+                "The value does not fit the {}: {first}{more}.",
+                match format {
+                    SchemaFormat::Avro => "Avro schema",
+                    SchemaFormat::Protobuf => "Protobuf message type",
+                    SchemaFormat::Json => "JSON Schema",
+                }
+            ),
             details,
         }
     }
@@ -139,9 +146,7 @@ impl Codec {
         }
         Ok(match format {
             SchemaFormat::Avro => Codec::Avro(AvroCodec::compile(definition, dependencies)?),
-            SchemaFormat::Protobuf => {
-                Codec::Protobuf(ProtobufCodec::compile(definition, dependencies)?)
-            }
+            SchemaFormat::Protobuf => Codec::Protobuf(ProtobufCodec::compile(definition, dependencies)?),
             SchemaFormat::Json => Codec::Json(JsonCodec::compile(definition, dependencies)?),
         })
     }
@@ -262,22 +267,38 @@ mod unit {
 
     #[test]
     fn oversized_definitions_are_refused() {
-        let big = format!("{{\"type\":\"string\",\"doc\":\"{}\"}}", "x".repeat(MAX_DEFINITION_BYTES));
+        let big = format!(
+            "{{\"type\":\"string\",\"doc\":\"{}\"}}",
+            "x".repeat(MAX_DEFINITION_BYTES)
+        );
         for format in [SchemaFormat::Avro, SchemaFormat::Protobuf, SchemaFormat::Json] {
             let err = Codec::compile(format, &big, &[]).unwrap_err();
             assert_eq!(err.code, "schema_too_large");
         }
-        let dep = Dependency { name: "big.avsc".into(), definition: big };
+        let dep = Dependency {
+            name: "big.avsc".into(),
+            definition: big,
+        };
         let err = Codec::compile(SchemaFormat::Avro, "\"string\"", &[dep]).unwrap_err();
         assert_eq!(err.code, "schema_too_large");
-        assert!(err.message.starts_with("A schema it refers to has"), "{}", err.message);
+        assert!(
+            err.message.starts_with("A schema it refers to has"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn validation_message_counts_problems() {
-        let d = |p: &str| ErrorDetail { path: p.into(), message: "is wrong".into() };
+        let d = |p: &str| ErrorDetail {
+            path: p.into(),
+            message: "is wrong".into(),
+        };
         let e = CodecError::validation(SchemaFormat::Avro, vec![d("/a"), d("/b"), d("/c")]);
-        assert_eq!(e.message, "The value does not fit the Avro schema: /a: is wrong (and 2 more problems).");
+        assert_eq!(
+            e.message,
+            "The value does not fit the Avro schema: /a: is wrong (and 2 more problems)."
+        );
         assert_eq!(e.code, "schema_validation_failed");
     }
 }

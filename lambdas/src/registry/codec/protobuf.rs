@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 
 use prost_reflect::prost::Message;
-use prost_reflect::{DescriptorPool, DeserializeOptions, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions};
+use prost_reflect::{
+    DescriptorPool, DeserializeOptions, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions,
+};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use super::message_index;
@@ -52,9 +54,15 @@ impl ProtobufCodec {
     pub(crate) fn compile(definition: &str, dependencies: &[Dependency]) -> Result<Self, CodecError> {
         // A dependency could itself be called schema.proto; the main file
         // then takes a name no import path can have.
-        let main = if dependencies.iter().any(|d| d.name == MAIN_FILE) { "<schema>.proto" } else { MAIN_FILE };
-        let mut files: HashMap<String, String> =
-            dependencies.iter().map(|d| (d.name.clone(), d.definition.clone())).collect();
+        let main = if dependencies.iter().any(|d| d.name == MAIN_FILE) {
+            "<schema>.proto"
+        } else {
+            MAIN_FILE
+        };
+        let mut files: HashMap<String, String> = dependencies
+            .iter()
+            .map(|d| (d.name.clone(), d.definition.clone()))
+            .collect();
         files.insert(main.to_owned(), definition.to_owned());
         let mut resolver = ChainFileResolver::new();
         resolver.add(InMemory(files));
@@ -65,14 +73,19 @@ impl ProtobufCodec {
             // protox's Debug form is "file:line:column: message" when it
             // knows where; Display has only the message.
             let located = format!("{e:?}");
-            CodecError::invalid_schema(format!("This is not a valid Protobuf schema: {}.", located.trim_end_matches('.')))
+            CodecError::invalid_schema(format!(
+                "This is not a valid Protobuf schema: {}.",
+                located.trim_end_matches('.')
+            ))
         })?;
         let pool: DescriptorPool = compiler.descriptor_pool();
         let file = pool
             .get_file_by_name(main)
             .ok_or_else(|| CodecError::invalid_schema("The Protobuf schema compiled to nothing."))?;
         if file.messages().len() == 0 {
-            return Err(CodecError::invalid_schema("The Protobuf schema defines no message type."));
+            return Err(CodecError::invalid_schema(
+                "The Protobuf schema defines no message type.",
+            ));
         }
         Ok(Self {
             glue_order: message_index::glue_order(&file),
@@ -102,32 +115,48 @@ impl ProtobufCodec {
     pub(crate) fn decode(&self, body: &[u8], wire: Wire) -> Result<Decoded, CodecError> {
         let (descriptor, bytes) = message_index::read(body, wire, &self.file, &self.glue_order)?;
         let message = DynamicMessage::decode(descriptor.clone(), bytes).map_err(|e| {
-            CodecError::corrupt(format!("The Protobuf data is not a valid {} message: {e}.", descriptor.full_name()))
+            CodecError::corrupt(format!(
+                "The Protobuf data is not a valid {} message: {e}.",
+                descriptor.full_name()
+            ))
         })?;
         let value = message
             .serialize_with_options(serde_json::value::Serializer, &SERIALIZE)
-            .map_err(|e| CodecError::corrupt(format!("The Protobuf message cannot be shown as JSON: {e}.")))?;
+            .map_err(|e| {
+                CodecError::corrupt(format!("The Protobuf message cannot be shown as JSON: {e}."))
+            })?;
         Ok(Decoded {
             value,
             message: Some(descriptor.full_name().to_owned()),
         })
     }
 
-    pub(crate) fn encode(&self, value: &serde_json::Value, message: Option<&str>, wire: Wire) -> Result<Vec<u8>, CodecError> {
+    pub(crate) fn encode(
+        &self,
+        value: &serde_json::Value,
+        message: Option<&str>,
+        wire: Wire,
+    ) -> Result<Vec<u8>, CodecError> {
         let descriptor = self.find(message)?;
         let mut track = serde_path_to_error::Track::new();
         let deserializer = serde_path_to_error::Deserializer::new(value, &mut track);
         let options = DeserializeOptions::new().deny_unknown_fields(true);
         let dynamic = DynamicMessage::deserialize_with_options(descriptor.clone(), deserializer, &options)
             .map_err(|e| {
-                let detail = ErrorDetail { path: pointer(&track.path()), message: e.to_string() };
+                let detail = ErrorDetail {
+                    path: pointer(&track.path()),
+                    message: e.to_string(),
+                };
                 CodecError::validation(SchemaFormat::Protobuf, vec![detail])
             })?;
         let mut out = Vec::with_capacity(dynamic.encoded_len() + 4);
         message_index::write(&mut out, wire, &descriptor, &self.glue_order);
-        dynamic
-            .encode(&mut out)
-            .map_err(|e| CodecError::new("schema_validation_failed", format!("The Protobuf message cannot be encoded: {e}.")))?;
+        dynamic.encode(&mut out).map_err(|e| {
+            CodecError::new(
+                "schema_validation_failed",
+                format!("The Protobuf message cannot be encoded: {e}."),
+            )
+        })?;
         Ok(out)
     }
 
@@ -135,7 +164,11 @@ impl ProtobufCodec {
     /// unambiguous, the name without the package are accepted too).
     fn find(&self, message: Option<&str>) -> Result<MessageDescriptor, CodecError> {
         let Some(name) = message else {
-            return self.file.messages().next().ok_or_else(|| CodecError::invalid_schema("The Protobuf schema defines no message type."));
+            return self
+                .file
+                .messages()
+                .next()
+                .ok_or_else(|| CodecError::invalid_schema("The Protobuf schema defines no message type."));
         };
         let name = name.trim_start_matches('.');
         let mut all = Vec::new();
@@ -156,7 +189,10 @@ impl ProtobufCodec {
         }
         Err(CodecError::new(
             "unknown_message_type",
-            format!("The schema has no message type {name}; it has {}.", self.message_types().join(", ")),
+            format!(
+                "The schema has no message type {name}; it has {}.",
+                self.message_types().join(", ")
+            ),
         ))
     }
 }
@@ -214,7 +250,10 @@ mod tests {
     "#;
 
     fn shop() -> Codec {
-        let money = Dependency { name: "common/money.proto".into(), definition: MONEY.into() };
+        let money = Dependency {
+            name: "common/money.proto".into(),
+            definition: MONEY.into(),
+        };
         Codec::compile(SchemaFormat::Protobuf, SHOP, &[money]).unwrap()
     }
 
@@ -234,7 +273,10 @@ mod tests {
 
     #[test]
     fn lists_message_types_in_file_order_without_map_entries() {
-        assert_eq!(shop().message_types(), ["shop.Order", "shop.Order.Line", "shop.Refund"]);
+        assert_eq!(
+            shop().message_types(),
+            ["shop.Order", "shop.Order.Line", "shop.Refund"]
+        );
     }
 
     #[test]
@@ -251,23 +293,34 @@ mod tests {
     #[test]
     fn defaults_are_shown_and_camel_case_is_accepted() {
         let codec = shop();
-        let body = codec.encode(&json!({"orderId": "o-2"}), Some("shop.Order"), Wire::Confluent).unwrap();
+        let body = codec
+            .encode(&json!({"orderId": "o-2"}), Some("shop.Order"), Wire::Confluent)
+            .unwrap();
         let value = codec.decode(&body, Wire::Confluent).unwrap().value;
-        assert_eq!(value, json!({"order_id": "o-2", "status": "NEW", "lines": [], "labels": {}, "big": 0}));
+        assert_eq!(
+            value,
+            json!({"order_id": "o-2", "status": "NEW", "lines": [], "labels": {}, "big": 0})
+        );
     }
 
     #[test]
     fn confluent_index_bytes_match_the_wire_format() {
         let codec = shop();
         // First top-level message: the single byte 0.
-        let body = codec.encode(&json!({"order_id": "x"}), None, Wire::Confluent).unwrap();
+        let body = codec
+            .encode(&json!({"order_id": "x"}), None, Wire::Confluent)
+            .unwrap();
         assert_eq!(body, [0x00, 0x0a, 0x01, b'x']);
         // Second top-level: count 1 (zigzag 2), index 1 (zigzag 2).
-        let body = codec.encode(&json!({"order_id": "x"}), Some("shop.Refund"), Wire::Confluent).unwrap();
+        let body = codec
+            .encode(&json!({"order_id": "x"}), Some("shop.Refund"), Wire::Confluent)
+            .unwrap();
         assert_eq!(body, [0x02, 0x02, 0x0a, 0x01, b'x']);
         // Nested Order.Line: path [0, 0] → count 2, 0, 0. (Line is nested
         // type 0; Order's LabelsEntry map entry is nested type 1.)
-        let body = codec.encode(&json!({"sku": "x"}), Some("shop.Order.Line"), Wire::Confluent).unwrap();
+        let body = codec
+            .encode(&json!({"sku": "x"}), Some("shop.Order.Line"), Wire::Confluent)
+            .unwrap();
         assert_eq!(body, [0x04, 0x00, 0x00, 0x0a, 0x01, b'x']);
         let decoded = codec.decode(&body, Wire::Confluent).unwrap();
         assert_eq!(decoded.message.as_deref(), Some("shop.Order.Line"));
@@ -283,20 +336,38 @@ mod tests {
         // shop.Order.LabelsEntry (1), shop.Order.Line (2), shop.Refund (3).
         let body = codec.encode(&json!({"order_id": "x"}), None, Wire::Glue).unwrap();
         assert_eq!(body, [0x00, 0x0a, 0x01, b'x']);
-        let body = codec.encode(&json!({"sku": "x"}), Some("shop.Order.Line"), Wire::Glue).unwrap();
+        let body = codec
+            .encode(&json!({"sku": "x"}), Some("shop.Order.Line"), Wire::Glue)
+            .unwrap();
         assert_eq!(body, [0x02, 0x0a, 0x01, b'x']);
-        let body = codec.encode(&json!({"order_id": "x"}), Some("Refund"), Wire::Glue).unwrap();
+        let body = codec
+            .encode(&json!({"order_id": "x"}), Some("Refund"), Wire::Glue)
+            .unwrap();
         assert_eq!(body, [0x03, 0x0a, 0x01, b'x']);
-        assert_eq!(codec.decode(&body, Wire::Glue).unwrap().message.as_deref(), Some("shop.Refund"));
+        assert_eq!(
+            codec.decode(&body, Wire::Glue).unwrap().message.as_deref(),
+            Some("shop.Refund")
+        );
     }
 
     #[test]
     fn unknown_message_types_are_refused() {
-        let err = shop().encode(&json!({}), Some("shop.Nope"), Wire::Confluent).unwrap_err();
+        let err = shop()
+            .encode(&json!({}), Some("shop.Nope"), Wire::Confluent)
+            .unwrap_err();
         assert_eq!(err.code, "unknown_message_type");
-        assert_eq!(err.message, "The schema has no message type shop.Nope; it has shop.Order, shop.Order.Line, shop.Refund.");
+        assert_eq!(
+            err.message,
+            "The schema has no message type shop.Nope; it has shop.Order, shop.Order.Line, shop.Refund."
+        );
         // Imported types are not the schema's own.
-        assert_eq!(shop().encode(&json!({}), Some("common.Money"), Wire::Glue).unwrap_err().code, "unknown_message_type");
+        assert_eq!(
+            shop()
+                .encode(&json!({}), Some("common.Money"), Wire::Glue)
+                .unwrap_err()
+                .code,
+            "unknown_message_type"
+        );
     }
 
     #[test]
@@ -323,24 +394,60 @@ mod tests {
         let codec = shop();
         let err = codec.decode(&[0x02, 0x0e], Wire::Confluent).unwrap_err();
         assert_eq!(err.code, "corrupt_payload");
-        assert_eq!(err.message, "The Protobuf data names message index 7, which does not exist in the schema.");
+        assert_eq!(
+            err.message,
+            "The Protobuf data names message index 7, which does not exist in the schema."
+        );
         let err = codec.decode(&[0x07], Wire::Glue).unwrap_err();
-        assert!(err.message.contains("message index 7, which does not exist"), "{}", err.message);
-        assert_eq!(codec.decode(&[], Wire::Confluent).unwrap_err().code, "corrupt_payload");
-        assert_eq!(codec.decode(&[0x80], Wire::Glue).unwrap_err().code, "corrupt_payload");
+        assert!(
+            err.message.contains("message index 7, which does not exist"),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            codec.decode(&[], Wire::Confluent).unwrap_err().code,
+            "corrupt_payload"
+        );
+        assert_eq!(
+            codec.decode(&[0x80], Wire::Glue).unwrap_err().code,
+            "corrupt_payload"
+        );
         // Count of -1, and a huge count.
-        assert_eq!(codec.decode(&[0x01], Wire::Confluent).unwrap_err().code, "corrupt_payload");
-        assert_eq!(codec.decode(&[0xfe, 0xff, 0xff, 0xff, 0x07], Wire::Confluent).unwrap_err().code, "corrupt_payload");
+        assert_eq!(
+            codec.decode(&[0x01], Wire::Confluent).unwrap_err().code,
+            "corrupt_payload"
+        );
+        assert_eq!(
+            codec
+                .decode(&[0xfe, 0xff, 0xff, 0xff, 0x07], Wire::Confluent)
+                .unwrap_err()
+                .code,
+            "corrupt_payload"
+        );
         // Valid index, then a length-delimited field claiming 1000 bytes.
-        let err = codec.decode(&[0x00, 0x0a, 0xe8, 0x07, b'x'], Wire::Confluent).unwrap_err();
-        assert!(err.message.starts_with("The Protobuf data is not a valid shop.Order message"), "{}", err.message);
+        let err = codec
+            .decode(&[0x00, 0x0a, 0xe8, 0x07, b'x'], Wire::Confluent)
+            .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("The Protobuf data is not a valid shop.Order message"),
+            "{}",
+            err.message
+        );
         let good = codec.encode(&order_json(), None, Wire::Glue).unwrap();
         for cut in 1..good.len() {
             let _ = codec.decode(&good[..cut], Wire::Glue);
         }
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for len in 0..400 {
-            let junk: Vec<u8> = (0..len % 80).map(|_| { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; seed as u8 }).collect();
+            let junk: Vec<u8> = (0..len % 80)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u8
+                })
+                .collect();
             let _ = codec.decode(&junk, Wire::Confluent);
             let _ = codec.decode(&junk, Wire::Glue);
         }
@@ -348,12 +455,32 @@ mod tests {
 
     #[test]
     fn invalid_schemas_give_line_and_column() {
-        let err = Codec::compile(SchemaFormat::Protobuf, "syntax = \"proto3\";\nmessage A {\n  string x = 1\n}\n", &[]).unwrap_err();
+        let err = Codec::compile(
+            SchemaFormat::Protobuf,
+            "syntax = \"proto3\";\nmessage A {\n  string x = 1\n}\n",
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(err.code, "invalid_schema");
-        assert!(err.message.starts_with("This is not a valid Protobuf schema: schema.proto:4:1: "), "{}", err.message);
-        let err = Codec::compile(SchemaFormat::Protobuf, "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage A {}\n", &[]).unwrap_err();
+        assert!(
+            err.message
+                .starts_with("This is not a valid Protobuf schema: schema.proto:4:1: "),
+            "{}",
+            err.message
+        );
+        let err = Codec::compile(
+            SchemaFormat::Protobuf,
+            "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage A {}\n",
+            &[],
+        )
+        .unwrap_err();
         assert!(err.message.contains("missing.proto"), "{}", err.message);
-        let err = Codec::compile(SchemaFormat::Protobuf, "syntax = \"proto3\";\nmessage A { Nope x = 1; }\n", &[]).unwrap_err();
+        let err = Codec::compile(
+            SchemaFormat::Protobuf,
+            "syntax = \"proto3\";\nmessage A { Nope x = 1; }\n",
+            &[],
+        )
+        .unwrap_err();
         assert!(err.message.contains("schema.proto:2:"), "{}", err.message);
     }
 }
