@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the SPA as it ships (release, wasm-opt -Oz) and prints the size of
+# Builds the SPA as it ships (release; wasm-opt and the rest of the shrinking in
+# scripts/compress-spa.sh) and prints the size of
 # each file a browser downloads on first load: raw, and the gzip -9 and
 # brotli -q 11 copies the build writes beside it (what the BFF sends).
 set -euo pipefail
