@@ -20,6 +20,10 @@ export PATH="$BINARYEN_BIN:$HOME/.cargo/bin:$PATH"
 # dist (TRUNK_BUILD_DIST), scripts/stack.sh (binaries, SPA, logs), the tests.
 if [ -n "${CI:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR=$TOOLS_DIR/target
+  # Incremental state is kept per source path, and every CI run is a fresh
+  # clone at a new path: it would only pile up (11 GB was found) and never be
+  # reused.
+  export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 fi
 if [ -n "${CARGO_TARGET_DIR:-}" ]; then
   # cargo reads a relative CARGO_TARGET_DIR from where it runs: pin it here.
