@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks the Lambdas against a broker of their own (release build):
 # GET /topics with 10,000 topics vs the raw metadata fetch, browsing 500
-# messages, consumer groups with lag (when its example exists), the clusters
+# messages, 500 registry-framed Avro records decoded (against the local
+# Confluent-compatible registry), Avro and Protobuf decode/encode per core,
+# consumer groups with lag (when its example exists), the clusters
 # overview with five clusters (a second broker on BENCH_BROKER_B_PORT), process
 # start → first answer, and the binary's size.
-# Knobs: BENCH_TOPICS (10000), BENCH_BROKER_PORT (19592), BENCH_BROKER_B_PORT (19594).
+# Knobs: BENCH_TOPICS (10000), BENCH_BROKER_PORT (19592), BENCH_BROKER_B_PORT (19594),
+# BENCH_REGISTRY_PORT (19595).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -22,7 +25,10 @@ port_b=${BENCH_BROKER_B_PORT:-19594}
 nisshi broker --storage-engine memory://nisshi/ --listener-url "tcp://127.0.0.1:$port_b" \
   --advertised-listener-url "tcp://127.0.0.1:$port_b" >"$TARGET_DIR/bench-broker-b.log" 2>&1 &
 broker_b=$!
-trap 'kill $broker $broker_b 2>/dev/null || true' EXIT
+registry_port=${BENCH_REGISTRY_PORT:-19595}
+python3 scripts/local/confluent_registry.py --port "$registry_port" >"$TARGET_DIR/bench-registry.log" 2>&1 &
+registry=$!
+trap 'kill $broker $broker_b $registry 2>/dev/null || true' EXIT
 sleep 0.5
 
 step "topics and browse"
@@ -31,6 +37,10 @@ if [ -x "$TARGET_DIR/release/examples/bench_groups" ]; then
   step "consumer groups"
   "$TARGET_DIR/release/examples/bench_groups" "$KAFKA_BOOTSTRAP_SERVERS" 1000 10
 fi
+
+step "schema registry: 500 framed Avro records browsed and decoded; codecs per core"
+"$TARGET_DIR/release/examples/bench_registry" "$KAFKA_BOOTSTRAP_SERVERS" "http://127.0.0.1:$registry_port"
+"$TARGET_DIR/release/examples/bench_codecs"
 
 step "clusters overview: five clusters, then one of them hanging"
 "$TARGET_DIR/release/examples/bench_clusters" "$KAFKA_BOOTSTRAP_SERVERS" "127.0.0.1:$port_b" 4000

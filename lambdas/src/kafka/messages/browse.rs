@@ -197,7 +197,10 @@ fn stalled(topic: &str, waited: Duration) -> KafkaError {
     }
 }
 
-/// Records per partition a "latest" browse reads in one step backwards.
+/// Fewest records per partition a "latest" browse reads in one step
+/// backwards. A step is `limit` shared among the partitions (at least this):
+/// each step costs a new assignment and a fetch round trip (about 50 ms
+/// here), so 500 records of one partition are read in one step, not ten.
 const LATEST_STEP: i64 = 50;
 
 /// The budgets' counters, shared by the steps of one browse.
@@ -259,7 +262,7 @@ impl Scan<'_> {
     }
 
     /// The newest `limit` matches across the partitions, newest first. Each
-    /// partition is read backwards in windows of [`LATEST_STEP`] records, so
+    /// partition is read backwards in windows (see [`LATEST_STEP`]), so
     /// a budget that stops the scan leaves the newest records read, not the
     /// oldest. Only the newest matches are kept while reading (a heap ordered
     /// by age), and the oldest make way when the kept ones reach the byte
@@ -272,11 +275,12 @@ impl Scan<'_> {
         let mut trimmed = false;
         let mut progress = Progress::start();
         let mut stopped_early = None;
+        let step = (limit as i64 / full.len().max(1) as i64).max(LATEST_STEP);
         loop {
             self.ranges = full
                 .iter()
                 .filter(|(p, (from, _))| upper[p] > *from)
-                .map(|(p, (from, _))| (*p, ((upper[p] - LATEST_STEP).max(*from), upper[p])))
+                .map(|(p, (from, _))| (*p, ((upper[p] - step).max(*from), upper[p])))
                 .collect();
             if self.ranges.is_empty() {
                 break;
