@@ -138,6 +138,46 @@ async fn a_topic_created_on_one_cluster_exists_only_on_its_broker() {
     assert_eq!(verified_a, 0, "{trail_a}");
 }
 
+/// Each cluster gets its own internal topics: that one exists on `a` does
+/// not make the API skip creating it on `b` (it once remembered that per
+/// process, and `b`'s first schema read failed with a 500).
+#[tokio::test]
+async fn internal_topics_are_created_on_each_cluster() {
+    let idp = Idp::start().await;
+    let api = two_cluster_api(&idp, vec![]).await;
+    let alice = idp.token("alice", ADMINS);
+    let (on_a, on_b) = (unique("clusters.schema-a"), unique("clusters.schema-b"));
+    for (cluster, name) in [("a", &on_a), ("b", &on_b)] {
+        let (status, body) = api
+            .call(
+                "POST",
+                &format!("/clusters/{cluster}/topics"),
+                &alice,
+                Some(json!({"name": name, "partitions": 1, "replication_factor": 1})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, body) = api
+        .call(
+            "PUT",
+            &format!("/clusters/a/topics/{on_a}/schema"),
+            &alice,
+            Some(json!({"schema": {"type": "object"}})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = api
+        .call("GET", &format!("/clusters/b/topics/{on_b}/schema"), &alice, None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("schema_not_found")),
+        "{body}"
+    );
+    assert!(topics_on(&bootstrap_servers_b()).contains(&"__configurator_schemas".to_owned()));
+}
+
 #[tokio::test]
 async fn permissions_are_per_cluster_and_a_refusal_names_cluster_and_permission() {
     let idp = Idp::start().await;

@@ -59,6 +59,8 @@ pub struct Kafka {
     pub(crate) schemas: schemas::SchemaCache,
     /// What the topic list last read; see [`recent`].
     recent: recent::RecentMetadata,
+    /// Which internal topics exist on this cluster.
+    pub(crate) ensured: internal::Ensured,
     pub(crate) config: KafkaConfig,
 }
 
@@ -74,6 +76,7 @@ impl Kafka {
             reader: OnceLock::new(),
             schemas: schemas::SchemaCache::default(),
             recent: recent::RecentMetadata::default(),
+            ensured: internal::Ensured::default(),
             config: config.clone(),
         })
     }
