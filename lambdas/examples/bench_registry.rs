@@ -56,8 +56,9 @@ async fn main() -> anyhow::Result<()> {
     );
     let id = register(&registry_url, &format!("{topic}-value"), &definition).await?;
 
-    let admin: AdminClient<DefaultClientContext> =
-        ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     admin
         .create_topics(
             &[NewTopic::new(&topic, 1, TopicReplication::Fixed(1))],
@@ -65,13 +66,19 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?;
     let schema = Schema::parse_str(&definition)?;
-    let producer: ThreadedProducer<DefaultProducerContext> =
-        ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     let mut size = 0;
     for n in 0..RECORDS {
         let record = AvroValue::Record(
             (0..FIELDS)
-                .map(|i| (format!("field_{i:02}"), AvroValue::String(format!("record {n:05} field {i:02} {}", "x".repeat(24)))))
+                .map(|i| {
+                    (
+                        format!("field_{i:02}"),
+                        AvroValue::String(format!("record {n:05} field {i:02} {}", "x".repeat(24))),
+                    )
+                })
                 .collect(),
         );
         #[allow(deprecated)] // the plain datum is what registries frame
@@ -109,15 +116,28 @@ async fn main() -> anyhow::Result<()> {
     })
     .map_err(|e| anyhow::anyhow!(e.message))?;
 
-    for (label, with) in [("decoded (warm schema cache)", Some(registry)), ("raw, no registry", None)] {
+    for (label, with) in [
+        ("decoded (warm schema cache)", Some(registry)),
+        ("raw, no registry", None),
+    ] {
         // The first browse warms the connection and the schema cache.
-        let page = kafka.browse(&topic, &query, with.clone()).await.map_err(|e| anyhow::anyhow!(e.message))?;
-        let decoded = page.messages.iter().filter(|m| m.value.as_ref().is_some_and(|v| v.decoded.is_some())).count();
+        let page = kafka
+            .browse(&topic, &query, with.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let decoded = page
+            .messages
+            .iter()
+            .filter(|m| m.value.as_ref().is_some_and(|v| v.decoded.is_some()))
+            .count();
         let mut samples = Vec::with_capacity(RUNS);
         let mut bytes = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            let page = kafka.browse(&topic, &query, with.clone()).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            let page = kafka
+                .browse(&topic, &query, with.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             bytes = serde_json::to_vec(&page)?.len();
             samples.push(started.elapsed());
         }

@@ -102,13 +102,12 @@ impl<S: Send + Sync> FromRequestParts<S> for SchemaPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let params = path_params(parts, state).await?;
         let name = param(&params, "schema")?;
-        if name.trim().is_empty() || name.len() > MAX_SCHEMA_NAME_BYTES || name.chars().any(char::is_control) {
+        if name.trim().is_empty() || name.len() > MAX_SCHEMA_NAME_BYTES || name.chars().any(char::is_control)
+        {
             return Err(ApiError::invalid(
                 "schema",
                 "invalid_schema_name",
-                format!(
-                    "A schema name is 1 to {MAX_SCHEMA_NAME_BYTES} bytes of printable characters."
-                ),
+                format!("A schema name is 1 to {MAX_SCHEMA_NAME_BYTES} bytes of printable characters."),
             ));
         }
         Ok(Self(name.to_owned()))

@@ -100,7 +100,9 @@ async fn glue_registry() -> (aws_sdk_glue::Client, String) {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(REGION))
         .endpoint_url(glue_endpoint())
-        .credentials_provider(aws_sdk_glue::config::Credentials::new("testing", "testing", None, None, "test"))
+        .credentials_provider(aws_sdk_glue::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
         .load()
         .await;
     let glue = aws_sdk_glue::Client::new(&config);
@@ -148,7 +150,13 @@ async fn api(idp: &Idp, registry: &str, confluent: &str) -> Api {
     Api::serve(config).await
 }
 
-async fn glue_schema(glue: &aws_sdk_glue::Client, registry: &str, name: &str, format: DataFormat, definition: &str) -> String {
+async fn glue_schema(
+    glue: &aws_sdk_glue::Client,
+    registry: &str,
+    name: &str,
+    format: DataFormat,
+    definition: &str,
+) -> String {
     let out = glue
         .create_schema()
         .registry_id(RegistryId::builder().registry_name(registry).build())
@@ -280,26 +288,42 @@ async fn glue_framed_avro_and_protobuf_are_decoded_in_every_read() {
     // pay.Refund 1; one unsigned varint before the message.
     let payment = {
         let mut body = vec![0];
-        body.extend([0x0a, 0x02, b'p', b'1', 0x10, 0xf4, 0x03, 0x1a, 0x03, b'v', b'i', b'p']);
+        body.extend([
+            0x0a, 0x02, b'p', b'1', 0x10, 0xf4, 0x03, 0x1a, 0x03, b'v', b'i', b'p',
+        ]);
         body
     };
     write(
         &topic,
         vec![
-            (Some(b"o-1".to_vec()), glue_frame(&avro_id, false, &order("o-1", 12.5, Some("gift")))),
-            (Some(b"o-2".to_vec()), glue_frame(&avro_id, true, &order("o-2", 7.0, None))),
+            (
+                Some(b"o-1".to_vec()),
+                glue_frame(&avro_id, false, &order("o-1", 12.5, Some("gift"))),
+            ),
+            (
+                Some(b"o-2".to_vec()),
+                glue_frame(&avro_id, true, &order("o-2", 7.0, None)),
+            ),
             (None, glue_frame(&proto_id, false, &payment)),
             (None, b"plain text".to_vec()),
-            (None, glue_frame(&uuid::Uuid::new_v4().to_string(), false, b"\x02\x00")),
+            (
+                None,
+                glue_frame(&uuid::Uuid::new_v4().to_string(), false, b"\x02\x00"),
+            ),
             (None, glue_frame(&avro_id, false, b"\x08")),
         ],
     )
     .await;
 
-    let (status, page, _) = api.get(&format!("/clusters/g/topics/{topic}/messages"), Some(&admin)).await;
+    let (status, page, _) = api
+        .get(&format!("/clusters/g/topics/{topic}/messages"), Some(&admin))
+        .await;
     assert_eq!(status, 200, "{page}");
     let first = value_of(&page, 0);
-    assert_eq!(first["decoded"], json!({"id": "o-1", "amount": 12.5, "note": "gift"}));
+    assert_eq!(
+        first["decoded"],
+        json!({"id": "o-1", "amount": 12.5, "note": "gift"})
+    );
     assert_eq!(first["schema"]["format"], "avro");
     assert_eq!(first["schema"]["registry"], "glue");
     assert_eq!(first["schema"]["name"], topic);
@@ -316,19 +340,38 @@ async fn glue_framed_avro_and_protobuf_are_decoded_in_every_read() {
     let plain = value_of(&page, 3);
     assert_eq!(plain["data"], "plain text");
     assert!(plain.get("schema").is_none() && plain.get("decoded").is_none());
-    assert_eq!(value_of(&page, 4)["undecoded"]["code"], "schema_not_found", "{page}");
-    assert_eq!(value_of(&page, 5)["undecoded"]["code"], "corrupt_payload", "{page}");
+    assert_eq!(
+        value_of(&page, 4)["undecoded"]["code"],
+        "schema_not_found",
+        "{page}"
+    );
+    assert_eq!(
+        value_of(&page, 5)["undecoded"]["code"],
+        "corrupt_payload",
+        "{page}"
+    );
     assert!(page.get("registry_error").is_none());
 
     // The text filter reads the decoded JSON.
     let (_, found, _) = api
-        .get(&format!("/clusters/g/topics/{topic}/messages?q=gift"), Some(&admin))
+        .get(
+            &format!("/clusters/g/topics/{topic}/messages?q=gift"),
+            Some(&admin),
+        )
         .await;
-    let offsets: Vec<i64> = found["messages"].as_array().unwrap().iter().map(|m| m["offset"].as_i64().unwrap()).collect();
+    let offsets: Vec<i64> = found["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["offset"].as_i64().unwrap())
+        .collect();
     assert_eq!(offsets, vec![0]);
 
     let (status, one, _) = api
-        .get(&format!("/clusters/g/topics/{topic}/partitions/0/offsets/1"), Some(&admin))
+        .get(
+            &format!("/clusters/g/topics/{topic}/partitions/0/offsets/1"),
+            Some(&admin),
+        )
         .await;
     assert_eq!(status, 200, "{one}");
     assert_eq!(one["value"]["decoded"]["amount"], 7.0);
@@ -361,7 +404,9 @@ async fn confluent_framed_records_decode_and_a_registry_outage_is_told_once() {
         ],
     )
     .await;
-    let (status, page, _) = api.get(&format!("/clusters/c/topics/{topic}/messages"), Some(&admin)).await;
+    let (status, page, _) = api
+        .get(&format!("/clusters/c/topics/{topic}/messages"), Some(&admin))
+        .await;
     assert_eq!(status, 200, "{page}");
     let first = value_of(&page, 0);
     assert_eq!(first["decoded"]["id"], "c-1");
@@ -386,11 +431,18 @@ async fn confluent_framed_records_decode_and_a_registry_outage_is_told_once() {
     let (status, page, _) = outage_api
         .get(&format!("/clusters/c/topics/{topic}/messages"), Some(&admin))
         .await;
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["registry_error"]["code"], "registry_unavailable", "{page}");
     for offset in 0..3 {
-        assert_eq!(value_of(&page, offset)["undecoded"]["code"], "registry_unavailable");
+        assert_eq!(
+            value_of(&page, offset)["undecoded"]["code"],
+            "registry_unavailable"
+        );
     }
     assert_eq!(value_of(&page, 3)["data"], "{\"plain\":true}");
 }
@@ -439,22 +491,46 @@ async fn produce_with_a_schema_frames_for_the_registry_and_refuses_what_does_not
     assert_eq!(status, 201, "{produced}");
     assert_eq!(produced["value_schema"]["id"], glue_id);
     assert_eq!(produced["value_schema"]["version"], 1);
-    let (status, produced) = produce("c", json!({"name": subject}), r#"{"id": "c-1", "amount": 1, "note": "hi"}"#).await;
+    let (status, produced) = produce(
+        "c",
+        json!({"name": subject}),
+        r#"{"id": "c-1", "amount": 1, "note": "hi"}"#,
+    )
+    .await;
     assert_eq!(status, 201, "{produced}");
 
     // Bad values: each names the field; nothing is written.
     let (status, refused) = produce("c", json!({"name": subject}), r#"{"id": 7, "amount": 1}"#).await;
     assert_eq!(status, 400, "{refused}");
     assert_eq!(refused["error"]["code"], "schema_validation_failed");
-    assert!(refused["error"]["details"].as_array().unwrap().iter().any(|d| d["path"] == "/id"), "{refused}");
+    assert!(
+        refused["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "/id"),
+        "{refused}"
+    );
     let (status, refused) = produce("c", json!({"name": subject}), "not json").await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (400, Some("value_not_json")));
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("value_not_json"))
+    );
     let (status, refused) = produce("c", json!({"name": subject, "compression": "zlib"}), "{}").await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (400, Some("invalid_compression")));
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("invalid_compression"))
+    );
     let (status, refused) = produce("n", json!({"name": subject}), "{}").await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("no_schema_registry")));
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("no_schema_registry"))
+    );
     let (status, refused) = produce("c", json!({"name": "no-such-subject"}), "{}").await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (404, Some("schema_not_found")));
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (404, Some("schema_not_found"))
+    );
 
     // An independent consumer sees exactly two records, framed as each
     // registry's format says, decodable with the registry's definition.
@@ -463,18 +539,26 @@ async fn produce_with_a_schema_frames_for_the_registry_and_refuses_what_does_not
     let schema = AvroSchema::parse_str(ORDER_V1).unwrap();
     let glue_record = &records[0];
     assert_eq!(&glue_record[..2], &[3, 5]);
-    assert_eq!(&glue_record[2..18], uuid::Uuid::parse_str(&glue_id).unwrap().as_bytes());
+    assert_eq!(
+        &glue_record[2..18],
+        uuid::Uuid::parse_str(&glue_id).unwrap().as_bytes()
+    );
     let inflated = {
         use std::io::Read;
         let mut out = Vec::new();
-        flate2::read::ZlibDecoder::new(&glue_record[18..]).read_to_end(&mut out).unwrap();
+        flate2::read::ZlibDecoder::new(&glue_record[18..])
+            .read_to_end(&mut out)
+            .unwrap();
         out
     };
     let decoded = apache_avro::from_avro_datum(&schema, &mut &inflated[..], None).unwrap();
     assert!(format!("{decoded:?}").contains("g-1"), "{decoded:?}");
     let confluent_record = &records[1];
     assert_eq!(confluent_record[0], 0);
-    assert_eq!(u32::from_be_bytes(confluent_record[1..5].try_into().unwrap()), confluent_id);
+    assert_eq!(
+        u32::from_be_bytes(confluent_record[1..5].try_into().unwrap()),
+        confluent_id
+    );
     let decoded = apache_avro::from_avro_datum(&schema, &mut &confluent_record[5..], None).unwrap();
     assert!(format!("{decoded:?}").contains("\"hi\""), "{decoded:?}");
 }
@@ -496,41 +580,95 @@ async fn registry_schemas_versions_compatibility_and_who_may_change_them() {
     let new = |definition: &str| json!({"format": "avro", "definition": definition});
 
     // The topic's schemas by TopicNameStrategy.
-    let (status, mine) = api.call("GET", &format!("/clusters/c/topics/{topic}/schemas"), &viewer, None).await;
+    let (status, mine) = api
+        .call(
+            "GET",
+            &format!("/clusters/c/topics/{topic}/schemas"),
+            &viewer,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{mine}");
     assert_eq!(mine["value_names"], json!([subject]));
     assert_eq!(mine["value"][0]["latest_version"], 1);
     assert_eq!(mine["key"], json!([]));
 
     // Bad input first, then the permission: a viewer's broken definition is a 400.
-    let (status, bad) = api.call("POST", &format!("{base}/versions"), &viewer, Some(new("{not avro"))).await;
-    assert_eq!((status, bad["error"]["code"].as_str()), (400, Some("invalid_schema")), "{bad}");
-    let (status, bad) = api.call("GET", &format!("{base}/versions/0"), &viewer, None).await;
-    assert_eq!((status, bad["error"]["code"].as_str()), (400, Some("invalid_version")));
     let (status, bad) = api
-        .call("PUT", &format!("{base}/compatibility"), &admin, Some(json!({"compatibility": "SIDEWAYS"})))
+        .call(
+            "POST",
+            &format!("{base}/versions"),
+            &viewer,
+            Some(new("{not avro")),
+        )
         .await;
-    assert_eq!((status, bad["error"]["code"].as_str()), (400, Some("invalid_compatibility")));
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("invalid_schema")),
+        "{bad}"
+    );
+    let (status, bad) = api
+        .call("GET", &format!("{base}/versions/0"), &viewer, None)
+        .await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("invalid_version"))
+    );
+    let (status, bad) = api
+        .call(
+            "PUT",
+            &format!("{base}/compatibility"),
+            &admin,
+            Some(json!({"compatibility": "SIDEWAYS"})),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("invalid_compatibility"))
+    );
 
     // The verdict before registering: the registry's own.
     let (status, verdict) = api
-        .call("POST", &format!("{base}/compatibility-check"), &viewer, Some(new(ORDER_BAD)))
+        .call(
+            "POST",
+            &format!("{base}/compatibility-check"),
+            &viewer,
+            Some(new(ORDER_BAD)),
+        )
         .await;
     assert_eq!(status, 200, "{verdict}");
     assert_eq!(verdict["compatible"], false);
     assert_eq!(verdict["compatibility"], "BACKWARD");
     let (_, verdict) = api
-        .call("POST", &format!("{base}/compatibility-check"), &viewer, Some(new(ORDER_V2)))
+        .call(
+            "POST",
+            &format!("{base}/compatibility-check"),
+            &viewer,
+            Some(new(ORDER_V2)),
+        )
         .await;
     assert_eq!(verdict["compatible"], true, "{verdict}");
 
     // A viewer sees, but cannot register.
-    let (status, refused) = api.call("POST", &format!("{base}/versions"), &viewer, Some(new(ORDER_V2))).await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("forbidden")));
+    let (status, refused) = api
+        .call("POST", &format!("{base}/versions"), &viewer, Some(new(ORDER_V2)))
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
     assert_eq!(refused["error"]["permission"], "schemas:write");
-    let (status, refused) = api.call("POST", &format!("{base}/versions"), &admin, Some(new(ORDER_BAD))).await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("incompatible_schema")), "{refused}");
-    let (status, registered) = api.call("POST", &format!("{base}/versions"), &admin, Some(new(ORDER_V2))).await;
+    let (status, refused) = api
+        .call("POST", &format!("{base}/versions"), &admin, Some(new(ORDER_BAD)))
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("incompatible_schema")),
+        "{refused}"
+    );
+    let (status, registered) = api
+        .call("POST", &format!("{base}/versions"), &admin, Some(new(ORDER_V2)))
+        .await;
     assert_eq!(status, 201, "{registered}");
     assert_eq!(registered["version"]["version"], 2);
     assert_eq!(registered["created"], false);
@@ -540,28 +678,54 @@ async fn registry_schemas_versions_compatibility_and_who_may_change_them() {
     assert_eq!(detail["versions"], json!([1, 2]));
     assert_eq!(detail["compatibility"], "BACKWARD");
     assert_eq!(detail["latest"]["version"], 2);
-    let (_, v1) = api.call("GET", &format!("{base}/versions/1"), &viewer, None).await;
+    let (_, v1) = api
+        .call("GET", &format!("{base}/versions/1"), &viewer, None)
+        .await;
     assert!(v1["definition"].as_str().unwrap().contains("\"note\""));
     assert!(!v1["definition"].as_str().unwrap().contains("channel"));
 
     let (status, mode) = api
-        .call("PUT", &format!("{base}/compatibility"), &admin, Some(json!({"compatibility": "FULL"})))
+        .call(
+            "PUT",
+            &format!("{base}/compatibility"),
+            &admin,
+            Some(json!({"compatibility": "FULL"})),
+        )
         .await;
     assert_eq!(status, 200, "{mode}");
     let (_, detail) = api.call("GET", &base, &viewer, None).await;
     assert_eq!(detail["compatibility"], "FULL");
     let (status, _) = api
-        .call("PUT", &format!("{base}/compatibility"), &viewer, Some(json!({"compatibility": "NONE"})))
+        .call(
+            "PUT",
+            &format!("{base}/compatibility"),
+            &viewer,
+            Some(json!({"compatibility": "NONE"})),
+        )
         .await;
     assert_eq!(status, 403);
 
     // Listing: search, paging, and only the names a person may read.
-    let (status, list) = api.call("GET", &format!("/clusters/c/schemas?q={topic}&limit=1"), &viewer, None).await;
+    let (status, list) = api
+        .call(
+            "GET",
+            &format!("/clusters/c/schemas?q={topic}&limit=1"),
+            &viewer,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
     assert_eq!(list["schemas"][0]["name"], subject);
     assert_eq!(list["schemas"][0]["latest_version"], 2);
-    let (_, list) = api.call("GET", &format!("/clusters/c/schemas?q={topic}"), &orders_only, None).await;
+    let (_, list) = api
+        .call(
+            "GET",
+            &format!("/clusters/c/schemas?q={topic}"),
+            &orders_only,
+            None,
+        )
+        .await;
     assert_eq!(list["total"], 0, "olga reads only orders-*: {list}");
     let (status, _) = api.call("GET", &base, &orders_only, None).await;
     assert_eq!(status, 403);
@@ -570,7 +734,9 @@ async fn registry_schemas_versions_compatibility_and_who_may_change_them() {
     let glue_name = topic.clone();
     glue_schema(&glue, &registry, &glue_name, DataFormat::Avro, ORDER_V1).await;
     let gbase = format!("/clusters/g/schemas/{glue_name}");
-    let (status, registered) = api.call("POST", &format!("{gbase}/versions"), &admin, Some(new(ORDER_V2))).await;
+    let (status, registered) = api
+        .call("POST", &format!("{gbase}/versions"), &admin, Some(new(ORDER_V2)))
+        .await;
     assert_eq!(status, 201, "{registered}");
     assert_eq!(registered["version"]["version"], 2);
     assert_eq!(registered["version"]["status"], "AVAILABLE");
@@ -579,25 +745,50 @@ async fn registry_schemas_versions_compatibility_and_who_may_change_them() {
     assert_eq!(detail["versions"], json!([1, 2]));
     assert_eq!(detail["compatibility"], "BACKWARD");
     let (status, mode) = api
-        .call("PUT", &format!("{gbase}/compatibility"), &admin, Some(json!({"compatibility": "FULL_ALL"})))
+        .call(
+            "PUT",
+            &format!("{gbase}/compatibility"),
+            &admin,
+            Some(json!({"compatibility": "FULL_ALL"})),
+        )
         .await;
     assert_eq!(status, 200, "{mode}");
     let (_, detail) = api.call("GET", &gbase, &viewer, None).await;
     assert_eq!(detail["compatibility"], "FULL_ALL");
     let (status, list) = api.call("GET", "/clusters/g/schemas", &viewer, None).await;
-    assert_eq!((status, list["error"]["code"].as_str()), (501, Some("not_supported_by_registry")), "{list}");
+    assert_eq!(
+        (status, list["error"]["code"].as_str()),
+        (501, Some("not_supported_by_registry")),
+        "{list}"
+    );
     assert!(list["error"]["message"].as_str().unwrap().contains("ListSchemas"));
-    let (status, mine) = api.call("GET", &format!("/clusters/g/topics/{topic}/schemas"), &viewer, None).await;
+    let (status, mine) = api
+        .call(
+            "GET",
+            &format!("/clusters/g/topics/{topic}/schemas"),
+            &viewer,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{mine}");
-    assert_eq!(mine["value_names"], json!([topic]), "Glue: schema name = topic name");
+    assert_eq!(
+        mine["value_names"],
+        json!([topic]),
+        "Glue: schema name = topic name"
+    );
     assert_eq!(mine["value"][0]["latest_version"], 2);
 
     // A cluster without a registry says so.
     let (status, none) = api.call("GET", "/clusters/n/schemas", &viewer, None).await;
-    assert_eq!((status, none["error"]["code"].as_str()), (409, Some("no_schema_registry")));
+    assert_eq!(
+        (status, none["error"]["code"].as_str()),
+        (409, Some("no_schema_registry"))
+    );
 
     // The registration is in the cluster's audit trail.
-    let (status, audit) = api.call("GET", "/clusters/c/audit?outcome=all", &admin, None).await;
+    let (status, audit) = api
+        .call("GET", "/clusters/c/audit?outcome=all", &admin, None)
+        .await;
     assert_eq!(status, 200, "{audit}");
     assert!(
         audit.to_string().contains(&format!("schema:{subject}")),

@@ -47,7 +47,10 @@ impl Clusters {
                 .into_iter()
                 .map(|settings| {
                     Arc::new(Cluster {
-                        registry: settings.schema_registry.clone().map(|r| Arc::new(Registry::new(r))),
+                        registry: settings
+                            .schema_registry
+                            .clone()
+                            .map(|r| Arc::new(Registry::new(r))),
                         settings,
                         kafka: OnceLock::new(),
                     })

@@ -243,7 +243,11 @@ impl ClusterEntry {
                 bail!("field auth: must be none, scram-sha-512, scram-sha-256 or msk-iam, not {other:?}")
             }
         };
-        let schema_registry = self.schema_registry.map(RegistryEntry::resolve).transpose()?.flatten();
+        let schema_registry = self
+            .schema_registry
+            .map(RegistryEntry::resolve)
+            .transpose()?
+            .flatten();
         let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
         Ok(ClusterSettings {
             name: self

@@ -46,30 +46,30 @@ impl InternalTopic {
                 .or_default(),
         );
         cell.get_or_try_init(|| async {
-                let meta = kafka.metadata().await?;
-                if meta.topics.iter().any(|t| t.name == self.name) {
-                    return Ok(());
-                }
-                let replication = meta.brokers.len().clamp(1, 3) as i32;
-                let mut topic = NewTopic::new(self.name, 1, TopicReplication::Fixed(replication));
-                for (key, value) in self.configs {
-                    topic = topic.set(key, value);
-                }
-                let timeout = kafka.timeout();
-                let results = kafka
-                    .admin
-                    .create_topics([&topic], &kafka.admin_options())
-                    .await
-                    .map_err(|e| kafka_error(e, timeout))?;
-                kafka.forget_recent_metadata();
-                match results.into_iter().next() {
-                    Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) | Some(Ok(_)) | None => {}
-                    Some(Err((_, code))) => return Err(error_code(code, self.name, timeout)),
-                }
-                self.await_leader(kafka).await
-            })
-            .await
-            .map(|_| ())
+            let meta = kafka.metadata().await?;
+            if meta.topics.iter().any(|t| t.name == self.name) {
+                return Ok(());
+            }
+            let replication = meta.brokers.len().clamp(1, 3) as i32;
+            let mut topic = NewTopic::new(self.name, 1, TopicReplication::Fixed(replication));
+            for (key, value) in self.configs {
+                topic = topic.set(key, value);
+            }
+            let timeout = kafka.timeout();
+            let results = kafka
+                .admin
+                .create_topics([&topic], &kafka.admin_options())
+                .await
+                .map_err(|e| kafka_error(e, timeout))?;
+            kafka.forget_recent_metadata();
+            match results.into_iter().next() {
+                Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) | Some(Ok(_)) | None => {}
+                Some(Err((_, code))) => return Err(error_code(code, self.name, timeout)),
+            }
+            self.await_leader(kafka).await
+        })
+        .await
+        .map(|_| ())
     }
 
     /// A topic just created is not in every broker's metadata at once.

@@ -5,8 +5,8 @@
 //! (moto lacks several Glue calls) the answer is 501 `not_supported_by_registry`.
 
 use configurator_api::{
-    CompatibilityVerdict, NameStrategy, NewSchemaVersion, Registered, RegistryKind, SCHEMA_LIST_MAX_SCAN, SchemaFormat,
-    SchemaSubject, SchemaSummary, SchemaVersion,
+    CompatibilityVerdict, NameStrategy, NewSchemaVersion, Registered, RegistryKind, SCHEMA_LIST_MAX_SCAN,
+    SchemaFormat, SchemaSubject, SchemaSummary, SchemaVersion,
 };
 use http::StatusCode;
 
@@ -41,13 +41,18 @@ impl VersionSel {
     pub fn parse(text: &str) -> Result<Self, ApiError> {
         match text {
             "latest" => Ok(Self::Latest),
-            n => n.parse::<i64>().ok().filter(|n| *n >= 1).map(Self::Number).ok_or_else(|| {
-                ApiError::invalid(
-                    "version",
-                    "invalid_version",
-                    format!("{n:?} is not a version: use a number from 1, or latest."),
-                )
-            }),
+            n => n
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(Self::Number)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "version",
+                        "invalid_version",
+                        format!("{n:?} is not a version: use a number from 1, or latest."),
+                    )
+                }),
         }
     }
 
@@ -235,7 +240,9 @@ impl Registry {
                         ApiError::new(
                             StatusCode::BAD_GATEWAY,
                             "registry_error",
-                            format!("The registry registered schema id {id} but does not list it under {name}."),
+                            format!(
+                                "The registry registered schema id {id} but does not list it under {name}."
+                            ),
                         )
                     })?;
                 Ok(Registered {
@@ -274,11 +281,15 @@ impl Registry {
                         compatibility,
                         messages: verdict.messages,
                     }),
-                    Err(e) if matches!(e.code, "schema_not_found" | "version_not_found") => Ok(CompatibilityVerdict {
-                        compatible: true,
-                        compatibility,
-                        messages: vec![format!("{name} has no versions yet: any valid schema can be its first.")],
-                    }),
+                    Err(e) if matches!(e.code, "schema_not_found" | "version_not_found") => {
+                        Ok(CompatibilityVerdict {
+                            compatible: true,
+                            compatibility,
+                            messages: vec![format!(
+                                "{name} has no versions yet: any valid schema can be its first."
+                            )],
+                        })
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -318,7 +329,10 @@ impl Registry {
     /// strategy (or mapping): `(key names, value names)`.
     pub async fn topic_names(&self, topic: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
         if let Some(names) = self.settings.names.get(topic) {
-            return Ok((names.key.iter().cloned().collect(), names.value.iter().cloned().collect()));
+            return Ok((
+                names.key.iter().cloned().collect(),
+                names.value.iter().cloned().collect(),
+            ));
         }
         Ok(match self.settings.strategy {
             NameStrategy::TopicName => match self.kind() {

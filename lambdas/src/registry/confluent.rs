@@ -125,7 +125,8 @@ impl Confluent {
     }
 
     pub async fn versions(&self, subject: &str) -> Result<Vec<i64>, ApiError> {
-        self.get(&format!("/subjects/{}/versions", segment(subject))).await
+        self.get(&format!("/subjects/{}/versions", segment(subject)))
+            .await
     }
 
     /// `version`: a number or `latest`.
@@ -147,7 +148,9 @@ impl Confluent {
         match config {
             Ok(c) => Ok(c.compatibility_level),
             // Registries without per-subject config answer 404 (40408).
-            Err(e) if e.status == StatusCode::NOT_FOUND => Ok(self.get::<Config>("/config").await?.compatibility_level),
+            Err(e) if e.status == StatusCode::NOT_FOUND => {
+                Ok(self.get::<Config>("/config").await?.compatibility_level)
+            }
             Err(e) => Err(e),
         }
     }
@@ -169,7 +172,11 @@ impl Confluent {
             id: u32,
         }
         let id: Id = self
-            .call(Method::POST, &format!("/subjects/{}/versions", segment(subject)), Some(body))
+            .call(
+                Method::POST,
+                &format!("/subjects/{}/versions", segment(subject)),
+                Some(body),
+            )
             .await?;
         Ok(id.id)
     }
@@ -178,7 +185,10 @@ impl Confluent {
     pub async fn check(&self, subject: &str, body: &Register<'_>) -> Result<Compatibility, ApiError> {
         self.call(
             Method::POST,
-            &format!("/compatibility/subjects/{}/versions/latest?verbose=true", segment(subject)),
+            &format!(
+                "/compatibility/subjects/{}/versions/latest?verbose=true",
+                segment(subject)
+            ),
             Some(body),
         )
         .await
@@ -205,7 +215,9 @@ impl Confluent {
         }
         request = match &self.auth {
             ConfluentAuth::None => request,
-            ConfluentAuth::Basic { username, password } => request.basic_auth(username, Some(password.expose())),
+            ConfluentAuth::Basic { username, password } => {
+                request.basic_auth(username, Some(password.expose()))
+            }
             ConfluentAuth::Bearer(token) => request.bearer_auth(token.expose()),
         };
         let response = request.send().await.map_err(unreachable)?;
@@ -269,27 +281,47 @@ fn unreachable(error: reqwest::Error) -> ApiError {
 fn refusal(status: StatusCode, error: RegistryError) -> ApiError {
     let said = error.message;
     match (status.as_u16(), error.error_code) {
-        (_, 40401) => ApiError::not_found("schema_not_found", format!("The registry has no such subject ({said}).")),
-        (_, 40402) => ApiError::not_found("version_not_found", format!("The registry has no such version ({said}).")),
-        (_, 40403) => ApiError::not_found("unknown_schema_id", format!("The registry has no such schema ({said}).")),
+        (_, 40401) => ApiError::not_found(
+            "schema_not_found",
+            format!("The registry has no such subject ({said})."),
+        ),
+        (_, 40402) => ApiError::not_found(
+            "version_not_found",
+            format!("The registry has no such version ({said})."),
+        ),
+        (_, 40403) => ApiError::not_found(
+            "unknown_schema_id",
+            format!("The registry has no such schema ({said})."),
+        ),
         (409, _) => ApiError::new(
             StatusCode::CONFLICT,
             "incompatible_schema",
             format!("The registry refused the schema as incompatible: {said}"),
         ),
-        (422, 42201) => ApiError::invalid("definition", "invalid_schema", format!("The registry refused the schema: {said}")),
+        (422, 42201) => ApiError::invalid(
+            "definition",
+            "invalid_schema",
+            format!("The registry refused the schema: {said}"),
+        ),
         (422, 42203) => ApiError::invalid(
             "compatibility",
             "invalid_compatibility",
             format!("The registry refused the compatibility mode: {said}"),
         ),
-        (422, _) => ApiError::invalid("definition", "invalid_schema", format!("The registry refused the request: {said}")),
+        (422, _) => ApiError::invalid(
+            "definition",
+            "invalid_schema",
+            format!("The registry refused the request: {said}"),
+        ),
         (401 | 403, _) => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "registry_refused",
             format!("The schema registry refused the console's credentials ({status}): {said}"),
         ),
-        (404, _) => ApiError::not_found("schema_not_found", format!("The registry has no such resource ({said}).")),
+        (404, _) => ApiError::not_found(
+            "schema_not_found",
+            format!("The registry has no such resource ({said})."),
+        ),
         _ => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "registry_error",

@@ -61,7 +61,12 @@ pub enum Which {
 }
 
 impl Glue {
-    pub fn new(registry: String, region: Option<String>, endpoint: Option<String>, timeout: Duration) -> Self {
+    pub fn new(
+        registry: String,
+        region: Option<String>,
+        endpoint: Option<String>,
+        timeout: Duration,
+    ) -> Self {
         Self {
             registry,
             region,
@@ -177,7 +182,11 @@ impl Glue {
                 .send()
                 .await
                 .map_err(|e| refusal(e, "ListSchemas"))?;
-            names.extend(out.schemas().iter().filter_map(|s| s.schema_name().map(str::to_owned)));
+            names.extend(
+                out.schemas()
+                    .iter()
+                    .filter_map(|s| s.schema_name().map(str::to_owned)),
+            );
             token = out.next_token().map(str::to_owned);
             if names.len() >= max {
                 let more = token.is_some() || names.len() > max;
@@ -256,7 +265,11 @@ impl Glue {
     /// Glue's check is of validity (the definition parses as its format),
     /// not of compatibility with earlier versions: Glue judges that when a
     /// version is registered (its status becomes FAILURE).
-    pub async fn check_validity(&self, format: SchemaFormat, definition: &str) -> Result<(bool, Option<String>), ApiError> {
+    pub async fn check_validity(
+        &self,
+        format: SchemaFormat,
+        definition: &str,
+    ) -> Result<(bool, Option<String>), ApiError> {
         let out = self
             .client()
             .await
@@ -364,15 +377,23 @@ fn refusal<E: ProvideErrorMetadata + std::error::Error + 'static>(
     }
     let message = error.message().unwrap_or("no message").to_owned();
     match error.code() {
-        Some("EntityNotFoundException") => ApiError::not_found("schema_not_found", format!("Glue: {message}")),
+        Some("EntityNotFoundException") => {
+            ApiError::not_found("schema_not_found", format!("Glue: {message}"))
+        }
         Some("AlreadyExistsException") => ApiError::conflict("schema_exists", format!("Glue: {message}")),
-        Some("InvalidInputException") => ApiError::invalid("definition", "invalid_schema", format!("Glue refused the input: {message}")),
+        Some("InvalidInputException") => ApiError::invalid(
+            "definition",
+            "invalid_schema",
+            format!("Glue refused the input: {message}"),
+        ),
         Some("AccessDeniedException") => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "registry_refused",
             format!("The Lambdas' role may not call Glue {call}: {message}"),
         ),
-        Some("ResourceNumberLimitExceededException") => ApiError::conflict("registry_limit", format!("Glue: {message}")),
+        Some("ResourceNumberLimitExceededException") => {
+            ApiError::conflict("registry_limit", format!("Glue: {message}"))
+        }
         Some("ThrottlingException") => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "registry_unavailable",
@@ -381,7 +402,9 @@ fn refusal<E: ProvideErrorMetadata + std::error::Error + 'static>(
         None if status == Some(500) => ApiError::new(
             StatusCode::NOT_IMPLEMENTED,
             "not_supported_by_registry",
-            format!("This Glue endpoint does not implement {call} (the local registry, moto, lacks it); AWS Glue does."),
+            format!(
+                "This Glue endpoint does not implement {call} (the local registry, moto, lacks it); AWS Glue does."
+            ),
         ),
         code => ApiError::new(
             StatusCode::BAD_GATEWAY,

@@ -21,8 +21,8 @@ use std::{
 };
 
 use configurator_api::{
-    DecodeProblem, GlueCompression, MAX_MESSAGE_BYTES, RegistryInfo, RegistryKind, SchemaChoice, SchemaFormat,
-    SchemaRef, SchemaReference,
+    DecodeProblem, GlueCompression, MAX_MESSAGE_BYTES, RegistryInfo, RegistryKind, SchemaChoice,
+    SchemaFormat, SchemaRef, SchemaReference,
 };
 use http::StatusCode;
 use serde_json::Value;
@@ -177,7 +177,11 @@ impl Registry {
     }
 
     /// The definitions Confluent references name, depth first, bounded.
-    async fn dependencies(&self, c: &Confluent, references: &[SchemaReference]) -> Result<Vec<Dependency>, ApiError> {
+    async fn dependencies(
+        &self,
+        c: &Confluent,
+        references: &[SchemaReference],
+    ) -> Result<Vec<Dependency>, ApiError> {
         let mut out: Vec<Dependency> = Vec::new();
         let mut todo: Vec<SchemaReference> = references.to_vec();
         while let Some(reference) = todo.pop() {
@@ -188,10 +192,14 @@ impl Registry {
                 return Err(ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     "unsupported_schema",
-                    format!("The schema references more than {MAX_REFERENCES} others; the console stops there."),
+                    format!(
+                        "The schema references more than {MAX_REFERENCES} others; the console stops there."
+                    ),
                 ));
             }
-            let found = c.version(&reference.subject, &reference.version.to_string()).await?;
+            let found = c
+                .version(&reference.subject, &reference.version.to_string())
+                .await?;
             todo.extend(found.references.iter().cloned());
             out.push(Dependency {
                 name: reference.name,
@@ -219,10 +227,16 @@ impl Registry {
                         "Compression is part of Glue's framing; a Confluent-compatible registry has none.",
                     ));
                 }
-                let version = choice.version.map_or_else(|| "latest".to_owned(), |v| v.to_string());
+                let version = choice
+                    .version
+                    .map_or_else(|| "latest".to_owned(), |v| v.to_string());
                 let found = c.version(&choice.name, &version).await?;
                 let id = found.id.ok_or_else(|| {
-                    ApiError::new(StatusCode::BAD_GATEWAY, "registry_error", "The registry gave a version without its id.")
+                    ApiError::new(
+                        StatusCode::BAD_GATEWAY,
+                        "registry_error",
+                        "The registry gave a version without its id.",
+                    )
                 })?;
                 (SchemaKey::Confluent(id), Wire::Confluent)
             }
@@ -230,7 +244,11 @@ impl Registry {
                 let which = choice.version.map_or(Which::Latest, Which::Number);
                 let found = g.version(&choice.name, which).await?;
                 let id = uuid::Uuid::parse_str(&found.version_id).map_err(|_| {
-                    ApiError::new(StatusCode::BAD_GATEWAY, "registry_error", "Glue gave a schema version id that is not a UUID.")
+                    ApiError::new(
+                        StatusCode::BAD_GATEWAY,
+                        "registry_error",
+                        "Glue gave a schema version id that is not a UUID.",
+                    )
                 })?;
                 (SchemaKey::Glue(id), Wire::Glue)
             }
@@ -240,12 +258,27 @@ impl Registry {
             .codec
             .encode(value, choice.message.as_deref(), framing)
             .map_err(|e| {
-                let status = if e.code == "unknown_message_type" { "message" } else { "" };
-                let at = if status.is_empty() { field.to_owned() } else { format!("{field}_schema.message") };
+                let status = if e.code == "unknown_message_type" {
+                    "message"
+                } else {
+                    ""
+                };
+                let at = if status.is_empty() {
+                    field.to_owned()
+                } else {
+                    format!("{field}_schema.message")
+                };
                 ApiError::invalid(
                     &at,
                     e.code,
-                    format!("{} ({} {} v{}): {}", field, resolved.schema.format.label(), choice.name, resolved.schema.version.unwrap_or_default(), e.message),
+                    format!(
+                        "{} ({} {} v{}): {}",
+                        field,
+                        resolved.schema.format.label(),
+                        choice.name,
+                        resolved.schema.version.unwrap_or_default(),
+                        e.message
+                    ),
                 )
                 .with_details(e.details)
             })?;
@@ -257,7 +290,10 @@ impl Registry {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "message_too_large",
-                format!("Encoded, the {field} has {} bytes; at most {MAX_MESSAGE_BYTES} can be produced.", bytes.len()),
+                format!(
+                    "Encoded, the {field} has {} bytes; at most {MAX_MESSAGE_BYTES} can be produced.",
+                    bytes.len()
+                ),
             ));
         }
         let mut schema = resolved.schema.clone();
@@ -278,7 +314,11 @@ fn compile(format: SchemaFormat, definition: &str, dependencies: &[Dependency]) 
         ApiError::new(
             StatusCode::BAD_GATEWAY,
             "unsupported_schema",
-            format!("The registry's {} schema cannot be compiled: {}", format.label(), e.message),
+            format!(
+                "The registry's {} schema cannot be compiled: {}",
+                format.label(),
+                e.message
+            ),
         )
     })
 }
@@ -333,7 +373,10 @@ impl PageDecoder {
                 schema: None,
                 result: Err(problem(
                     "too_large_to_decode",
-                    format!("The record has {} bytes; the console decodes up to {DECODE_MAX_BYTES}.", bytes.len()),
+                    format!(
+                        "The record has {} bytes; the console decodes up to {DECODE_MAX_BYTES}.",
+                        bytes.len()
+                    ),
                 )),
             });
         }

@@ -100,12 +100,16 @@ impl RegistrySettings {
             Some(("confluent", url)) => RegistryEntry {
                 kind: "confluent".into(),
                 url: Some(url.to_owned()),
-                username: env::var("SCHEMA_REGISTRY_USERNAME").ok().filter(|u| !u.is_empty()),
+                username: env::var("SCHEMA_REGISTRY_USERNAME")
+                    .ok()
+                    .filter(|u| !u.is_empty()),
                 password_env: Some("SCHEMA_REGISTRY_PASSWORD".into()).filter(|v| env::var(v).is_ok()),
                 token_env: Some("SCHEMA_REGISTRY_TOKEN".into()).filter(|v| env::var(v).is_ok()),
                 ..RegistryEntry::default()
             },
-            _ => bail!("SCHEMA_REGISTRY: use builtin, glue:<registry-name> or confluent:<url>, not {value:?}"),
+            _ => {
+                bail!("SCHEMA_REGISTRY: use builtin, glue:<registry-name> or confluent:<url>, not {value:?}")
+            }
         };
         entry.resolve().context("SCHEMA_REGISTRY")
     }
@@ -211,9 +215,13 @@ impl RegistryEntry {
                     },
                     (None, None, Some(variable)) => ConfluentAuth::Bearer(secret("token_env", &variable)?),
                     (_, _, Some(_)) => {
-                        bail!("field schema_registry.token_env: use a token or username/password_env, not both")
+                        bail!(
+                            "field schema_registry.token_env: use a token or username/password_env, not both"
+                        )
                     }
-                    _ => bail!("field schema_registry.username: basic auth needs both username and password_env"),
+                    _ => bail!(
+                        "field schema_registry.username: basic auth needs both username and password_env"
+                    ),
                 };
                 Backend::Confluent {
                     url: url.trim_end_matches('/').to_owned(),
@@ -263,10 +271,14 @@ mod tests {
             }
         );
         assert_eq!(glue.strategy, NameStrategy::TopicRecordName);
-        let confluent = parse("kind = \"confluent\"\nurl = \"http://127.0.0.1:8081/\"\n[names]\norders = { value = \"Order\" }")
-            .unwrap()
-            .unwrap();
-        assert!(matches!(&confluent.backend, Backend::Confluent { url, auth: ConfluentAuth::None } if url == "http://127.0.0.1:8081"));
+        let confluent = parse(
+            "kind = \"confluent\"\nurl = \"http://127.0.0.1:8081/\"\n[names]\norders = { value = \"Order\" }",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(
+            matches!(&confluent.backend, Backend::Confluent { url, auth: ConfluentAuth::None } if url == "http://127.0.0.1:8081")
+        );
         assert_eq!(confluent.names["orders"].value.as_deref(), Some("Order"));
         assert!(parse("kind = \"builtin\"").unwrap().is_none());
     }
@@ -276,10 +288,16 @@ mod tests {
         for (text, needle) in [
             ("kind = \"glue\"", "registry_name"),
             ("kind = \"glue\"\nregistry_name = \"a b\"", "registry_name"),
-            ("kind = \"glue\"\nregistry_name = \"a\"\nurl = \"http://x\"", "url"),
+            (
+                "kind = \"glue\"\nregistry_name = \"a\"\nurl = \"http://x\"",
+                "url",
+            ),
             ("kind = \"confluent\"\nurl = \"ftp://x\"", "url"),
             ("kind = \"confluent\"\nurl = \"https://u:p@x\"", "credentials"),
-            ("kind = \"confluent\"\nurl = \"https://x\"\nusername = \"u\"", "password_env"),
+            (
+                "kind = \"confluent\"\nurl = \"https://x\"\nusername = \"u\"",
+                "password_env",
+            ),
             (
                 "kind = \"confluent\"\nurl = \"https://x\"\ntoken_env = \"CONFIGURATOR_TEST_UNSET_TOKEN\"",
                 "CONFIGURATOR_TEST_UNSET_TOKEN",

@@ -37,7 +37,9 @@ pub async fn browse_messages(
         Permission::MessagesRead,
         Resource::Topic(&topic),
     )?;
-    Ok(Json(on.kafka.browse(&topic, &browse, on.registry().cloned()).await?))
+    Ok(Json(
+        on.kafka.browse(&topic, &browse, on.registry().cloned()).await?,
+    ))
 }
 
 /// `GET /topics/{topic}/partitions/{partition}/offsets/{offset}`: the

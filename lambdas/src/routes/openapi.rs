@@ -7,11 +7,10 @@ use std::sync::LazyLock;
 use axum::Json;
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
-    AddPartitions, AuditList, ClusterInfo, ClusterList, ConfigPatch, CreateTopic, ErrorEnvelope, GroupDetail,
-    GroupList, Me, Message, MessagePage, ProduceRequest, Produced, PurgeRequest, PurgeResult, ResetOffsets,
-    ResetResult, TopicConfigs, TopicDetail, TopicList, TopicSchema,
-    CompatibilityMode, CompatibilityVerdict, NewSchemaVersion, Registered, SchemaList, SchemaSubject,
-    SchemaVersion, TopicSchemas,
+    AddPartitions, AuditList, ClusterInfo, ClusterList, CompatibilityMode, CompatibilityVerdict, ConfigPatch,
+    CreateTopic, ErrorEnvelope, GroupDetail, GroupList, Me, Message, MessagePage, NewSchemaVersion,
+    ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered, ResetOffsets, ResetResult, SchemaList,
+    SchemaSubject, SchemaVersion, TopicConfigs, TopicDetail, TopicList, TopicSchema, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
 };
 use serde_json::{Map, Value, json};

@@ -14,7 +14,8 @@ use axum::{
 };
 use configurator_api::{
     CompatibilityMode, CompatibilityVerdict, MAX_DEFINITION_BYTES, NewSchemaVersion, Permission, Registered,
-    SCHEMA_LIST_MAX_LIMIT, SchemaList, SchemaListQuery, SchemaSubject, SchemaSummary, SchemaVersion, TopicSchemas,
+    SCHEMA_LIST_MAX_LIMIT, SchemaList, SchemaListQuery, SchemaSubject, SchemaSummary, SchemaVersion,
+    TopicSchemas,
 };
 use serde_json::json;
 
@@ -41,13 +42,21 @@ pub async fn get_topic_schemas(
 ) -> Result<Json<TopicSchemas>, ApiError> {
     refuse_protected(&topic)?;
     let registry = on.require_registry()?;
-    caller.require(&state.policy, on.id(), Permission::SchemasRead, Resource::Topic(&topic))?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::SchemasRead,
+        Resource::Topic(&topic),
+    )?;
     on.kafka.topic_meta(&topic).await?;
     let (key_names, value_names) = registry.topic_names(&topic).await?;
     let visible = |name: &&String| {
-        state
-            .policy
-            .allows(&caller.roles, Permission::SchemasRead, on.id(), Resource::Schema(name))
+        state.policy.allows(
+            &caller.roles,
+            Permission::SchemasRead,
+            on.id(),
+            Resource::Schema(name),
+        )
     };
     let found = |names: &[String]| {
         let names: Vec<String> = names.iter().filter(visible).cloned().collect();
@@ -92,14 +101,25 @@ pub async fn list_schemas(
     let registry = on.require_registry()?;
     caller.require_somewhere(&state.policy, on.id(), Permission::SchemasRead)?;
     let (all, truncated) = registry.list().await?;
-    let needle = query.q.as_deref().map(str::to_lowercase).filter(|q| !q.is_empty());
+    let needle = query
+        .q
+        .as_deref()
+        .map(str::to_lowercase)
+        .filter(|q| !q.is_empty());
     let mut matching: Vec<SchemaSummary> = all
         .into_iter()
-        .filter(|s| needle.as_deref().is_none_or(|q| s.name.to_lowercase().contains(q)))
         .filter(|s| {
-            state
-                .policy
-                .allows(&caller.roles, Permission::SchemasRead, on.id(), Resource::Schema(&s.name))
+            needle
+                .as_deref()
+                .is_none_or(|q| s.name.to_lowercase().contains(q))
+        })
+        .filter(|s| {
+            state.policy.allows(
+                &caller.roles,
+                Permission::SchemasRead,
+                on.id(),
+                Resource::Schema(&s.name),
+            )
         })
         .collect();
     matching.sort_by(|a, b| a.name.cmp(&b.name));
@@ -108,7 +128,11 @@ pub async fn list_schemas(
         .cursor
         .as_deref()
         .map_or(0, |after| matching.partition_point(|s| s.name.as_str() <= after));
-    let schemas: Vec<SchemaSummary> = matching.into_iter().skip(start).take(limit as usize + 1).collect();
+    let schemas: Vec<SchemaSummary> = matching
+        .into_iter()
+        .skip(start)
+        .take(limit as usize + 1)
+        .collect();
     let more = schemas.len() > limit as usize;
     let schemas: Vec<SchemaSummary> = schemas.into_iter().take(limit as usize).collect();
     Ok(Json(SchemaList {
@@ -128,7 +152,12 @@ pub async fn get_registry_schema(
     SchemaPath(name): SchemaPath,
 ) -> Result<Json<SchemaSubject>, ApiError> {
     let registry = on.require_registry()?;
-    caller.require(&state.policy, on.id(), Permission::SchemasRead, Resource::Schema(&name))?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::SchemasRead,
+        Resource::Schema(&name),
+    )?;
     Ok(Json(registry.subject(&name).await?))
 }
 
@@ -153,7 +182,12 @@ pub async fn get_schema_version(
     VersionPath(version): VersionPath,
 ) -> Result<Json<SchemaVersion>, ApiError> {
     let registry = on.require_registry()?;
-    caller.require(&state.policy, on.id(), Permission::SchemasRead, Resource::Schema(&name))?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::SchemasRead,
+        Resource::Schema(&name),
+    )?;
     Ok(Json(registry.version(&name, version).await?))
 }
 
@@ -162,7 +196,11 @@ pub async fn get_schema_version(
 /// no other schema, which only the registry can resolve).
 fn check_definition(new: &NewSchemaVersion) -> Result<(), ApiError> {
     if new.definition.trim().is_empty() {
-        return Err(ApiError::invalid("definition", "invalid_schema", "The definition is empty."));
+        return Err(ApiError::invalid(
+            "definition",
+            "invalid_schema",
+            "The definition is empty.",
+        ));
     }
     if new.definition.len() > MAX_DEFINITION_BYTES {
         return Err(ApiError::new(
@@ -227,7 +265,12 @@ pub async fn check_schema_compatibility(
 ) -> Result<Json<CompatibilityVerdict>, ApiError> {
     check_definition(&new)?;
     let registry = on.require_registry()?;
-    caller.require(&state.policy, on.id(), Permission::SchemasRead, Resource::Schema(&name))?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::SchemasRead,
+        Resource::Schema(&name),
+    )?;
     Ok(Json(registry.check(&name, &new).await?))
 }
 

@@ -115,7 +115,9 @@ impl RecordDecoding {
     pub fn contains(&self, message: &BorrowedMessage<'_>, needle: &str) -> bool {
         use rdkafka::Message as _;
         let has = |decoding: &Option<Decoding>, bytes: Option<&[u8]>| match decoding {
-            Some(Decoding { result: Ok(value), .. }) => serde_json::to_string(value).is_ok_and(|t| t.contains(needle)),
+            Some(Decoding {
+                result: Ok(value), ..
+            }) => serde_json::to_string(value).is_ok_and(|t| t.contains(needle)),
             _ => bytes
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .is_some_and(|text| text.contains(needle)),

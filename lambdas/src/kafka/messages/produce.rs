@@ -6,11 +6,11 @@ use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use std::sync::Arc;
 
 use configurator_api::{Data, MAX_MESSAGE_BYTES, ProduceRequest, Produced, SchemaChoice};
-use serde_json::Value;
 use rdkafka::{
     message::{Header as KafkaHeader, OwnedHeaders},
     producer::FutureRecord,
 };
+use serde_json::Value;
 
 use crate::{
     error::ApiError,
@@ -109,14 +109,20 @@ fn with_schema(
         ApiError::invalid(
             field,
             "value_required",
-            format!("The {field} is to be encoded with {}: send it as JSON.", choice.name),
+            format!(
+                "The {field} is to be encoded with {}: send it as JSON.",
+                choice.name
+            ),
         )
     })?;
     let json = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::invalid(
             field,
             "value_not_json",
-            format!("The {field} is to be encoded with {}, so it must be JSON: {e}.", choice.name),
+            format!(
+                "The {field} is to be encoded with {}, so it must be JSON: {e}.",
+                choice.name
+            ),
         )
     })?;
     Ok(Some((choice.clone(), json)))
@@ -158,7 +164,9 @@ impl Kafka {
                     return Err(ApiError::new(
                         http::StatusCode::PAYLOAD_TOO_LARGE,
                         "message_too_large",
-                        format!("Encoded, the message has {size} bytes; at most {MAX_MESSAGE_BYTES} can be produced."),
+                        format!(
+                            "Encoded, the message has {size} bytes; at most {MAX_MESSAGE_BYTES} can be produced."
+                        ),
                     ));
                 }
             }
