@@ -1,4 +1,4 @@
-"""Glue permissions: only the topics and messages functions, never on `*`.
+"""Glue permissions: only the topics and messages functions, on their registries.
 
 A cluster's schema registry may be an AWS Glue Schema Registry (issue #13).
 The functions call Glue with their own roles, so IAM is what keeps a
@@ -9,16 +9,31 @@ never call Glue. A grant on `*` (or on a registry name with a wildcard)
 would open every registry in the account, the Data Catalog's Glue actions
 included, and nothing at plan time would say so.
 
+One exception: glue:CheckSchemaVersionValidity (the topics function's
+POST .../schemas/{schema}/compatibility-check on a Glue registry) has no
+resource type in IAM, so it can only be granted on `*`. It reads no
+registry, schema or catalog object and changes nothing (it only parses the
+definition in the request), so the topics role gets it, alone, on `*`, in
+a statement of its own; nothing else is ever granted on `*`.
+
 Checked, in every .tf file under terraform/ (python-hcl2, comments are not
 seen):
 - the only `glue:` actions are the ones terraform/modules/lambdas grants in
-  its function policy's Glue statement, built from local.glue_statements;
+  its function policy: the Glue statement built from local.glue_statements,
+  and the GlueCheckSchemaValidity statement;
 - local.glue_statements has entries for topics and messages only; messages
   gets read actions only, topics the reads plus the registry's writes
   (register, create, compatibility) and nothing beyond the registry's API;
-- the statement's resources are local.glue_registry_arns and
+- the Glue statement's resources are local.glue_registry_arns and
   local.glue_schema_arns, which are ...:glue:<region>:<account>:registry/<name>
   and ...:schema/<name>/*, per configured registry, with no other wildcard;
+- GlueCheckSchemaValidity is the one statement on `*`: an Allow of exactly
+  ["glue:CheckSchemaVersionValidity"] on exactly ["*"], in the function
+  policy, for the topics function only and only with a Glue registry
+  configured (for_each `each.key == "topics" &&
+  length(local.glue_registry_arns) > 0 ? [1] : []`);
+- the topics function has every action its routes call (the validity check
+  included), messages every read;
 - the registry name's validation (terraform/stack) admits no `*` or `?`;
 - no Allow statement anywhere has the action `*`, `glue:*` or a NotAction,
   and no role gets an AWS managed policy that carries Glue permissions.
@@ -41,9 +56,16 @@ READ = {"GetRegistry", "ListSchemas", "GetSchema", "ListSchemaVersions", "GetSch
 # What the topics function may do beyond reading: the registry's own writes
 # and its comparison of versions. Nothing that deletes or touches the Data
 # Catalog.
-CHANGE = {"CreateSchema", "RegisterSchemaVersion", "UpdateSchema", "CheckSchemaVersionValidity", "GetSchemaVersionsDiff"}
+CHANGE = {"CreateSchema", "RegisterSchemaVersion", "UpdateSchema", "GetSchemaVersionsDiff"}
 ALLOWED = {"messages": READ, "topics": READ | CHANGE}
-REQUIRED = {"messages": READ, "topics": READ | {"CreateSchema", "RegisterSchemaVersion", "UpdateSchema"}}
+# The one action granted on `*` (it has no resource type in IAM), to the
+# topics function only, in the function policy statement of this sid, when
+# a Glue registry is configured.
+VALIDITY = "CheckSchemaVersionValidity"
+VALIDITY_FUNCTION = "topics"
+VALIDITY_SID = "GlueCheckSchemaValidity"
+VALIDITY_FOR_EACH = '${each.key == "topics" && length(local.glue_registry_arns) > 0 ? [1] : []}'
+REQUIRED = {"messages": READ, "topics": READ | {"CreateSchema", "RegisterSchemaVersion", "UpdateSchema", VALIDITY}}
 # AWS managed policies that carry Glue actions (on `*`).
 MANAGED_WITH_GLUE = re.compile(r"Glue|AdministratorAccess|PowerUserAccess|ReadOnlyAccess|DataScientist|ViewOnlyAccess")
 
@@ -114,10 +136,14 @@ expected_site = (
     "terraform/modules/lambdas/main.tf",
     "glue:${a}",
 )
+# The validity statement's literal action (its shape is checked below).
+validity_site_path = ("data", "aws_iam_policy_document", "function", "dynamic", "statement", "content")
 for rel, path, key, s in glue_sites:
     if (str(rel), s.strip('"${}[]')) == expected_site or (
         str(rel) == expected_site[0] and key == "actions" and '"glue:${a}"' in s and "statement.value.actions" in s
     ):
+        continue
+    if str(rel) == expected_site[0] and key == "actions" and path == validity_site_path and unquote(s) == f"glue:{VALIDITY}":
         continue
     failures.append(
         f"{rel} {'/'.join(path)}.{key}: {s!r} grants Glue outside the functions' Glue statement "
@@ -157,13 +183,19 @@ for function, stmts in statements.items():
         actions |= set(resolve_actions(stmt.get("actions", [])))
     granted[function] = actions
     for action in sorted(actions - ALLOWED.get(function, set())):
-        failures.append(f"modules/lambdas local.glue_statements {function}: glue:{action} is beyond what the {function} function may do")
-for function, needed in REQUIRED.items():
-    for action in sorted(needed - granted.get(function, set())):
-        failures.append(f"modules/lambdas local.glue_statements {function}: glue:{action} is missing (the {function} routes call it)")
+        if action == VALIDITY:
+            failures.append(
+                f"modules/lambdas local.glue_statements {function}: glue:{VALIDITY} has no resource type, so on the registries' ARNs "
+                f"it grants nothing; it belongs in the {VALIDITY_SID} statement (on `*`, {VALIDITY_FUNCTION} only)"
+            )
+        else:
+            failures.append(f"modules/lambdas local.glue_statements {function}: glue:{action} is beyond what the {function} function may do")
 
-# The one statement that turns local.glue_statements into policy.
+# The one statement that turns local.glue_statements into policy, and the
+# one that grants glue:CheckSchemaVersionValidity on `*`.
 glue_statements_found = 0
+validity_statements_found = 0
+validity_granted = False
 for data in lambdas.get("data", []):
     for type_, named in data.items():
         if unquote(type_) != "aws_iam_policy_document":
@@ -176,8 +208,43 @@ for data in lambdas.get("data", []):
                     for content in body.get("content", []):
                         if "glue:" not in str(content.get("actions", "")):
                             continue
-                        glue_statements_found += 1
                         where = f"modules/lambdas data.aws_iam_policy_document.{unquote(name)} dynamic statement {unquote(content.get('sid', '?'))}"
+                        if isinstance(content.get("actions"), list):
+                            # Literal actions: only the validity statement has them.
+                            validity_statements_found += 1
+                            ok = True
+                            actions = [unquote(a) for a in content["actions"]]
+                            if actions != [f"glue:{VALIDITY}"]:
+                                ok = False
+                                failures.append(
+                                    f"{where}: the statement on `*` may grant glue:{VALIDITY} alone, got {actions}; "
+                                    "grant anything else on the registries' ARNs (local.glue_statements)"
+                                )
+                            if unquote(name) != "function":
+                                ok = False
+                                failures.append(f"{where}: Glue belongs in the functions' own policy only")
+                            if unquote(content.get("sid", "")) != VALIDITY_SID:
+                                ok = False
+                                failures.append(f"{where}: expected sid {VALIDITY_SID}")
+                            if str(body.get("for_each", "")) != VALIDITY_FOR_EACH:
+                                ok = False
+                                failures.append(
+                                    f"{where}: for_each must be {VALIDITY_FOR_EACH[2:-1]} (the {VALIDITY_FUNCTION} function only, "
+                                    f"with a Glue registry configured), got {body.get('for_each')!r}"
+                                )
+                            if unquote(content.get("effect", "Allow")) != "Allow":
+                                ok = False
+                                failures.append(f"{where}: must be an Allow (the {VALIDITY_FUNCTION} routes call glue:{VALIDITY})")
+                            if any(k in content for k in ("not_resources", "not_actions", "condition", "principals", "not_principals")):
+                                ok = False
+                                failures.append(f"{where}: actions and resources only (no not_resources, not_actions, condition or principals)")
+                            resources = content.get("resources")
+                            if not isinstance(resources, list) or [unquote(r) for r in resources] != ["*"]:
+                                ok = False
+                                failures.append(f"{where}: resources must be [\"*\"] (the action has no resource type), got {resources!r}")
+                            validity_granted = validity_granted or ok
+                            continue
+                        glue_statements_found += 1
                         if unquote(name) != "function":
                             failures.append(f"{where}: Glue belongs in the functions' own policy only")
                         if "local.glue_statements" not in str(body.get("for_each", "")) or "each.key" not in str(body.get("for_each", "")):
@@ -190,6 +257,16 @@ for data in lambdas.get("data", []):
                             failures.append(f"{where}: resources must be concat(local.glue_registry_arns, local.glue_schema_arns), got {content.get('resources')!r}")
 if glue_statements_found != 1:
     failures.append(f"modules/lambdas: found {glue_statements_found} Glue statements in the function policy, expected 1 (update this check if the policy changed shape)")
+if validity_statements_found != 1:
+    failures.append(
+        f"modules/lambdas: found {validity_statements_found} statements granting glue:{VALIDITY} on `*`, expected 1 "
+        f"({VALIDITY_SID}, {VALIDITY_FUNCTION} only)"
+    )
+if validity_granted and validity_statements_found == 1:
+    granted.setdefault(VALIDITY_FUNCTION, set()).add(VALIDITY)
+for function, needed in REQUIRED.items():
+    for action in sorted(needed - granted.get(function, set())):
+        failures.append(f"modules/lambdas {function}: glue:{action} is missing (the {function} routes call it)")
 
 
 def arn_template(name, resource):
@@ -233,6 +310,7 @@ for failure in failures:
     print(f"FAIL {failure}", file=sys.stderr)
 print(
     f"{len(files)} files: Glue granted to {sorted(granted)} only, "
-    f"{sum(len(a) for a in granted.values())} actions on registry/<name> and schema/<name>/* ARNs, never *"
+    f"{sum(len(a) for a in granted.values()) - (VALIDITY in granted.get(VALIDITY_FUNCTION, set()))} actions on registry/<name> "
+    f"and schema/<name>/* ARNs; on * only glue:{VALIDITY} ({VALIDITY_FUNCTION})"
 )
 sys.exit(1 if failures else 0)

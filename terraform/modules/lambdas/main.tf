@@ -109,9 +109,9 @@ locals {
   # and changes compatibility; cluster and groups get no Glue permission.
   # Always on a registry's ARN and its schemas' (registry/<name>,
   # schema/<name>/*), never `*`: a registry name holds no wildcard
-  # characters (the stack validates it). CheckSchemaVersionValidity takes no
-  # registry or schema, so IAM would only grant it on `*`: not granted (it
-  # checks syntax only, never compatibility).
+  # characters (the stack validates it). The one exception,
+  # CheckSchemaVersionValidity (topics only), has its own statement in the
+  # function policy: see GlueCheckSchemaValidity there.
   glue_registries = { for c in var.clusters : c.id => c.schema_registry if c.schema_registry != null && try(c.schema_registry.kind, "") == "glue" }
   glue_prefix     = "arn:${data.aws_partition.current.partition}:glue"
   glue_registry_arns = distinct([
@@ -287,6 +287,26 @@ data "aws_iam_policy_document" "function" {
       sid       = "Glue${statement.value.sid}"
       actions   = [for a in statement.value.actions : "glue:${a}"]
       resources = concat(local.glue_registry_arns, local.glue_schema_arns)
+    }
+  }
+
+  # POST /clusters/{c}/schemas/{schema}/compatibility-check on a Glue
+  # registry calls CheckSchemaVersionValidity, which IAM knows no resource
+  # type for (Service Authorization Reference: `*` only), so `*` is the only
+  # resource it can be granted on. That is harmless: the action reads no
+  # registry, schema or Data Catalog object and changes nothing; it only
+  # parses the definition given in the request (does it parse as Avro, JSON
+  # Schema or Protobuf). Topics only (the /schemas routes), and only when a
+  # Glue registry is configured; this one action, nothing else on `*`
+  # (scripts/checks/glue_iam.py). Without it the route answers 502
+  # registry_refused (AccessDenied).
+  dynamic "statement" {
+    for_each = each.key == "topics" && length(local.glue_registry_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "GlueCheckSchemaValidity"
+      actions   = ["glue:CheckSchemaVersionValidity"]
+      resources = ["*"]
     }
   }
 
