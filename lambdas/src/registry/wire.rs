@@ -56,15 +56,15 @@ impl<'a> Frame<'a> {
     /// Glue's own parser also refuses a compression byte other than 0 or 5,
     /// so such bytes are "not framed" rather than a corrupt frame.
     pub fn detect(bytes: &'a [u8]) -> Option<Frame<'a>> {
-        match bytes.first()? {
-            &CONFLUENT_MAGIC if bytes.len() >= CONFLUENT_HEADER => {
+        match *bytes.first()? {
+            CONFLUENT_MAGIC if bytes.len() >= CONFLUENT_HEADER => {
                 let id = u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]);
                 Some(Frame::Confluent {
                     id,
                     body: &bytes[CONFLUENT_HEADER..],
                 })
             }
-            &GLUE_HEADER_VERSION if bytes.len() >= GLUE_HEADER => {
+            GLUE_HEADER_VERSION if bytes.len() >= GLUE_HEADER => {
                 let compression = match bytes[1] {
                     GLUE_COMPRESSION_NONE => GlueCompression::None,
                     GLUE_COMPRESSION_ZLIB => GlueCompression::Zlib,
