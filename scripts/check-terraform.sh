@@ -18,7 +18,7 @@
 #      creates empty runs no task until it has a value; each Lambda's IAM
 #      role allows the Kafka calls of the routes it serves (routes.rs);
 #      Glue (schema registries) is granted to the topics and messages
-#      roles only, on their registries' and schemas' ARNs, never on *;
+#      roles only, on their registries' and schemas' ARNs, never on * (except glue:CheckSchemaVersionValidity for the topics role, which IAM grants only on *);
 #      resource arguments and ordering learnt from defects (resource_rules.py:
 #      Redis token rotation, listener rules and bucket policies first);
 #      no advice for a certificate that cannot cover both host names;
