@@ -93,7 +93,9 @@ impl<S: Send + Sync> FromRequestParts<S> for GroupPath {
 pub const MAX_SCHEMA_NAME_BYTES: usize = 1000;
 
 /// The `{schema}` path parameter: a Confluent subject or Glue schema name,
-/// not empty, without control characters, at most [`MAX_SCHEMA_NAME_BYTES`].
+/// not empty, without control characters, at most [`MAX_SCHEMA_NAME_BYTES`],
+/// and not `.` or `..` (which proxies and browsers resolve away in a path,
+/// so no request could name them reliably).
 pub struct SchemaPath(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for SchemaPath {
@@ -102,12 +104,17 @@ impl<S: Send + Sync> FromRequestParts<S> for SchemaPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let params = path_params(parts, state).await?;
         let name = param(&params, "schema")?;
-        if name.trim().is_empty() || name.len() > MAX_SCHEMA_NAME_BYTES || name.chars().any(char::is_control)
+        if name.trim().is_empty()
+            || matches!(name, "." | "..")
+            || name.len() > MAX_SCHEMA_NAME_BYTES
+            || name.chars().any(char::is_control)
         {
             return Err(ApiError::invalid(
                 "schema",
                 "invalid_schema_name",
-                format!("A schema name is 1 to {MAX_SCHEMA_NAME_BYTES} bytes of printable characters."),
+                format!(
+                    "A schema name is 1 to {MAX_SCHEMA_NAME_BYTES} bytes of printable characters, and not . or .. alone."
+                ),
             ));
         }
         Ok(Self(name.to_owned()))

@@ -95,7 +95,9 @@ fn policy_file() -> String {
     .clone()
 }
 
-/// A Glue registry of this test's own, created in moto.
+/// The tests' Glue registry in moto (`CONFIGURATOR_TEST_GLUE_REGISTRY`,
+/// created when missing; moto allows ten registries an account, so the tests
+/// share one and name their schemas after their own topics).
 async fn glue_registry() -> (aws_sdk_glue::Client, String) {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(REGION))
@@ -106,8 +108,18 @@ async fn glue_registry() -> (aws_sdk_glue::Client, String) {
         .load()
         .await;
     let glue = aws_sdk_glue::Client::new(&config);
-    let name = unique("reg");
-    glue.create_registry().registry_name(&name).send().await.unwrap();
+    let name =
+        std::env::var("CONFIGURATOR_TEST_GLUE_REGISTRY").unwrap_or_else(|_| "configurator-tests".into());
+    let id = RegistryId::builder().registry_name(&name).build();
+    if glue.get_registry().registry_id(id).send().await.is_err()
+        && let Err(e) = glue.create_registry().registry_name(&name).send().await
+    {
+        // Another test made it meanwhile.
+        let exists = e
+            .as_service_error()
+            .is_some_and(|e| e.is_already_exists_exception());
+        assert!(exists, "creating the Glue registry {name}: {e:?}");
+    }
     (glue, name)
 }
 
