@@ -14,6 +14,7 @@ use aws_sdk_glue::{
     Client,
     config::http::HttpResponse,
     error::{ProvideErrorMetadata, SdkError},
+    operation::get_schema_version::GetSchemaVersionOutput,
     types::{Compatibility, DataFormat, RegistryId, SchemaId, SchemaVersionNumber},
 };
 use configurator_api::SchemaFormat;
@@ -115,15 +116,7 @@ impl Glue {
             .send()
             .await
             .map_err(|e| refusal(e, "GetSchemaVersion"))?;
-        version(
-            out.schema_version_id(),
-            out.schema_arn(),
-            out.version_number(),
-            out.data_format(),
-            out.schema_definition(),
-            out.status().map(|s| s.as_str()),
-            out.created_time(),
-        )
+        version(out)
     }
 
     pub async fn version(&self, name: &str, which: Which) -> Result<GlueVersion, ApiError> {
@@ -140,15 +133,7 @@ impl Glue {
             .send()
             .await
             .map_err(|e| refusal(e, "GetSchemaVersion"))?;
-        version(
-            out.schema_version_id(),
-            out.schema_arn(),
-            out.version_number(),
-            out.data_format(),
-            out.schema_definition(),
-            out.status().map(|s| s.as_str()),
-            out.created_time(),
-        )
+        version(out)
     }
 
     pub async fn schema(&self, name: &str) -> Result<GlueSchema, ApiError> {
@@ -307,24 +292,19 @@ pub const MODES: [&str; 8] = [
     "FULL_ALL",
 ];
 
-fn version(
-    version_id: Option<&str>,
-    arn: Option<&str>,
-    number: Option<i64>,
-    format: Option<&DataFormat>,
-    definition: Option<&str>,
-    status: Option<&str>,
-    created: Option<&str>,
-) -> Result<GlueVersion, ApiError> {
+fn version(out: GetSchemaVersionOutput) -> Result<GlueVersion, ApiError> {
     Ok(GlueVersion {
-        version_id: version_id.unwrap_or_default().to_owned(),
+        version_id: out.schema_version_id().unwrap_or_default().to_owned(),
         // arn:aws:glue:REGION:ACCOUNT:schema/REGISTRY/NAME
-        schema_name: arn.and_then(|a| a.rsplit('/').next()).map(str::to_owned),
-        version: number,
-        format: format_of(format)?,
-        definition: definition.unwrap_or_default().to_owned(),
-        status: status.map(str::to_owned),
-        created_at: created.map(str::to_owned),
+        schema_name: out
+            .schema_arn()
+            .and_then(|a| a.rsplit('/').next())
+            .map(str::to_owned),
+        version: out.version_number(),
+        format: format_of(out.data_format())?,
+        definition: out.schema_definition().unwrap_or_default().to_owned(),
+        status: out.status().map(|s| s.as_str().to_owned()),
+        created_at: out.created_time().map(str::to_owned),
     })
 }
 

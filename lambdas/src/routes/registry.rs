@@ -7,6 +7,8 @@
 //! do not compile, modes the registry does not have), then the permission on
 //! the schema name (`schemas` patterns of the policy), then asks the registry.
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     extract::{FromRequestParts, State},
@@ -27,7 +29,7 @@ use crate::{
     error::ApiError,
     extract::{self, Body, Query, SchemaPath, TopicPath},
     policy::Resource,
-    registry::{catalog::VersionSel, codec::Codec},
+    registry::{Registry, catalog::VersionSel, codec::Codec},
 };
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -144,6 +146,23 @@ pub async fn list_schemas(
     }))
 }
 
+/// The cluster's registry, when the caller may read `name` in it.
+fn readable<'a>(
+    state: &AppState,
+    caller: &Principal,
+    on: &'a OnCluster,
+    name: &str,
+) -> Result<&'a Arc<Registry>, ApiError> {
+    let registry = on.require_registry()?;
+    caller.require(
+        &state.policy,
+        on.id(),
+        Permission::SchemasRead,
+        Resource::Schema(name),
+    )?;
+    Ok(registry)
+}
+
 /// `GET /schemas/{schema}`
 pub async fn get_registry_schema(
     State(state): State<AppState>,
@@ -151,13 +170,7 @@ pub async fn get_registry_schema(
     on: OnCluster,
     SchemaPath(name): SchemaPath,
 ) -> Result<Json<SchemaSubject>, ApiError> {
-    let registry = on.require_registry()?;
-    caller.require(
-        &state.policy,
-        on.id(),
-        Permission::SchemasRead,
-        Resource::Schema(&name),
-    )?;
+    let registry = readable(&state, &caller, &on, &name)?;
     Ok(Json(registry.subject(&name).await?))
 }
 
@@ -181,13 +194,7 @@ pub async fn get_schema_version(
     SchemaPath(name): SchemaPath,
     VersionPath(version): VersionPath,
 ) -> Result<Json<SchemaVersion>, ApiError> {
-    let registry = on.require_registry()?;
-    caller.require(
-        &state.policy,
-        on.id(),
-        Permission::SchemasRead,
-        Resource::Schema(&name),
-    )?;
+    let registry = readable(&state, &caller, &on, &name)?;
     Ok(Json(registry.version(&name, version).await?))
 }
 
@@ -264,13 +271,7 @@ pub async fn check_schema_compatibility(
     Body(new): Body<NewSchemaVersion>,
 ) -> Result<Json<CompatibilityVerdict>, ApiError> {
     check_definition(&new)?;
-    let registry = on.require_registry()?;
-    caller.require(
-        &state.policy,
-        on.id(),
-        Permission::SchemasRead,
-        Resource::Schema(&name),
-    )?;
+    let registry = readable(&state, &caller, &on, &name)?;
     Ok(Json(registry.check(&name, &new).await?))
 }
 
