@@ -85,6 +85,16 @@ if [ ! -x "$TERSER_BIN/terser" ]; then
   npm install --prefix "$TOOLS_DIR/terser-$TERSER_VERSION" --no-audit --no-fund --no-save "terser@$TERSER_VERSION"
 fi
 
+# wasm-split-cli splits the release wasm into lazily loaded chunks
+# (scripts/compress-spa.sh, which names the same version). It is the
+# splitter cargo-leptos --split runs, as a binary of its support crate.
+WASM_SPLIT_VERSION=0.2.4
+if [ ! -x "$TOOLS_DIR/wasm-split-$WASM_SPLIT_VERSION/bin/wasm-split-cli" ]; then
+  step "cargo: installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION) into $TOOLS_DIR (about 2 minutes)"
+  cargo_tool install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked \
+    --root "$TOOLS_DIR/wasm-split-$WASM_SPLIT_VERSION" --force
+fi
+
 for dir in scripts/idp end2end; do
   if [ -f "$dir/package-lock.json" ]; then
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

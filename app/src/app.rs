@@ -18,11 +18,9 @@ use crate::{
     api::{self, BASE},
     cluster::{Clusters, Current, use_cluster},
     components::{ClusterSwitcher, NavLink, When, href, toast::Toasts},
-    pages::{
-        AuditPage, ClusterNotFound, ClustersPage, GroupDetailPage, GroupsPage, MovedOrNotFound, NotFound,
-        OverviewPage, SchemaPage, SchemasPage, TopicPage, TopicsPage,
-    },
+    pages::{ClusterNotFound, ClustersPage, GroupsPage, MovedOrNotFound, NotFound, OverviewPage, TopicsPage},
     permissions::{Session, use_session},
+    split::{audit_page, group_page, later, schema_page, schemas_page, topic_page},
 };
 
 #[component]
@@ -111,12 +109,12 @@ fn ClusterSection() -> impl IntoView {
         (Some(cluster), _) => view! { <ClusterNotFound cluster /> }.into_any(),
         (None, "overview") => view! { <OverviewPage /> }.into_any(),
         (None, "topics") => view! { <TopicsPage /> }.into_any(),
-        (None, "topic") => view! { <TopicPage /> }.into_any(),
+        (None, "topic") => later(topic_page()),
         (None, "groups") => view! { <GroupsPage /> }.into_any(),
-        (None, "group") => view! { <GroupDetailPage /> }.into_any(),
-        (None, "audit") => view! { <AuditPage /> }.into_any(),
-        (None, "schemas") => view! { <SchemasPage /> }.into_any(),
-        (None, "schema") => view! { <SchemaPage /> }.into_any(),
+        (None, "group") => later(group_page()),
+        (None, "audit") => later(audit_page()),
+        (None, "schemas") => later(schemas_page()),
+        (None, "schema") => later(schema_page()),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

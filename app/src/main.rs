@@ -18,6 +18,7 @@ mod load;
 mod pages;
 mod permissions;
 mod query;
+mod split;
 
 fn main() {
     console_error_panic_hook::set_once();

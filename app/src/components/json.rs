@@ -2,11 +2,10 @@
 //! key order and number spelling (it is re-indented, never re-serialised).
 
 use leptos::prelude::*;
-use serde::de::IgnoredAny;
 
 /// Whether `text` is one JSON value.
 pub fn is_json(text: &str) -> bool {
-    serde_json::from_str::<IgnoredAny>(text).is_ok()
+    serde_json::from_str::<serde_json::Value>(text).is_ok()
 }
 
 /// `text` pretty-printed when it is JSON, `None` otherwise.

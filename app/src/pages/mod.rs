@@ -21,6 +21,7 @@ mod topics;
 pub use audit::AuditPage;
 pub use clusters::ClustersPage;
 use configs::ConfigsTab;
+pub use create_topic::CreateTopicDialog;
 pub use group_detail::GroupDetailPage;
 pub use groups::GroupsPage;
 use messages::MessagesTab;

@@ -8,7 +8,6 @@ use configurator_api::{
     SchemaVersion, TopicSchema, TopicSchemas,
 };
 use leptos::{prelude::*, task::spawn_local};
-use serde::de::IgnoredAny;
 
 use super::{
     registry::{RegistryError, schema_label},
@@ -56,7 +55,7 @@ fn SchemaPicker(
         }));
     };
     view! {
-        <div class="filters filters-wrap" data-testid=format!("{}-schema-picker", part.to_lowercase())>
+        <div class="filters filters-wrap" data-testid=format!("{}-schema-picker", part.to_ascii_lowercase())>
             <label class="inline-field">
                 <span>{format!("{part} schema")}</span>
                 <select class="select" aria-label=format!("{part} schema") on:change=pick>
@@ -108,7 +107,7 @@ fn json_problem(text: &str) -> Option<String> {
     if text.trim().is_empty() {
         return Some("Enter a JSON value, or choose “Text”.".into());
     }
-    serde_json::from_str::<IgnoredAny>(text).err().map(|e| {
+    serde_json::from_str::<serde_json::Value>(text).err().map(|e| {
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
         format!("Line {}, column {}: {what}.", e.line(), e.column())

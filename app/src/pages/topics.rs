@@ -8,7 +8,6 @@ use configurator_api::{Permission, TopicList, is_protected_topic};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::create_topic::CreateTopicDialog;
 use crate::{
     api::seg,
     cluster::{Current, use_cluster},
@@ -19,6 +18,7 @@ use crate::{
     format,
     load::load,
     query,
+    split::{create_topic_dialog, later},
 };
 
 /// While typing, at most one search per this interval: the first keystroke
@@ -300,7 +300,7 @@ pub fn TopicsPage() -> impl IntoView {
             </div>
             <Pager total page=Signal::derive(move || state.with(|s| s.page)) per_page=Signal::derive(move || state.with(|s| s.per_page)) on_page on_per_page />
             <When when=move || creating.get()>
-                <CreateTopicDialog on_close=move |_| set_creating.set(false) />
+                {later(create_topic_dialog(Callback::new(move |_| set_creating.set(false))))}
             </When>
         </section>
     }
