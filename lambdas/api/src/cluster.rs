@@ -90,6 +90,13 @@ pub struct ClusterAccess {
     pub name: String,
     pub environment: String,
     pub permissions: Vec<Permission>,
+    /// Where the cluster's schemas live: its registry, or the built-in store.
+    #[serde(default = "builtin")]
+    pub schemas: crate::RegistryKind,
+}
+
+fn builtin() -> crate::RegistryKind {
+    crate::RegistryKind::Builtin
 }
 
 /// How loudly the console marks an environment, so nobody changes prod

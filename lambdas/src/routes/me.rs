@@ -29,6 +29,10 @@ pub fn access(state: &AppState, principal: &Principal) -> Vec<ClusterAccess> {
                 name: cluster.settings.name.clone(),
                 environment: cluster.settings.environment.clone(),
                 permissions,
+                schemas: cluster
+                    .registry
+                    .as_ref()
+                    .map_or(configurator_api::RegistryKind::Builtin, |r| r.kind()),
             })
         })
         .collect()
