@@ -13,7 +13,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 // main suite (18080…). Run: npx playwright test --config live-reload.config.ts
 
 const repo = resolve(__dirname, '..');
-export const ports = { trunk: 28081, bff: 28080, idp: 29400, lambdas: 29300, broker: 29092, brokerB: 29093, glue: 29500, confluent: 29501 };
+export const ports = { trunk: 28081, bff: 28080, idp: 29400, lambdas: 29300, broker: 29092, brokerB: 29093, brokerC: 29094, glue: 29500, confluent: 29501 };
 export const trunkURL = `http://localhost:${ports.trunk}`;
 
 // Build output follows CARGO_TARGET_DIR, as in scripts/common.sh.
@@ -91,6 +91,7 @@ export default defineConfig({
         LAMBDAS_PORT: String(ports.lambdas),
         BROKER_PORT: String(ports.broker),
         BROKER_B_PORT: String(ports.brokerB),
+        BROKER_C_PORT: String(ports.brokerC),
         GLUE_PORT: String(ports.glue),
         CONFLUENT_PORT: String(ports.confluent),
         STACK_LOG_DIR: join(targetDir, `stack-${ports.bff}`),

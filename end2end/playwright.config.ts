@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
 // The suite starts its own copy of the whole product (scripts/stack.sh) on
-// ports of its own, so it runs beside a `scripts/dev.sh` session. Two
-// brokers: `broker` is cluster local-a (demo.* topics), `brokerB` local-b (logs.*).
+// ports of its own, so it runs beside a `scripts/dev.sh` session. Three
+// brokers: `broker` is cluster local-a (demo.* topics), `brokerB` local-b
+// (logs.*), `brokerC` local-c (demo.* again, schemas in its built-in store).
 // Two schema registries: `glue` is local-a's AWS Glue (moto), `confluent`
 // local-b's Confluent-compatible one (scripts/local/confluent_registry.py).
 export const ports = {
@@ -14,6 +15,7 @@ export const ports = {
   lambdas: 19300,
   broker: 19092,
   brokerB: 19093,
+  brokerC: 19094,
   glue: 19500,
   confluent: 19501,
 };
@@ -84,6 +86,7 @@ export default defineConfig({
       LAMBDAS_PORT: String(ports.lambdas),
       BROKER_PORT: String(ports.broker),
       BROKER_B_PORT: String(ports.brokerB),
+      BROKER_C_PORT: String(ports.brokerC),
       GLUE_PORT: String(ports.glue),
       CONFLUENT_PORT: String(ports.confluent),
       STACK_LOG_DIR: stackLogDir,

@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# Runs the whole product locally in the foreground: two Kafka-protocol
-# brokers (nisshi, in memory) as two clusters, local-a and local-b, each with
-# its own demo data; two schema registries, AWS Glue's (moto, registry
-# configurator-local in eu-central-1) for local-a and a Confluent-compatible
-# one (scripts/local/confluent_registry.py) for local-b, with framed demo
-# records (end2end/tools/registry-producer.mjs); the IdP (oidc-provider); the
-# Lambdas in local mode, serving
-# both clusters (a clusters file written to the log dir, CLUSTERS_FILE) under
+# Runs the whole product locally in the foreground: three Kafka-protocol
+# brokers (nisshi, in memory) as three clusters, local-a, local-b and
+# local-c, each with its own demo data; two schema registries, AWS Glue's
+# (moto, registry configurator-local in eu-central-1) for local-a and a
+# Confluent-compatible one (scripts/local/confluent_registry.py) for local-b,
+# with framed demo records (end2end/tools/registry-producer.mjs), while
+# local-c keeps its topics' JSON Schemas in its own built-in store; the IdP
+# (oidc-provider); the Lambdas in local mode, serving
+# the clusters (a clusters file written to the log dir, CLUSTERS_FILE) under
 # scripts/local/policy.toml; and the BFF serving the built SPA. Ctrl-C (or
 # SIGTERM) stops them all.
 #
 # It builds nothing: scripts/dev.sh builds first; the Playwright suite runs it
 # on its own ports. Ports and token lifetime come from the environment:
-#   BROKER_PORT (9092, local-a) BROKER_B_PORT (9093, local-b)
+#   BROKER_PORT (9092, local-a) BROKER_B_PORT (9093, local-b) BROKER_C_PORT (9094, local-c)
 #   IDP_PORT (9400) LAMBDAS_PORT (9300) BFF_PORT (8080)
 #   GLUE_PORT (9500, moto: AWS Glue) CONFLUENT_PORT (9501, Confluent-compatible registry)
 #   IDP_ACCESS_TOKEN_TTL (300 s)  PUBLIC_URL (http://localhost:<BFF_PORT>)
 #   BIN_DIR (<target>/debug)  SPA_DIR (<target>/dist)  STACK_LOG_DIR (<target>/stack-<BFF_PORT>)
 #   STACK_READY_SECS (90: how long each component may take to start)
 # where <target> is $CARGO_TARGET_DIR, or target/ in the checkout.
-# The log dir also holds clusters.toml and broker-a.pid / broker-b.pid (the
+# The log dir also holds clusters.toml and broker-a.pid / broker-b.pid / broker-c.pid (the
 # brokers' process ids, so a test can pause one with kill -STOP / -CONT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ root=$PWD
 
 BROKER_PORT=${BROKER_PORT:-9092}
 BROKER_B_PORT=${BROKER_B_PORT:-9093}
+BROKER_C_PORT=${BROKER_C_PORT:-9094}
 IDP_PORT=${IDP_PORT:-9400}
 LAMBDAS_PORT=${LAMBDAS_PORT:-9300}
 BFF_PORT=${BFF_PORT:-8080}
@@ -144,19 +146,20 @@ fi
 
 # A port someone else holds would make a component exit, or worse, answer
 # the checks below in its place: say so before starting anything.
-ports=("$BROKER_PORT" "$BROKER_B_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT" "$GLUE_PORT" "$CONFLUENT_PORT")
+ports=("$BROKER_PORT" "$BROKER_B_PORT" "$BROKER_C_PORT" "$IDP_PORT" "$LAMBDAS_PORT" "$BFF_PORT" "$GLUE_PORT" "$CONFLUENT_PORT")
 [ "$(printf '%s\n' "${ports[@]}" | sort -u | wc -l)" -eq ${#ports[@]} ] ||
-  fail "two components would share a port: ${ports[*]} (BROKER_PORT BROKER_B_PORT IDP_PORT LAMBDAS_PORT BFF_PORT GLUE_PORT CONFLUENT_PORT)"
+  fail "two components would share a port: ${ports[*]} (BROKER_PORT BROKER_B_PORT BROKER_C_PORT IDP_PORT LAMBDAS_PORT BFF_PORT GLUE_PORT CONFLUENT_PORT)"
 for port in "${ports[@]}"; do
   holder=$(listeners "$port")
-  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, BROKER_B_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT, GLUE_PORT, CONFLUENT_PORT): $holder"
+  [ -z "$holder" ] || fail "port $port is already in use (set BROKER_PORT, BROKER_B_PORT, BROKER_C_PORT, IDP_PORT, LAMBDAS_PORT, BFF_PORT, GLUE_PORT, CONFLUENT_PORT): $holder"
 done
 
-# The two clusters: id, environment label (the console colours each
+# The clusters: id, environment label (the console colours each
 # differently), broker port, demo data set (configurator-seed's SEED_DATASET).
 clusters=(
   "local-a dev $BROKER_PORT a"
   "local-b staging $BROKER_B_PORT b"
+  "local-c sandbox $BROKER_C_PORT a"
 )
 for cluster in "${clusters[@]}"; do
   read -r id _ port _ <<<"$cluster"
@@ -176,7 +179,7 @@ start confluent python3 "$CONFLUENT_REGISTRY" --host 127.0.0.1 --port "$CONFLUEN
 # What the Lambdas serve, rewritten on every start (the ports may differ).
 clusters_file=$LOG_DIR/clusters.toml
 {
-  echo "# Written by scripts/stack.sh: its two local brokers. Rewritten on every start."
+  echo "# Written by scripts/stack.sh: its local brokers. Rewritten on every start."
   echo 'default = "local-a"'
   for cluster in "${clusters[@]}"; do
     read -r id environment port _ <<<"$cluster"
@@ -201,9 +204,9 @@ for cluster in "${clusters[@]}"; do
   sed "s/^/seed $id: /" "$log"
 done
 
-# The registries, then records framed for them (Avro, Protobuf, JSON Schema)
-# on topics of their own: local-a's demo.* through Glue, local-b's logs.*
-# through the Confluent-compatible registry.
+# The registries, then records framed for them (Avro, Protobuf) on topics of
+# their own, schemas.* (apart from the demo.* and logs.* data): local-a's
+# through Glue, local-b's through the Confluent-compatible registry.
 wait_ready glue "$GLUE_PORT" http_ok "http://127.0.0.1:$GLUE_PORT/moto-api/"
 glue_registry "$GLUE_PORT" >"$LOG_DIR/glue-registry.log" 2>&1 ||
   { cat "$LOG_DIR/glue-registry.log" >&2; fail "creating the Glue registry $GLUE_REGISTRY_NAME in moto (127.0.0.1:$GLUE_PORT) failed"; }
@@ -214,10 +217,10 @@ if [ -f "$registry_producer" ]; then
     if [ "$target" = a ]; then
       what="Glue-framed records into local-a (127.0.0.1:$BROKER_PORT, moto 127.0.0.1:$GLUE_PORT)"
       args=(glue --brokers "127.0.0.1:$BROKER_PORT" --endpoint "http://127.0.0.1:$GLUE_PORT"
-        --registry "$GLUE_REGISTRY_NAME" --region "$GLUE_REGION" --topic-prefix demo.)
+        --registry "$GLUE_REGISTRY_NAME" --region "$GLUE_REGION" --topic-prefix schemas.)
     else
       what="Confluent-framed records into local-b (127.0.0.1:$BROKER_B_PORT, registry 127.0.0.1:$CONFLUENT_PORT)"
-      args=(confluent --brokers "127.0.0.1:$BROKER_B_PORT" --url "http://127.0.0.1:$CONFLUENT_PORT" --topic-prefix logs.)
+      args=(confluent --brokers "127.0.0.1:$BROKER_B_PORT" --url "http://127.0.0.1:$CONFLUENT_PORT" --topic-prefix schemas.)
     fi
     log=$LOG_DIR/registry-seed-$target.log
     # Dummy credentials: the only AWS it may reach is moto.
@@ -251,8 +254,11 @@ cat <<MSG
   Configurator is running:  http://localhost:$BFF_PORT/dev/configurator/
   Clusters:  local-a (dev)      127.0.0.1:$BROKER_PORT   demo.* topics, group demo-billing
              local-b (staging)  127.0.0.1:$BROKER_B_PORT   logs.* topics, group logs-indexer
+             local-c (sandbox)  127.0.0.1:$BROKER_C_PORT   demo.* topics, group demo-billing
   Schema registries:  local-a  AWS Glue (moto)  http://127.0.0.1:$GLUE_PORT  registry $GLUE_REGISTRY_NAME, $GLUE_REGION
                       local-b  Confluent-compatible  http://127.0.0.1:$CONFLUENT_PORT
+                      local-c  built-in (per-topic JSON Schemas)
+             framed demo records: schemas.orders-avro, schemas.payments-proto (local-a), schemas.events-avro (local-b)
   Sign in as alice (admin), oscar (operator on local-a, reader on local-b) or
   victor (viewer); the password is the user name.  Ctrl-C stops everything.
 

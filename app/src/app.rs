@@ -6,7 +6,7 @@
 //! `/dev/configurator/clusters/local-a/topics`. Every page about one
 //! cluster's data is under `/clusters/:cluster` (see [`crate::cluster`]).
 
-use configurator_api::{EnvironmentTone, LogoutResponse, Permission, SessionInfo};
+use configurator_api::{EnvironmentTone, LogoutResponse, Permission, RegistryKind, SessionInfo};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{FlatRoutes, Route, Router},
@@ -197,7 +197,12 @@ fn Sidebar() -> impl IntoView {
                     <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M7 8a3 3 0 1 0 0-.01M14 9a2.5 2.5 0 1 0 0-.01M2 17c0-3 2.5-5 5-5s5 2 5 5M12 13c2.5-1 6 0 6 4" /></svg>
                     "Consumer groups"
                 </NavLink>
-                <When when=move || cluster.can(Permission::SchemasRead)>
+                // Only where a registry holds the schemas: a cluster with the
+                // built-in store has them on each topic's Schema tab.
+                <When when=move || {
+                    cluster.can(Permission::SchemasRead)
+                        && cluster.access().is_some_and(|a| a.schemas != RegistryKind::Builtin)
+                }>
                     <NavLink href=link("/schemas")>
                         <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M4 3h12v14H4zM7 7h6M7 10h6M7 13h3" /></svg>
                         "Schemas"

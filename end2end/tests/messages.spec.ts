@@ -70,8 +70,9 @@ test('alice reads messages: partitions, start, filter, details, load more, downl
   await expect(rows.first().locator('td').nth(2)).toHaveText('0');
 });
 
-test('alice sets a schema; values that break it are refused inline, good ones produced', async ({ page }) => {
-  await visitAs(page, 'alice', '/clusters/local-a/topics/demo.payments/schema');
+// local-c has no schema registry: its topics' JSON Schemas are in its own store.
+test('alice sets a JSON Schema on a cluster without a registry; values that break it are refused inline, good ones produced', async ({ page }) => {
+  await visitAs(page, 'alice', '/clusters/local-c/topics/demo.payments/schema');
   await expect(page.getByTestId('no-schema')).toBeVisible();
   await page.getByRole('button', { name: 'Add schema' }).click();
   await page.getByLabel('JSON Schema').fill(
@@ -113,7 +114,7 @@ test('alice sets a schema; values that break it are refused inline, good ones pr
   await expect(produce).toHaveCount(0);
 
   // It is there, with its header.
-  await page.goto(`${app}/clusters/local-a/topics/demo.payments/messages?partition=1&from=latest&limit=1`);
+  await page.goto(`${app}/clusters/local-c/topics/demo.payments/messages?partition=1&from=latest&limit=1`);
   const row = page.getByTestId('message-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('payment-e2e');

@@ -35,5 +35,5 @@ test('alice sees the cluster overview: id, brokers, counts, health and links', a
   await expect(page).toHaveURL(`${app}/clusters/local-a/audit`);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All clusters' }).click();
   await expect(page).toHaveURL(`${app}/`);
-  await expect(page.getByTestId('cluster-row')).toHaveCount(2);
+  await expect(page.getByTestId('cluster-row')).toHaveCount(3);
 });

@@ -73,7 +73,9 @@ fn text_of(data: &Option<Data>) -> String {
 }
 
 fn shown(d: &Data) -> String {
-    d.decoded.as_ref().map_or_else(|| d.data.clone(), |v| v.to_string())
+    d.decoded
+        .as_ref()
+        .map_or_else(|| d.data.clone(), |v| v.to_string())
 }
 
 /// The bytes `d` stands for (`data` is base64 when `base64` is set).
@@ -632,7 +634,9 @@ fn framed(h: &mut Html, d: &Data, part: &str) -> bool {
         d.data.clone()
     } else {
         let binary: String = bytes.iter().map(|b| *b as char).collect();
-        web_sys::window().and_then(|w| w.btoa(&binary).ok()).unwrap_or_default()
+        web_sys::window()
+            .and_then(|w| w.btoa(&binary).ok())
+            .unwrap_or_default()
     };
     h.raw("<details class=\"schema-hint\" data-testid=\"raw-bytes\"")
         .raw(if d.decoded.is_none() { " open" } else { "" })

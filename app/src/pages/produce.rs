@@ -4,8 +4,8 @@
 //! may be typed as JSON and encoded with one of the topic's registry schemas.
 
 use configurator_api::{
-    Data, ErrorDetail, GlueCompression, Header, ProduceRequest, Produced, RegistryKind, SchemaChoice, SchemaSubject,
-    SchemaVersion, TopicSchema, TopicSchemas,
+    Data, ErrorDetail, GlueCompression, Header, ProduceRequest, Produced, RegistryKind, SchemaChoice,
+    SchemaSubject, SchemaVersion, TopicSchema, TopicSchemas,
 };
 use leptos::{prelude::*, task::spawn_local};
 
@@ -46,7 +46,9 @@ fn SchemaPicker(
     let set = move |f: &dyn Fn(&mut SchemaChoice)| choice.update(|c| c.iter_mut().for_each(f));
     let pick = move |ev: leptos::ev::Event| {
         let picked = event_target_value(&ev);
-        let compression = choice.with_untracked(|c| c.as_ref().map(|c| c.compression)).unwrap_or_default();
+        let compression = choice
+            .with_untracked(|c| c.as_ref().map(|c| c.compression))
+            .unwrap_or_default();
         choice.set((!picked.is_empty()).then_some(SchemaChoice {
             name: picked,
             version: None,
@@ -191,7 +193,9 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     };
     let general = Signal::derive(move || {
         error.get().filter(|e| {
-            e.details().is_empty() && !schema_field(e) && !matches!(e.field(), Some("value" | "key" | "partition"))
+            e.details().is_empty()
+                && !schema_field(e)
+                && !matches!(e.field(), Some("value" | "key" | "partition"))
         })
     });
     let field_error = move |field: &'static str| {
@@ -226,7 +230,9 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 })
                 .collect(),
             partition: partition.get_untracked().parse().ok(),
-            key_schema: key_schema.get_untracked().filter(|_| !key.with_untracked(String::is_empty)),
+            key_schema: key_schema
+                .get_untracked()
+                .filter(|_| !key.with_untracked(String::is_empty)),
             value_schema: value_schema.get_untracked(),
         };
         busy.set(true);

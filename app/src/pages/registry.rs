@@ -16,7 +16,10 @@ use serde::de::IgnoredAny;
 use crate::{
     api::{self, ApiError, seg},
     cluster::use_cluster,
-    components::{ErrorPanel, Html, JsonView, ProgressBar, RawBody, SearchBox, When, href, is_json, pretty_json, set_title},
+    components::{
+        ErrorPanel, Html, JsonView, ProgressBar, RawBody, SearchBox, When, href, is_json, pretty_json,
+        set_title,
+    },
     format,
     load::load,
     query,
@@ -68,8 +71,25 @@ pub fn RegistryError(#[prop(into)] error: Signal<Option<ApiError>>) -> impl Into
 /// The modes a registry offers.
 fn modes(kind: RegistryKind) -> &'static [&'static str] {
     match kind {
-        RegistryKind::Glue => &["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"],
-        _ => &["NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"],
+        RegistryKind::Glue => &[
+            "NONE",
+            "DISABLED",
+            "BACKWARD",
+            "BACKWARD_ALL",
+            "FORWARD",
+            "FORWARD_ALL",
+            "FULL",
+            "FULL_ALL",
+        ],
+        _ => &[
+            "NONE",
+            "BACKWARD",
+            "BACKWARD_TRANSITIVE",
+            "FORWARD",
+            "FORWARD_TRANSITIVE",
+            "FULL",
+            "FULL_TRANSITIVE",
+        ],
     }
 }
 
@@ -85,7 +105,12 @@ fn display_text(v: &SchemaVersion) -> String {
 fn line_diff<'a>(old: &'a str, new: &'a str) -> Vec<(char, &'a str)> {
     let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
     let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (x, y) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     let (n, m) = (x.len(), y.len());
     let mut out: Vec<(char, &str)> = a[..head].iter().map(|l| (' ', *l)).collect();
@@ -130,7 +155,13 @@ fn diff_html(old: &SchemaVersion, new: &SchemaVersion) -> String {
     let count = |sign| lines.iter().filter(|(s, _)| *s == sign).count();
     let mut h = Html::new();
     h.raw("<p class=\"muted small\" data-testid=\"diff-summary\">")
-        .text(&format!("v{} → v{}: {} added, {} removed", old.version, new.version, count('+'), count('-')))
+        .text(&format!(
+            "v{} → v{}: {} added, {} removed",
+            old.version,
+            new.version,
+            count('+'),
+            count('-')
+        ))
         .raw("</p><pre class=\"code\" data-testid=\"schema-diff\">");
     for (sign, line) in &lines {
         match sign {
@@ -162,7 +193,12 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
     let api_path = move |rest: &str| cluster.api(&format!("{}{rest}", base.get_value()));
     let exists = RwSignal::new(!missing);
     let subject = load::<SchemaSubject>(move || exists.get().then(|| api_path("")));
-    let absent = move || !exists.get() || subject.error.with(|e| e.as_ref().is_some_and(|e| e.status() == 404));
+    let absent = move || {
+        !exists.get()
+            || subject
+                .error
+                .with(|e| e.as_ref().is_some_and(|e| e.status() == 404))
+    };
     let can_write = move || cluster.can(Permission::SchemasWrite);
 
     // The version shown; `None`: the latest (already in the subject).
@@ -181,22 +217,37 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
         let (a, b) = last_two()?;
         Some((from.get().unwrap_or(a), to.get().unwrap_or(b)))
     };
-    let old = load::<SchemaVersion>(move || comparing.get().then(|| pair().map(|p| api_path(&format!("/versions/{}", p.0)))).flatten());
-    let new = load::<SchemaVersion>(move || comparing.get().then(|| pair().map(|p| api_path(&format!("/versions/{}", p.1)))).flatten());
+    let old = load::<SchemaVersion>(move || {
+        comparing
+            .get()
+            .then(|| pair().map(|p| api_path(&format!("/versions/{}", p.0))))
+            .flatten()
+    });
+    let new = load::<SchemaVersion>(move || {
+        comparing
+            .get()
+            .then(|| pair().map(|p| api_path(&format!("/versions/{}", p.1))))
+            .flatten()
+    });
 
     // Compatibility mode: the one chosen in the select, empty until then.
     let mode = RwSignal::new(String::new());
     let mode_busy = RwSignal::new(false);
     let mode_error = RwSignal::new(None::<ApiError>);
     let save_mode = move |_| {
-        let body = CompatibilityMode { compatibility: mode.get_untracked() };
+        let body = CompatibilityMode {
+            compatibility: mode.get_untracked(),
+        };
         let path = untrack(|| api_path("/compatibility"));
         mode_busy.set(true);
         mode_error.set(None);
         spawn_local(async move {
             match api::put::<_, IgnoredAny>(&path, &body).await {
                 Ok(_) => {
-                    crate::components::toast::success(format!("Compatibility mode set to {}.", body.compatibility));
+                    crate::components::toast::success(format!(
+                        "Compatibility mode set to {}.",
+                        body.compatibility
+                    ));
                     subject.reload();
                 }
                 Err(e) => {
@@ -232,7 +283,13 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
             references,
             compatibility: None,
         };
-        let path = untrack(|| api_path(if register { "/versions" } else { "/compatibility-check" }));
+        let path = untrack(|| {
+            api_path(if register {
+                "/versions"
+            } else {
+                "/compatibility-check"
+            })
+        });
         busy.set(true);
         error.set(None);
         verdict.set(None);
@@ -423,7 +480,12 @@ pub fn SchemasPage() -> impl IntoView {
     let cluster = use_cluster();
     let params = use_query_map();
     let get = move |k: &str| params.with(|p| p.get(k).unwrap_or_default());
-    let list = load::<SchemaList>(move || Some(query::url(&cluster.api("/schemas"), &[("q", get("q")), ("cursor", get("cursor"))])));
+    let list = load::<SchemaList>(move || {
+        Some(query::url(
+            &cluster.api("/schemas"),
+            &[("q", get("q")), ("cursor", get("cursor"))],
+        ))
+    });
     let go = query::go();
     let list_page = move |pairs: &[(&str, String)]| query::url(&untrack(|| cluster.page("/schemas")), pairs);
 
@@ -454,7 +516,10 @@ pub fn SchemasPage() -> impl IntoView {
             ev.prevent_default();
             let name = open_name.get_untracked().trim().to_owned();
             if !name.is_empty() {
-                go(&untrack(|| cluster.page(&format!("/schemas/{}", seg(&name)))), false);
+                go(
+                    &untrack(|| cluster.page(&format!("/schemas/{}", seg(&name)))),
+                    false,
+                );
             }
         }
     };
@@ -463,22 +528,39 @@ pub fn SchemasPage() -> impl IntoView {
             go(&list_page(&[("q", get("q")), ("cursor", cursor)]), false);
         }
     });
-    let not_supported = move || list.error.with(|e| e.as_ref().is_some_and(|e| e.code() == NOT_SUPPORTED));
+    let not_supported = move || {
+        list.error
+            .with(|e| e.as_ref().is_some_and(|e| e.code() == NOT_SUPPORTED))
+    };
 
     let rows = Signal::derive(move || {
         let mut h = Html::new();
         list.with(|l| {
             let Some(l) = l else { return };
             if l.schemas.is_empty() {
-                h.empty(3, if get("q").is_empty() { "No schemas in the registry." } else { "No schemas match the search." });
+                h.empty(
+                    3,
+                    if get("q").is_empty() {
+                        "No schemas in the registry."
+                    } else {
+                        "No schemas match the search."
+                    },
+                );
             }
             for s in &l.schemas {
                 h.row("schema-row")
                     .raw("<td>")
-                    .link(&cluster.page(&format!("/schemas/{}", seg(&s.name))), "mono strong", &s.name)
+                    .link(
+                        &cluster.page(&format!("/schemas/{}", seg(&s.name))),
+                        "mono strong",
+                        &s.name,
+                    )
                     .raw("</td>")
                     .cell("", s.format.map_or("", SchemaFormat::label))
-                    .cell("num", &s.latest_version.map(|v| format!("v{v}")).unwrap_or_default())
+                    .cell(
+                        "num",
+                        &s.latest_version.map(|v| format!("v{v}")).unwrap_or_default(),
+                    )
                     .end_row();
             }
         });
@@ -556,7 +638,9 @@ pub fn SchemaPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| {
         let raw = params.with(|p| p.get("name").unwrap_or_default());
-        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
+        js_sys::decode_uri_component(&raw)
+            .map(String::from)
+            .unwrap_or(raw)
     });
     Effect::new(move |_| set_title(&name.get()));
     view! {
@@ -581,7 +665,10 @@ mod tests {
     #[test]
     fn diffs_lines() {
         let d = line_diff("a\nb\nc\nd", "a\nc\nx\nd");
-        assert_eq!(d, vec![(' ', "a"), ('-', "b"), (' ', "c"), ('+', "x"), (' ', "d")]);
+        assert_eq!(
+            d,
+            vec![(' ', "a"), ('-', "b"), (' ', "c"), ('+', "x"), (' ', "d")]
+        );
         assert_eq!(line_diff("", "a"), vec![('+', "a")]);
     }
 }

@@ -29,7 +29,10 @@ pub fn SchemaTab() -> impl IntoView {
     // A cluster without a registry answers `builtin` (or, from an API without
     // registries, 404 / 409): today's JSON Schema.
     let kind = Memo::new(move |_| {
-        match (schemas.with(|s| s.map(|s| s.registry.kind)), schemas.error.with(|e| e.as_ref().map(ApiError::status))) {
+        match (
+            schemas.with(|s| s.map(|s| s.registry.kind)),
+            schemas.error.with(|e| e.as_ref().map(ApiError::status)),
+        ) {
             (Some(RegistryKind::Builtin), _) | (_, Some(404 | 409)) => "builtin",
             (Some(_), _) => "registry",
             (None, Some(_)) => "error",
@@ -38,7 +41,10 @@ pub fn SchemaTab() -> impl IntoView {
     });
     move || match kind.get() {
         "builtin" => view! { <BuiltinSchema /> }.into_any(),
-        "registry" => schemas.get().map(|schemas| view! { <RegistrySchemas schemas /> }).into_any(),
+        "registry" => schemas
+            .get()
+            .map(|schemas| view! { <RegistrySchemas schemas /> })
+            .into_any(),
         "error" => view! { <LoadError error=schemas.error retry=schemas.retry() /> }.into_any(),
         _ => ().into_any(),
     }
@@ -50,7 +56,13 @@ pub fn SchemaTab() -> impl IntoView {
 fn RegistrySchemas(schemas: TopicSchemas) -> impl IntoView {
     let part = |title: &'static str, names: Vec<String>, found: Vec<configurator_api::SchemaSummary>| {
         let mut all: Vec<(String, bool)> = found.into_iter().map(|s| (s.name, false)).collect();
-        all.extend(names.into_iter().filter(|n| !all.iter().any(|(a, _)| a == n)).map(|n| (n, true)).collect::<Vec<_>>());
+        all.extend(
+            names
+                .into_iter()
+                .filter(|n| !all.iter().any(|(a, _)| a == n))
+                .map(|n| (n, true))
+                .collect::<Vec<_>>(),
+        );
         view! {
             <h2 class="section-title">{title}</h2>
             {all.is_empty().then(|| view! {
