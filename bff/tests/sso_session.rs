@@ -31,8 +31,9 @@ async fn login_creates_a_session_with_a_new_id_and_returns_to_the_page() {
     assert_eq!(me["groups"], serde_json::json!(["kafka-admins"]));
     assert_eq!(
         me["clusters"],
+        // The API's answer names no registry: the built-in store is the default.
         serde_json::json!([{"cluster": "local", "name": "Local", "environment": "dev",
-                            "permissions": ["cluster:read", "topics:read"]}]),
+                            "permissions": ["cluster:read", "topics:read"], "schemas": "builtin"}]),
         "as the API said, per cluster"
     );
     assert_eq!(me["environment"], "local", "ENVIRONMENT_LABEL's default");
