@@ -68,31 +68,6 @@ pub fn RegistryError(#[prop(into)] error: Signal<Option<ApiError>>) -> impl Into
     }
 }
 
-/// The modes a registry offers.
-fn modes(kind: RegistryKind) -> &'static [&'static str] {
-    match kind {
-        RegistryKind::Glue => &[
-            "NONE",
-            "DISABLED",
-            "BACKWARD",
-            "BACKWARD_ALL",
-            "FORWARD",
-            "FORWARD_ALL",
-            "FULL",
-            "FULL_ALL",
-        ],
-        _ => &[
-            "NONE",
-            "BACKWARD",
-            "BACKWARD_TRANSITIVE",
-            "FORWARD",
-            "FORWARD_TRANSITIVE",
-            "FULL",
-            "FULL_TRANSITIVE",
-        ],
-    }
-}
-
 /// A definition as shown and compared: JSON (Avro, JSON Schema) re-indented.
 fn display_text(v: &SchemaVersion) -> String {
     pretty_json(&v.definition).unwrap_or_else(|| v.definition.clone())
@@ -343,8 +318,8 @@ pub fn SchemaDetail(#[prop(into)] name: String, #[prop(optional)] missing: bool)
                                 " "
                                 <select class="select select-small" aria-label="Compatibility mode" on:change=move |ev| mode.set(event_target_value(&ev))>
                                     // The registry's own mode first when it is not one of ours.
-                                    {(!modes(kind).contains(&current.as_str())).then(|| view! { <option value=current.clone() selected>{current.clone()}</option> })}
-                                    {modes(kind).iter().map(|m| view! { <option value=*m selected=*m == current>{*m}</option> }).collect_view()}
+                                    {(!kind.modes().contains(&current.as_str())).then(|| view! { <option value=current.clone() selected>{current.clone()}</option> })}
+                                    {kind.modes().iter().map(|m| view! { <option value=*m selected=*m == current>{*m}</option> }).collect_view()}
                                 </select>
                                 " "
                                 <button class="button button-small" disabled=move || mode_busy.get() || mode.with(String::is_empty) on:click=save_mode>

@@ -51,6 +51,33 @@ pub enum RegistryKind {
 }
 
 impl RegistryKind {
+    /// The compatibility modes this kind of registry accepts (none for the
+    /// built-in store, which has no versions).
+    pub fn modes(self) -> &'static [&'static str] {
+        match self {
+            Self::Glue => &[
+                "NONE",
+                "DISABLED",
+                "BACKWARD",
+                "BACKWARD_ALL",
+                "FORWARD",
+                "FORWARD_ALL",
+                "FULL",
+                "FULL_ALL",
+            ],
+            Self::Confluent => &[
+                "NONE",
+                "BACKWARD",
+                "BACKWARD_TRANSITIVE",
+                "FORWARD",
+                "FORWARD_TRANSITIVE",
+                "FULL",
+                "FULL_TRANSITIVE",
+            ],
+            Self::Builtin => &[],
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Builtin => "built-in",

@@ -13,22 +13,12 @@ use http::StatusCode;
 use super::{
     Client, Registry,
     confluent::{Register, type_name},
-    glue::{self, GlueVersion, Which},
+    glue::{GlueVersion, Which},
 };
 use crate::error::ApiError;
 
 /// Versions one schema answer lists at most.
 pub const MAX_VERSIONS: usize = 1000;
-
-const CONFLUENT_MODES: [&str; 7] = [
-    "NONE",
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-];
 
 /// A version as the route names it: a number or `latest`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,10 +57,7 @@ impl VersionSel {
 impl Registry {
     /// The modes this registry accepts, for checking input before anything is asked.
     pub fn modes(&self) -> &'static [&'static str] {
-        match self.client {
-            Client::Glue(_) => &glue::MODES,
-            Client::Confluent(_) => &CONFLUENT_MODES,
-        }
+        self.kind().modes()
     }
 
     pub fn check_mode(&self, mode: &str) -> Result<(), ApiError> {

@@ -280,18 +280,6 @@ impl Glue {
     }
 }
 
-/// Glue's modes.
-pub const MODES: [&str; 8] = [
-    "NONE",
-    "DISABLED",
-    "BACKWARD",
-    "BACKWARD_ALL",
-    "FORWARD",
-    "FORWARD_ALL",
-    "FULL",
-    "FULL_ALL",
-];
-
 fn version(out: GetSchemaVersionOutput) -> Result<GlueVersion, ApiError> {
     Ok(GlueVersion {
         version_id: out.schema_version_id().unwrap_or_default().to_owned(),
