@@ -92,7 +92,7 @@ test('when the session ends mid-use, the person signs in and lands on the same p
   await expect(page.getByTestId('user-name')).toHaveText('Victor Viewer');
   // What victor may do, per cluster, comes from the Lambdas' policy, through the BFF.
   const me = await (await page.request.get(`${app}/auth/me`)).json();
-  expect(me.clusters.map((c: { cluster: string }) => c.cluster)).toEqual(['local-a', 'local-b']);
+  expect(me.clusters.map((c: { cluster: string }) => c.cluster)).toEqual(['local-a', 'local-b', 'local-c']);
   for (const cluster of me.clusters) {
     expect(cluster.permissions).toContain('topics:read');
     expect(cluster.permissions).not.toContain('topics:create');

@@ -144,7 +144,8 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             }));
         }
     });
-    let partitions = topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
+    // Reactive: the dialog can open before the topic's detail has arrived.
+    let partitions = move || topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
 
     let key = RwSignal::new(String::new());
     let chosen_format = RwSignal::new("json".to_owned());
@@ -283,7 +284,7 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                         <select id="produce-partition" class="select" aria-describedby=describe("produce-partition")
                             on:change=move |ev| partition.set(event_target_value(&ev))>
                             <option value="">"Chosen by key"</option>
-                            {(0..partitions).map(|p| view! { <option value=p.to_string()>{format!("Partition {p}")}</option> }).collect_view()}
+                            {move || (0..partitions()).map(|p| view! { <option value=p.to_string()>{format!("Partition {p}")}</option> }).collect_view()}
                         </select>
                     </Field>
                 </div>
