@@ -30,6 +30,22 @@ trap on_exit EXIT
 timed "setup (scripts/setup.sh: installs what is missing)"
 scripts/setup.sh
 echo "build output: $TARGET_DIR"
+if [ -n "${CI:-}" ]; then
+  # CI builds in a fresh clone each time, and cargo keys the workspace's own
+  # crates by their path: earlier clones' copies (about 7 GB of debug test
+  # binaries a run) are never used again. Forget those over an hour old; the
+  # dependencies' artifacts stay and are reused.
+  own=(configurator_lambdas configurator_bff configurator_api configurator_app configurator_seed configurator_authorizer)
+  for f in lambdas/tests/*.rs lambdas/api/tests/*.rs bff/tests/*.rs lambdas/examples/*.rs bff/examples/*.rs; do
+    if [ -e "$f" ]; then own+=("$(basename "$f" .rs | tr - _)"); fi
+  done
+  for dir in "$TARGET_DIR/debug/deps" "$TARGET_DIR/debug/examples"; do
+    [ -d "$dir" ] || continue
+    for name in "${own[@]}"; do
+      find "$dir" -maxdepth 1 \( -name "$name-*" -o -name "lib$name-*" \) -mmin +60 -delete 2>/dev/null || true
+    done
+  done
+fi
 
 timed "local schema registry: the Confluent-compatible one's tests (python unittest)"
 python3 -m unittest discover -s scripts/local -p 'test_*.py'
