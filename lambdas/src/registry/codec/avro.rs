@@ -415,16 +415,7 @@ mod tests {
                 .contains("1 bytes left over")
         );
         // Arbitrary junk, deterministic.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for len in 0..400 {
-            let junk: Vec<u8> = (0..len % 64)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    seed as u8
-                })
-                .collect();
+        for junk in super::super::junk(0x2545_f491_4f6c_dd1d, 400, 64) {
             let _ = codec.decode(&junk, Wire::Confluent);
         }
     }

@@ -244,6 +244,22 @@ pub(crate) fn describe(value: &serde_json::Value) -> String {
     }
 }
 
+/// Deterministic junk inputs for the codecs' no-panic tests: `count` byte
+/// strings of 0 to `max_len - 1` bytes from an xorshift generator.
+#[cfg(test)]
+pub(crate) fn junk(mut seed: u64, count: usize, max_len: usize) -> impl Iterator<Item = Vec<u8>> {
+    (0..count).map(move |n| {
+        (0..n % max_len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod unit {
     use super::*;

@@ -438,16 +438,7 @@ mod tests {
         for cut in 1..good.len() {
             let _ = codec.decode(&good[..cut], Wire::Glue);
         }
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for len in 0..400 {
-            let junk: Vec<u8> = (0..len % 80)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    seed as u8
-                })
-                .collect();
+        for junk in super::super::junk(0x9e37_79b9_7f4a_7c15, 400, 80) {
             let _ = codec.decode(&junk, Wire::Confluent);
             let _ = codec.decode(&junk, Wire::Glue);
         }
