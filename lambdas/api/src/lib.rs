@@ -8,6 +8,7 @@
 
 mod audit;
 mod cluster;
+mod copy;
 mod error;
 mod groups;
 mod messages;
@@ -26,14 +27,20 @@ pub use cluster::{
     Broker, CLUSTER_ID_MAX_LEN, ClusterAccess, ClusterHealth, ClusterInfo, ClusterList, ClusterSummary,
     ClusterTotals, EnvironmentTone, check_cluster_id,
 };
+pub use copy::{
+    CONNECT_DLQ_HEADER, COPY_DRY_RUN_MAX_RECORDS, COPY_RUN_TTL_HOURS, COPY_STEP_MAX_BYTES,
+    COPY_STEP_MAX_RECORDS, CopyKeep, CopyRequest, CopySource, CopyStep, CopyTarget, RecordAddress,
+    SPRING_DLQ_HEADER, SkipCount, SkipReason, TopicCount,
+};
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
 pub use groups::{
     GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
     ResetTarget, TopicPartitions,
 };
 pub use messages::{
-    BROWSE_MAX_BYTES, Data, Header, Message, MessagePage, MessageQuery, PREVIEW_BYTES, ProduceRequest,
-    Produced, SHOW_MAX_BYTES, ScanStop,
+    BROWSE_MAX_BYTES, Data, FILTER_MAX_BYTES, Header, MASKED, Message, MessagePage, MessageQuery,
+    PREVIEW_BYTES, ProduceRequest, Produced, SHOW_MAX_BYTES, ScanStop, TAIL_MAX_LIMIT, TAIL_MAX_SCAN,
+    TAIL_MAX_WAIT_MS, TAIL_MIN_INTERVAL_MS, TAILS_PER_SESSION, TailPage, TailQuery,
 };
 pub use permission::Permission;
 pub use registry::{

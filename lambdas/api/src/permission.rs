@@ -25,6 +25,9 @@ pub enum Permission {
     MessagesRead,
     #[serde(rename = "messages:produce")]
     MessagesProduce,
+    /// See the fields the policy masks in clear.
+    #[serde(rename = "messages:unmask")]
+    MessagesUnmask,
     #[serde(rename = "schemas:read")]
     SchemasRead,
     #[serde(rename = "schemas:write")]
@@ -40,7 +43,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Self::ClusterRead,
         Self::TopicsRead,
         Self::TopicsCreate,
@@ -49,6 +52,7 @@ impl Permission {
         Self::TopicsPurge,
         Self::MessagesRead,
         Self::MessagesProduce,
+        Self::MessagesUnmask,
         Self::SchemasRead,
         Self::SchemasWrite,
         Self::GroupsRead,
@@ -68,6 +72,7 @@ impl Permission {
             Self::TopicsPurge => "topics:purge",
             Self::MessagesRead => "messages:read",
             Self::MessagesProduce => "messages:produce",
+            Self::MessagesUnmask => "messages:unmask",
             Self::SchemasRead => "schemas:read",
             Self::SchemasWrite => "schemas:write",
             Self::GroupsRead => "groups:read",
@@ -92,6 +97,7 @@ impl Permission {
             Self::TopicsPurge => "purge messages from topics",
             Self::MessagesRead => "read messages",
             Self::MessagesProduce => "produce messages",
+            Self::MessagesUnmask => "see masked message fields",
             Self::SchemasRead => "view schemas",
             Self::SchemasWrite => "change schemas",
             Self::GroupsRead => "view consumer groups",

@@ -8,7 +8,8 @@ use axum::Json;
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ClusterList, CompatibilityMode, CompatibilityVerdict, ConfigPatch,
-    CreateTopic, ErrorEnvelope, GroupDetail, GroupList, Me, Message, MessagePage, NewSchemaVersion,
+    CopyRequest, CopyStep, CreateTopic, ErrorEnvelope, GroupDetail, GroupList, Me, Message, MessagePage,
+    NewSchemaVersion, TailPage,
     ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered, ResetOffsets, ResetResult, SchemaList,
     SchemaSubject, SchemaVersion, TopicConfigs, TopicDetail, TopicList, TopicSchema, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
@@ -121,11 +122,27 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
             &[
                 ("partition", "comma-separated partitions, default all"),
                 ("from", "earliest | latest | offset:N | timestamp:MS"),
+                ("until", "offset:N | timestamp:MS (exclusive), default the partitions' ends"),
                 ("limit", "1–500, default 50"),
                 ("q", "key or value contains"),
+                ("filter", "CEL expression over key, value, headers, partition, offset, timestamp"),
+                ("whole", "true: records whole instead of previews (exports)"),
                 ("cursor", "the previous page's cursor"),
             ],
         ),
+        Id::TailMessages => (
+            None,
+            (200, s(r::<TailPage>(g))),
+            &[
+                ("partition", "comma-separated partitions, default all"),
+                ("q", "key or value contains"),
+                ("filter", "CEL expression, as for a browse"),
+                ("limit", "1–500, default 200"),
+                ("wait_ms", "0–5000, default 4000"),
+                ("cursor", "the previous poll's cursor; absent: start at the end now"),
+            ],
+        ),
+        Id::CopyMessages => (s(r::<CopyRequest>(g)), (200, s(r::<CopyStep>(g))), &[]),
         Id::GetMessage => (None, (200, s(r::<Message>(g))), &[]),
         Id::ProduceMessage => (s(r::<ProduceRequest>(g)), (201, s(r::<Produced>(g))), &[]),
         Id::ListGroups => (None, (200, s(r::<GroupList>(g))), &[]),
