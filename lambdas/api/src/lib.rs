@@ -10,6 +10,7 @@ mod audit;
 mod cluster;
 mod copy;
 mod error;
+mod export;
 mod groups;
 mod messages;
 mod permission;
@@ -33,6 +34,7 @@ pub use copy::{
     SPRING_DLQ_HEADER, SkipCount, SkipReason, TopicCount,
 };
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
+pub use export::{EXPORT_MAX_BYTES, EXPORT_MAX_RECORDS, ExportFormat, ExportQuery, export_path};
 pub use groups::{
     GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
     ResetTarget, TopicPartitions,
