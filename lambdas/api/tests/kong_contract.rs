@@ -1621,9 +1621,12 @@ fn limits_request_ids_and_metrics_are_global() {
         }
         for route in &kong.routes {
             for p in &route.plugins {
-                if p.name != "jwt" {
+                // jwt (optional token on the public route) and rate-limiting
+                // (routes with a ceiling of their own, checked in
+                // `tail_and_copy_have_ceilings_of_their_own`).
+                if p.name != "jwt" && p.name != "rate-limiting" {
                     problems.push(format!(
-                        "route {}: only jwt may be overridden on a route, found {}",
+                        "route {}: only jwt and rate-limiting may be overridden on a route, found {}",
                         route.name, p.name
                     ));
                 }
@@ -1685,6 +1688,108 @@ fn limits_request_ids_and_metrics_are_global() {
                 problems.push(
                     "rate-limiting: redis.password must be a vault reference, never the password".into(),
                 );
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+/// Routes whose operations need a rate limit of their own: a live tail is a
+/// long poll that holds a Lambda execution for seconds, and a copy step
+/// reads and writes thousands of records.
+const OWN_LIMITS: &[routes::OperationId] = &[
+    routes::OperationId::TailMessages,
+    routes::OperationId::CopyMessages,
+];
+
+#[test]
+fn tail_and_copy_have_ceilings_of_their_own() {
+    const PERIODS: [&str; 6] = ["second", "minute", "hour", "day", "month", "year"];
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        let global = kong
+            .globals
+            .iter()
+            .find(|p| p.name == "rate-limiting")
+            .expect("a global rate-limiting (checked elsewhere)");
+        for id in OWN_LIMITS {
+            let op = routes::operation(*id);
+            let name = op.id.name();
+            // Every sample of the operation ends at its own route…
+            let mut ends_at = BTreeSet::new();
+            for path in samples(op) {
+                match kong.route_for(op.method.as_str(), &path) {
+                    Ok(Some(route)) => {
+                        ends_at.insert(route.name.as_str());
+                    }
+                    _ => problems.push(format!("{name} ({path}): no single route")),
+                }
+            }
+            if ends_at != BTreeSet::from([name]) {
+                problems.push(format!(
+                    "{name}: must end at a route of its own named {name}, ends at {ends_at:?}"
+                ));
+                continue;
+            }
+            let route = kong.routes.iter().find(|r| r.name == name).unwrap();
+            // …whose route-level rate-limiting is in effect…
+            let limit = match kong.effective(route).get("rate-limiting") {
+                Some(("route", limit)) => limit.clone(),
+                _ => {
+                    problems.push(format!("route {name}: needs a rate-limiting of its own"));
+                    continue;
+                }
+            };
+            // …stricter than the console's ceiling in every period the
+            // global one limits…
+            let mut any = false;
+            for period in PERIODS {
+                match (limit.get(period).as_f64(), global.get(period).as_f64()) {
+                    (Some(own), Some(all)) => {
+                        any = true;
+                        if own >= all {
+                            problems.push(format!(
+                                "route {name}: rate-limiting {period} {own} must be below the global {all}"
+                            ));
+                        }
+                    }
+                    (None, Some(_)) => problems.push(format!(
+                        "route {name}: rate-limiting must limit per {period} too, as the global one does"
+                    )),
+                    _ => {}
+                }
+            }
+            if !any {
+                problems.push(format!("route {name}: rate-limiting sets no limit"));
+            }
+            // …and counted the way the global one counts (a route-level
+            // instance replaces the global one as a whole).
+            for field in [
+                "limit_by",
+                "policy",
+                "fault_tolerant",
+                "hide_client_headers",
+                "sync_rate",
+                "redis",
+            ] {
+                if limit.get(field) != global.get(field) {
+                    problems.push(format!(
+                        "route {name}: rate-limiting {field} must be the global one's ({}), got {}",
+                        global.get(field),
+                        limit.get(field)
+                    ));
+                }
+            }
+        }
+        // No other route replaces the console's ceiling.
+        for route in &kong.routes {
+            if route.plugins.iter().any(|p| p.name == "rate-limiting")
+                && !OWN_LIMITS.iter().any(|id| id.name() == route.name)
+            {
+                problems.push(format!(
+                    "route {}: a rate-limiting of its own replaces the console's ceiling there; add its operation to OWN_LIMITS if that is meant",
+                    route.name
+                ));
             }
         }
         fail_if(problems, kong.label);
