@@ -14,10 +14,19 @@ variable "memory_mb" {
   default     = 512
 }
 
+# 15 s also covers the messages function's longest call, a live tail's poll
+# (TAIL_MAX_WAIT_MS 5 s + TAIL_MIN_INTERVAL_MS 1 s of pacing + the read, about
+# 7 s) plus a cold start, and stays under Kong's aws-lambda timeout (28 s) and
+# the BFF's upstream timeout (30 s), so the innermost timeout fires first.
 variable "timeout_seconds" {
-  description = "Function timeout; above KAFKA_REQUEST_TIMEOUT_MS plus a cold start."
+  description = "Function timeout; above KAFKA_REQUEST_TIMEOUT_MS plus a cold start, and above a live tail's poll (about 7 s)."
   type        = number
   default     = 15
+
+  validation {
+    condition     = var.timeout_seconds >= 10 && var.timeout_seconds < 28
+    error_message = "timeout_seconds must leave room for a tail's ~7 s long poll plus a cold start (>= 10) and stay under Kong's aws-lambda timeout of 28 s."
+  }
 }
 
 variable "reserved_concurrency" {
