@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use configurator_api::{MessageQuery, TopicQuery};
 use configurator_lambdas::{
     config::{KafkaConfig, KafkaSecurity},
-    kafka::Kafka,
+    kafka::{Kafka, messages::mask::Masks},
 };
 use rdkafka::{
     ClientConfig,
@@ -134,11 +134,11 @@ async fn main() -> anyhow::Result<()> {
         limit: Some(500),
         ..Default::default()
     })?;
-    kafka.browse(topic, &query, None).await?;
+    kafka.browse(topic, &query, None, Masks::default()).await?;
     let mut browse = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let page = kafka.browse(topic, &query, None).await?;
+        let page = kafka.browse(topic, &query, None, Masks::default()).await?;
         browse.push(t.elapsed());
         assert_eq!(page.messages.len(), 500);
     }

@@ -15,7 +15,10 @@ use apache_avro::{Schema, types::Value as AvroValue};
 use configurator_api::MessageQuery;
 use configurator_lambdas::{
     config::{KafkaConfig, KafkaSecurity},
-    kafka::{Kafka, messages::Browse},
+    kafka::{
+        Kafka,
+        messages::{Browse, mask::Masks},
+    },
     registry::{
         Registry,
         settings::{Backend, ConfluentAuth, RegistrySettings},
@@ -122,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
     ] {
         // The first browse warms the connection and the schema cache.
         let page = kafka
-            .browse(&topic, &query, with.clone())
+            .browse(&topic, &query, with.clone(), Masks::default())
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
         let decoded = page
@@ -135,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
         for _ in 0..RUNS {
             let started = Instant::now();
             let page = kafka
-                .browse(&topic, &query, with.clone())
+                .browse(&topic, &query, with.clone(), Masks::default())
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             bytes = serde_json::to_vec(&page)?.len();

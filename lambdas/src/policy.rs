@@ -14,6 +14,8 @@ use configurator_api::Permission;
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::kafka::messages::mask::{MaskPath, Masks};
+
 /// What an action is applied to.
 #[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
@@ -69,10 +71,21 @@ impl Grant {
     }
 }
 
+/// Fields hidden on matching topics from everyone but the roles named and
+/// the holders of `messages:unmask` there.
+#[derive(Debug)]
+struct MaskRule {
+    clusters: Regex,
+    topics: Regex,
+    fields: Vec<MaskPath>,
+    reveal_to: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct Policy {
     group_roles: HashMap<String, Vec<String>>,
     roles: HashMap<String, Vec<Grant>>,
+    masks: Vec<MaskRule>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +93,19 @@ pub struct Policy {
 struct PolicyFile {
     groups: HashMap<String, Vec<String>>,
     roles: HashMap<String, Vec<GrantFile>>,
+    #[serde(default)]
+    masks: Vec<MaskFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaskFile {
+    #[serde(default)]
+    clusters: Option<String>,
+    topics: String,
+    fields: Vec<String>,
+    #[serde(default)]
+    reveal_to: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,20 +142,21 @@ impl Policy {
         let anchored = |pattern: Option<String>, what: &str, role: &str| {
             let pattern = pattern.unwrap_or_else(|| ".*".into());
             Regex::new(&format!("^(?:{pattern})$")).with_context(|| {
-                format!("role {role}: the {what} pattern {pattern:?} is not a valid regular expression")
+                format!("{role}: the {what} pattern {pattern:?} is not a valid regular expression")
             })
         };
         let mut roles = HashMap::new();
         for (name, grants) in file.roles {
+            let role = format!("role {name}");
             let grants = grants
                 .into_iter()
                 .map(|g| {
                     Ok(Grant {
                         actions: g.actions,
-                        clusters: anchored(g.clusters, "clusters", &name)?,
-                        topics: anchored(g.topics, "topics", &name)?,
-                        groups: anchored(g.groups, "groups", &name)?,
-                        schemas: anchored(g.schemas, "schemas", &name)?,
+                        clusters: anchored(g.clusters, "clusters", &role)?,
+                        topics: anchored(g.topics, "topics", &role)?,
+                        groups: anchored(g.groups, "groups", &role)?,
+                        schemas: anchored(g.schemas, "schemas", &role)?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -140,10 +167,51 @@ impl Policy {
                 bail!("group {group} names the role {missing}, which the policy does not define");
             }
         }
+        let masks = file
+            .masks
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let what = format!("mask {} (topics {:?})", i + 1, m.topics);
+                if let Some(missing) = m.reveal_to.iter().find(|r| !roles.contains_key(*r)) {
+                    bail!("{what} reveals to the role {missing}, which the policy does not define");
+                }
+                if m.fields.is_empty() {
+                    bail!("{what} names no fields");
+                }
+                Ok(MaskRule {
+                    clusters: anchored(m.clusters, "clusters", &what)?,
+                    topics: anchored(Some(m.topics), "topics", &what)?,
+                    fields: m
+                        .fields
+                        .iter()
+                        .map(|f| MaskPath::parse(f).map_err(|e| anyhow::anyhow!("{what}: {e}")))
+                        .collect::<anyhow::Result<_>>()?,
+                    reveal_to: m.reveal_to,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             group_roles: file.groups,
             roles,
+            masks,
         })
+    }
+
+    /// The fields of `topic` on `cluster` masked for a person holding
+    /// `roles`: none for holders of `messages:unmask` there.
+    pub fn masks_for(&self, roles: &[String], cluster: &str, topic: &str) -> Masks {
+        if self.allows(roles, Permission::MessagesUnmask, cluster, Resource::Topic(topic)) {
+            return Masks::default();
+        }
+        Masks::new(
+            self.masks
+                .iter()
+                .filter(|m| m.clusters.is_match(cluster) && m.topics.is_match(topic))
+                .filter(|m| !m.reveal_to.iter().any(|r| roles.contains(r)))
+                .flat_map(|m| m.fields.iter().cloned())
+                .collect(),
+        )
     }
 
     /// The roles a person holds through their IdP groups, sorted.
@@ -266,6 +334,43 @@ mod tests {
     }
 
     #[test]
+    fn masks_hold_for_everyone_but_the_roles_named_and_unmaskers() {
+        let policy = Policy::parse(
+            r#"
+            [groups]
+            viewers = ["viewer"]
+            support = ["viewer", "support"]
+            admins = ["admin"]
+            [[roles.viewer]]
+            actions = ["messages:read"]
+            [[roles.support]]
+            actions = ["messages:read"]
+            [[roles.admin]]
+            actions = ["messages:read", "messages:unmask"]
+            [[masks]]
+            topics = "payments\\..*"
+            fields = ["value.card.number"]
+            [[masks]]
+            topics = "payments\\..*"
+            fields = ["value.email"]
+            reveal_to = ["support"]
+            "#,
+        )
+        .unwrap();
+        let fields = |group: &str, topic: &str| {
+            let masks = policy.masks_for(&roles(&policy, group), "c", topic);
+            ["value.card.number", "value.email"]
+                .into_iter()
+                .filter(|f| masks.covering(&f.split('.').map(str::to_owned).collect::<Vec<_>>()).is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields("viewers", "payments.cards"), ["value.card.number", "value.email"]);
+        assert_eq!(fields("support", "payments.cards"), ["value.card.number"]);
+        assert!(fields("admins", "payments.cards").is_empty());
+        assert!(fields("viewers", "orders").is_empty());
+    }
+
+    #[test]
     fn a_bad_policy_is_refused_with_the_reason() {
         for (text, needle) in [
             ("[groups]\na = [\"ghost\"]\n[roles]\n", "ghost"),
@@ -276,6 +381,14 @@ mod tests {
             (
                 "[groups]\n[[roles.r]]\nactions = []\ntopics = \"(\"\n",
                 "not a valid regular expression",
+            ),
+            (
+                "[groups]\n[roles]\n[[masks]]\ntopics = \"t\"\nfields = [\"value.x\"]\nreveal_to = [\"ghost\"]\n",
+                "reveals to the role ghost",
+            ),
+            (
+                "[groups]\n[roles]\n[[masks]]\ntopics = \"t\"\nfields = [\"body.x\"]\n",
+                "starts with key, value or headers",
             ),
         ] {
             let error = format!("{:#}", Policy::parse(text).unwrap_err());

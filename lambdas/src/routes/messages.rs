@@ -5,10 +5,11 @@
 //! checks the permission, then reads or writes.
 
 use axum::{Json, extract::State, http::StatusCode};
-use configurator_api::{Message, MessagePage, MessageQuery, ProduceRequest, Produced};
+use configurator_api::{
+    CopyRequest, CopyStep, Message, MessagePage, MessageQuery, Permission, ProduceRequest, Produced, TailPage,
+    TailQuery,
+};
 use serde_json::json;
-
-use configurator_api::Permission;
 
 use crate::{
     AppState,
@@ -17,9 +18,14 @@ use crate::{
     clusters::OnCluster,
     error::ApiError,
     extract::{Body, Query, RecordPath, TopicPath},
-    kafka::messages::{Browse, Outgoing},
+    kafka::messages::{Browse, CopyRun, Outgoing, Tail, copy::Caller, mask::Masks},
     policy::Resource,
 };
+
+/// The fields of `topic` masked for the caller on this cluster.
+fn masks(state: &AppState, caller: &Principal, on: &OnCluster, topic: &str) -> Masks {
+    state.policy.masks_for(&caller.roles, on.id(), topic)
+}
 
 /// `GET /topics/{topic}/messages`
 pub async fn browse_messages(
@@ -37,9 +43,118 @@ pub async fn browse_messages(
         Permission::MessagesRead,
         Resource::Topic(&topic),
     )?;
+    let masks = masks(&state, &caller, &on, &topic);
+    browse.selection().refuse_masked(&masks, &topic)?;
     Ok(Json(
-        on.kafka.browse(&topic, &browse, on.registry().cloned()).await?,
+        on.kafka
+            .browse(&topic, &browse, on.registry().cloned(), masks)
+            .await?,
     ))
+}
+
+/// `GET /topics/{topic}/messages/tail`: one long poll of a live tail.
+pub async fn tail_messages(
+    State(state): State<AppState>,
+    caller: Principal,
+    on: OnCluster,
+    TopicPath(topic): TopicPath,
+    Query(query): Query<TailQuery>,
+) -> Result<Json<TailPage>, ApiError> {
+    let tail = Tail::parse(&query)?;
+    allowed(
+        &state,
+        &caller,
+        on.id(),
+        Permission::MessagesRead,
+        Resource::Topic(&topic),
+    )?;
+    let masks = masks(&state, &caller, &on, &topic);
+    tail.selection().refuse_masked(&masks, &topic)?;
+    Ok(Json(
+        on.kafka.tail(&topic, &tail, on.registry().cloned(), masks).await?,
+    ))
+}
+
+/// `POST /topics/{topic}/messages/copy`: one step of a copy or redrive.
+/// Reading needs `messages:read` on the topic, writing `messages:produce`
+/// on each target; a step that writes is audited with its counts.
+pub async fn copy_messages(
+    State(state): State<AppState>,
+    caller: Principal,
+    on: OnCluster,
+    TopicPath(topic): TopicPath,
+    Body(request): Body<CopyRequest>,
+) -> Result<Json<CopyStep>, ApiError> {
+    let run = CopyRun::parse(&request)?;
+    allowed(
+        &state,
+        &caller,
+        on.id(),
+        Permission::MessagesRead,
+        Resource::Topic(&topic),
+    )?;
+    let masks = masks(&state, &caller, &on, &topic);
+    if !masks.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "masked_fields",
+            format!(
+                "{topic} has fields masked for you; a copy would write them in clear elsewhere, so you cannot copy from it."
+            ),
+        ));
+    }
+    if let Some(target) = run.target_topic() {
+        allowed(
+            &state,
+            &caller,
+            on.id(),
+            Permission::MessagesProduce,
+            Resource::Topic(target),
+        )?;
+    }
+    let may_produce = |target: &str| {
+        caller
+            .require(&state.policy, on.id(), Permission::MessagesProduce, Resource::Topic(target))
+            .is_ok()
+    };
+    let work = on.kafka.copy_step(
+        &topic,
+        &run,
+        on.registry().cloned(),
+        Caller {
+            cluster: on.id(),
+            subject: &caller.claims.sub,
+            may_produce: &may_produce,
+        },
+    );
+    let outcome = work.await;
+    // A dry run or a replayed step changes nothing: no audit record.
+    if run.is_dry_run() || outcome.as_ref().is_ok_and(|step| step.replayed) {
+        return outcome.map(Json);
+    }
+    let parameters = match &outcome {
+        Ok(step) => json!({
+            "run_id": run.run_id(),
+            "target": request.target,
+            "scanned": step.scanned,
+            "written": step.targets,
+            "skipped": step.skipped,
+            "done": step.cursor.is_none(),
+        }),
+        Err(_) => json!({"run_id": run.run_id(), "target": request.target}),
+    };
+    let step = state
+        .audited(
+            &caller,
+            &on,
+            Permission::MessagesProduce,
+            Resource::Topic(&topic),
+            parameters,
+            outcome,
+            StatusCode::OK,
+        )
+        .await?;
+    Ok(Json(step))
 }
 
 /// `GET /topics/{topic}/partitions/{partition}/offsets/{offset}`: the
@@ -59,7 +174,13 @@ pub async fn get_message(
     )?;
     Ok(Json(
         on.kafka
-            .message(&at.topic, at.partition, at.offset, on.registry().cloned())
+            .message(
+                &at.topic,
+                at.partition,
+                at.offset,
+                on.registry().cloned(),
+                masks(&state, &caller, &on, &at.topic),
+            )
             .await?,
     ))
 }

@@ -76,6 +76,8 @@ fn handler(id: OperationId) -> MethodRouter<AppState> {
         Id::BrowseMessages => get(messages::browse_messages),
         Id::GetMessage => get(messages::get_message),
         Id::ProduceMessage => post(messages::produce_message),
+        Id::TailMessages => get(messages::tail_messages),
+        Id::CopyMessages => post(messages::copy_messages),
         Id::ListGroups => get(groups::list_groups),
         Id::GetGroup => get(groups::get_group),
         Id::DeleteGroup => delete(groups::delete_group),

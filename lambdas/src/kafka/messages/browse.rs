@@ -10,12 +10,17 @@
 use std::{
     cell::RefCell,
     cmp::Reverse,
-    collections::{BTreeMap, BinaryHeap},
+    collections::{BTreeMap, BinaryHeap, HashMap},
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use configurator_api::{BROWSE_MAX_BYTES, Message as ApiMessage, MessagePage, MessageQuery, ScanStop};
+
+use super::{
+    mask::Masks,
+    reader::{Reader, Seen, Selection},
+};
 use rdkafka::{
     Offset, TopicPartitionList,
     consumer::{BaseConsumer, Consumer},
@@ -23,7 +28,7 @@ use rdkafka::{
     message::BorrowedMessage,
 };
 
-use super::{Cut, RecordDecoding, convert, reached_end};
+use super::{Cut, reached_end};
 use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaContext, KafkaError, kafka_error},
@@ -46,17 +51,78 @@ enum Start {
     Timestamp(i64),
 }
 
+/// Where each partition's range ends (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Offset(i64),
+    Timestamp(i64),
+}
+
+/// Which records of a topic a read covers: partitions, where it starts and
+/// ends, or where a previous read stopped. Shared by browses, exports (which
+/// are browses) and copy runs.
+#[derive(Debug, Clone)]
+pub struct Range {
+    /// Chosen partitions; all when `None`.
+    partitions: Option<Vec<i32>>,
+    start: Start,
+    end: Option<End>,
+    /// Where the previous read stopped, per partition.
+    cursor: Option<BTreeMap<i32, i64>>,
+}
+
+impl Range {
+    pub fn parse(
+        partition: Option<&str>,
+        from: Option<&str>,
+        until: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let cursor = cursor.map(parse_cursor).transpose()?;
+        let partitions = match partition {
+            Some(list) if cursor.is_none() && !list.trim().is_empty() => Some(parse_partitions(list)?),
+            _ => None,
+        };
+        let start = match from {
+            None | Some("" | "earliest") => Start::Earliest,
+            Some("latest") => Start::Latest,
+            Some(other) => parse_from(other)?,
+        };
+        let end = match until {
+            None | Some("") => None,
+            Some(text) => Some(parse_until(text)?),
+        };
+        Ok(Self {
+            partitions,
+            // A cursor continues where the last read stopped, whatever `from` says.
+            start: if cursor.is_some() { Start::Earliest } else { start },
+            end,
+            cursor,
+        })
+    }
+
+    /// The same range, continued from `cursor` (as [`Scan::cursor`] wrote it).
+    pub fn resumed(&self, cursor: &str) -> Result<Self, ApiError> {
+        Ok(Self {
+            cursor: Some(parse_cursor(cursor)?),
+            start: Start::Earliest,
+            ..self.clone()
+        })
+    }
+
+    pub fn is_latest(&self) -> bool {
+        self.start == Start::Latest && self.cursor.is_none()
+    }
+}
+
 /// A browse request, checked: everything that can be wrong with the query
 /// alone is found before the permission check and before the broker is asked.
 #[derive(Debug, Clone)]
 pub struct Browse {
     limit: u32,
-    /// Chosen partitions; all when `None`.
-    partitions: Option<Vec<i32>>,
-    start: Start,
-    /// Where the previous page stopped, per partition.
-    cursor: Option<BTreeMap<i32, i64>>,
-    needle: Option<String>,
+    range: Range,
+    cut: Cut,
+    selection: Selection,
 }
 
 impl Browse {
@@ -69,40 +135,38 @@ impl Browse {
                 format!("limit must be between 1 and {MAX_LIMIT}."),
             ));
         }
-        let cursor = query.cursor.as_deref().map(parse_cursor).transpose()?;
-        let partitions = match query.partition.as_deref() {
-            Some(list) if cursor.is_none() && !list.trim().is_empty() => Some(parse_partitions(list)?),
-            _ => None,
-        };
-        let start = match query.from.as_deref() {
-            None | Some("" | "earliest") => Start::Earliest,
-            Some("latest") => Start::Latest,
-            Some(other) => parse_from(other)?,
-        };
         Ok(Self {
             limit,
-            partitions,
-            // A cursor continues where the last page stopped, whatever `from` says.
-            start: if cursor.is_some() { Start::Earliest } else { start },
-            cursor,
-            needle: query.q.clone().filter(|q| !q.is_empty()),
+            range: Range::parse(
+                query.partition.as_deref(),
+                query.from.as_deref(),
+                query.until.as_deref(),
+                query.cursor.as_deref(),
+            )?,
+            cut: if query.whole == Some(true) { Cut::Whole } else { Cut::Preview },
+            selection: Selection::parse(query.q.as_deref(), query.filter.as_deref())?,
         })
+    }
+
+    pub fn selection(&self) -> &Selection {
+        &self.selection
     }
 }
 
 impl Kafka {
-    /// Records framed for `registry` come decoded ([`PageDecoder`]).
-    pub async fn browse(
+    /// Each chosen partition's `[start, end)`: end is the high watermark
+    /// now (or `until`), so a busy topic cannot keep a read going forever.
+    /// `latest` starts `latest` records before the end.
+    pub async fn ranges(
         &self,
         topic: &str,
-        request: &Browse,
-        registry: Option<Arc<Registry>>,
-    ) -> Result<MessagePage, ApiError> {
-        let limit = request.limit;
-        let cursor = &request.cursor;
+        range: &Range,
+        latest: i64,
+    ) -> Result<BTreeMap<i32, (i64, i64)>, ApiError> {
+        let cursor = &range.cursor;
         let (meta, index) = self.topic_meta(topic).await?;
         let all: Vec<i32> = meta.topics[index].partitions.iter().map(|p| p.id).collect();
-        let chosen: Vec<i32> = match (cursor, &request.partitions) {
+        let chosen: Vec<i32> = match (cursor, &range.partitions) {
             (Some(positions), _) => positions.keys().copied().collect(),
             (None, Some(list)) => list.clone(),
             _ => all.clone(),
@@ -114,27 +178,31 @@ impl Kafka {
                 format!("{topic} has no partition {bad}."),
             ));
         }
-        let marks = self
-            .watermarks(chosen.iter().map(|p| (topic.to_owned(), *p)).collect())
-            .await?;
+        let keys: Vec<(String, i32)> = chosen.iter().map(|p| (topic.to_owned(), *p)).collect();
+        let marks = self.watermarks(keys.clone()).await?;
         let mark = |p: i32| marks.get(&(topic.to_owned(), p)).copied().unwrap_or((0, 0));
-
-        // Each partition's [start, end): end is the high watermark now, so a busy
-        // topic cannot keep a browse going forever.
-        let mut ranges: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-        let by_time = match request.start {
-            Start::Timestamp(ms) => {
-                let keys: Vec<(String, i32)> = chosen.iter().map(|p| (topic.to_owned(), *p)).collect();
-                Some(self.offsets_for_time(&keys, ms).await?)
-            }
+        let by_time = |ms| self.offsets_for_time(&keys, ms);
+        let start_times = match range.start {
+            Start::Timestamp(ms) if cursor.is_none() => Some(by_time(ms).await?),
             _ => None,
         };
+        let end_times = match range.end {
+            Some(End::Timestamp(ms)) => Some(by_time(ms).await?),
+            _ => None,
+        };
+        let at = |times: &Option<HashMap<(String, i32), Option<i64>>>, p: i32, otherwise: i64| {
+            times
+                .as_ref()
+                .and_then(|t| t.get(&(topic.to_owned(), p)).copied().flatten())
+                .unwrap_or(otherwise)
+        };
+        let mut ranges = BTreeMap::new();
         for &p in &chosen {
             let (low, high) = mark(p);
-            let from = match (cursor, request.start) {
+            let from = match (cursor, range.start) {
                 (Some(positions), _) => positions[&p].clamp(low, high),
                 (None, Start::Earliest) => low,
-                (None, Start::Latest) => (high - i64::from(limit)).max(low),
+                (None, Start::Latest) => (high - latest).max(low),
                 (None, Start::Offset(n)) => {
                     if !(low..=high).contains(&n) {
                         return Err(ApiError::invalid(
@@ -145,29 +213,37 @@ impl Kafka {
                     }
                     n
                 }
-                (None, Start::Timestamp(_)) => by_time
-                    .as_ref()
-                    .and_then(|t| t.get(&(topic.to_owned(), p)).copied().flatten())
-                    .unwrap_or(high),
+                (None, Start::Timestamp(_)) => at(&start_times, p, high),
             };
-            ranges.insert(p, (from, high));
+            let end = match range.end {
+                None => high,
+                Some(End::Offset(n)) => n.clamp(low, high),
+                Some(End::Timestamp(_)) => at(&end_times, p, high),
+            };
+            ranges.insert(p, (from, end.max(from)));
         }
+        Ok(ranges)
+    }
 
-        let needle = request.needle.clone();
-        let latest = request.start == Start::Latest && cursor.is_none();
+    /// Records framed for `registry` come decoded ([`PageDecoder`]), what
+    /// `masks` names masked.
+    pub async fn browse(
+        &self,
+        topic: &str,
+        request: &Browse,
+        registry: Option<Arc<Registry>>,
+        masks: Masks,
+    ) -> Result<MessagePage, ApiError> {
+        let limit = request.limit;
+        let ranges = self.ranges(topic, &request.range, i64::from(limit)).await?;
+        let latest = request.range.is_latest();
         let topic_name = topic.to_owned();
-        let decoder = RefCell::new(PageDecoder::new(registry));
+        let reader = Reader::new(PageDecoder::new(registry), masks, request.selection.clone());
+        let cut = request.cut;
         self.read(move |consumer, timeout| {
-            let scan = Scan {
-                consumer,
-                topic: &topic_name,
-                ranges,
-                needle,
-                timeout,
-                decoder,
-            };
+            let scan = Scan::new(consumer, &topic_name, ranges, reader, timeout, cut);
             if latest {
-                scan.newest(limit as usize)
+                scan.newest(limit as usize).map(|(page, _)| page)
             } else {
                 scan.in_order(limit as usize)
             }
@@ -177,13 +253,13 @@ impl Kafka {
 }
 
 /// One bounded pass over the chosen partitions' ranges.
-struct Scan<'a> {
+pub struct Scan<'a> {
     consumer: &'a BaseConsumer<KafkaContext>,
     topic: &'a str,
     ranges: BTreeMap<i32, (i64, i64)>,
-    needle: Option<String>,
     timeout: Duration,
-    decoder: RefCell<PageDecoder>,
+    reader: RefCell<Reader>,
+    cut: Cut,
 }
 
 /// A scan that receives nothing for this long while records remain is
@@ -204,13 +280,13 @@ fn stalled(topic: &str, waited: Duration) -> KafkaError {
 const LATEST_STEP: i64 = 50;
 
 /// The budgets' counters, shared by the steps of one browse.
-struct Progress {
+pub struct Progress {
     started: Instant,
-    scanned: u64,
+    pub scanned: u64,
 }
 
 impl Progress {
-    fn start() -> Self {
+    pub fn start() -> Self {
         Self {
             started: Instant::now(),
             scanned: 0,
@@ -220,22 +296,50 @@ impl Progress {
 
 /// Why a scan ended before reading all its ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stop {
+pub enum Stop {
     /// It has all the messages the page asked for.
     Full,
     Budget(ScanStop),
 }
 
 /// What the scan does with each matching record; an `Err` stops it.
-type Keep<'k> = dyn FnMut(ApiMessage, u64) -> Result<(), Stop> + 'k;
+pub type Keep<'k> = dyn FnMut(&BorrowedMessage<'_>, Seen) -> Result<(), Stop> + 'k;
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    pub fn new(
+        consumer: &'a BaseConsumer<KafkaContext>,
+        topic: &'a str,
+        ranges: BTreeMap<i32, (i64, i64)>,
+        reader: Reader,
+        timeout: Duration,
+        cut: Cut,
+    ) -> Self {
+        Self {
+            consumer,
+            topic,
+            ranges,
+            timeout,
+            reader: RefCell::new(reader),
+            cut,
+        }
+    }
+
+    pub fn reader(&self) -> std::cell::Ref<'_, Reader> {
+        self.reader.borrow()
+    }
+
+    /// The record as an answer carries it, and its bytes there.
+    fn convert(&self, message: &BorrowedMessage<'_>, seen: Seen) -> (ApiMessage, u64) {
+        self.reader.borrow().convert(message, self.cut, seen)
+    }
+
     /// The first `limit` matches in offset order, with a cursor to go on.
     fn in_order(self, limit: usize) -> Result<MessagePage, ApiError> {
         let mut messages = Vec::new();
         let mut bytes = 0;
         let mut progress = Progress::start();
-        let (next, stopped_early) = self.run(&mut progress, &mut |message, size| {
+        let (next, stopped_early) = self.run(&mut progress, &mut |raw, seen| {
+            let (message, size) = self.convert(raw, seen);
             messages.push(message);
             bytes += size;
             if bytes >= BROWSE_MAX_BYTES {
@@ -257,7 +361,8 @@ impl Scan<'_> {
                 Some(Stop::Full) | None => None,
             },
             cursor,
-            registry_error: self.decoder.borrow().outage(),
+            registry_error: self.reader().outage(),
+            filter_errors: self.reader().filter_errors(),
         })
     }
 
@@ -267,12 +372,15 @@ impl Scan<'_> {
     /// oldest. Only the newest matches are kept while reading (a heap ordered
     /// by age), and the oldest make way when the kept ones reach the byte
     /// budget; once they have, older windows cannot add anything.
-    fn newest(mut self, limit: usize) -> Result<MessagePage, ApiError> {
+    ///
+    /// Also returns how many matches made way for newer ones.
+    pub fn newest(mut self, limit: usize) -> Result<(MessagePage, u64), ApiError> {
         let full = std::mem::take(&mut self.ranges);
         let mut upper: BTreeMap<i32, i64> = full.iter().map(|(p, (_, end))| (*p, *end)).collect();
         let mut kept: BinaryHeap<Reverse<Newest>> = BinaryHeap::new();
         let mut bytes = 0;
         let mut trimmed = false;
+        let mut dropped = 0;
         let mut progress = Progress::start();
         let mut stopped_early = None;
         let step = (limit as i64 / full.len().max(1) as i64).max(LATEST_STEP);
@@ -285,12 +393,14 @@ impl Scan<'_> {
             if self.ranges.is_empty() {
                 break;
             }
-            let (_, stop) = self.run(&mut progress, &mut |message, size| {
+            let (_, stop) = self.run(&mut progress, &mut |raw, seen| {
+                let (message, size) = self.convert(raw, seen);
                 kept.push(Reverse(Newest { message, size }));
                 bytes += size;
                 while kept.len() > limit || (bytes > BROWSE_MAX_BYTES && kept.len() > 1) {
                     let Reverse(oldest) = kept.pop().expect("not empty");
                     bytes -= oldest.size;
+                    dropped += 1;
                     trimmed |= kept.len() < limit;
                 }
                 Ok(())
@@ -309,21 +419,23 @@ impl Scan<'_> {
         }
         let mut messages: Vec<ApiMessage> = kept.into_iter().map(|Reverse(n)| n.message).collect();
         messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
-        Ok(MessagePage {
+        let page = MessagePage {
             messages,
             scanned: progress.scanned,
             bytes,
             stopped_early,
             // Reading on from a "latest" page would read past the end.
             cursor: None,
-            registry_error: self.decoder.borrow().outage(),
-        })
+            registry_error: self.reader().outage(),
+            filter_errors: self.reader().filter_errors(),
+        };
+        Ok((page, dropped))
     }
 
     /// Reads until every range is done or a budget stops it (counted across
     /// calls in `progress`); hands each matching record to `keep`. Returns the
     /// next position per partition and what stopped it early.
-    fn run(
+    pub fn run(
         &self,
         progress: &mut Progress,
         keep: &mut Keep<'_>,
@@ -367,12 +479,11 @@ impl Scan<'_> {
                     }
                     next.insert(p, offset + 1);
                     progress.scanned += 1;
-                    let decoding = RecordDecoding::of(&message, &mut self.decoder.borrow_mut());
-                    if self.matches(&message, &decoding) {
-                        let (converted, size) = convert(&message, Cut::Preview, decoding);
-                        if let Err(stop) = keep(converted, size) {
-                            return Ok((next, Some(stop)));
-                        }
+                    let seen = self.reader.borrow_mut().see(&message);
+                    if let Some(seen) = seen
+                        && let Err(stop) = keep(&message, seen)
+                    {
+                        return Ok((next, Some(stop)));
                     }
                 }
                 // Only this scan's end-of-partition ends it (see `reached_end`).
@@ -391,16 +502,8 @@ impl Scan<'_> {
         Ok((next, None))
     }
 
-    /// The text filter looks at the whole key and value, not their
-    /// previews, and at the decoded JSON of registry-framed ones.
-    fn matches(&self, message: &BorrowedMessage<'_>, decoding: &RecordDecoding) -> bool {
-        self.needle
-            .as_deref()
-            .is_none_or(|needle| decoding.contains(message, needle))
-    }
-
     /// `p:o,p:o` for the partitions not read to their end.
-    fn cursor(&self, next: &BTreeMap<i32, i64>) -> Option<String> {
+    pub fn cursor(&self, next: &BTreeMap<i32, i64>) -> Option<String> {
         let open: Vec<String> = next
             .iter()
             .filter(|(p, o)| **o < self.ranges[p].1)
@@ -479,6 +582,21 @@ fn parse_from(from: &str) -> Result<Start, ApiError> {
     }
 }
 
+fn parse_until(until: &str) -> Result<End, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "until",
+            "invalid_until",
+            format!("until={until:?}: use offset:N or timestamp:MS (Unix milliseconds); the range ends before it."),
+        )
+    };
+    match until.split_once(':') {
+        Some(("offset", n)) => n.parse().map(End::Offset).map_err(|_| bad()),
+        Some(("timestamp", ms)) => ms.parse().map(End::Timestamp).map_err(|_| bad()),
+        _ => Err(bad()),
+    }
+}
+
 /// `p:o,p:o` as written by [`Scan::cursor`].
 fn parse_cursor(cursor: &str) -> Result<BTreeMap<i32, i64>, ApiError> {
     cursor
@@ -534,8 +652,17 @@ mod tests {
             Browse::parse(&query("from=soon")).unwrap_err().code,
             "invalid_from"
         );
-        let parsed = Browse::parse(&query("from=latest&partition=2,0,2&q=x")).unwrap();
-        assert_eq!(parsed.start, Start::Latest);
-        assert_eq!(parsed.partitions, Some(vec![0, 2]));
+        assert_eq!(
+            Browse::parse(&query("until=tomorrow")).unwrap_err().code,
+            "invalid_until"
+        );
+        assert_eq!(
+            Browse::parse(&query("filter=value.x%20%3D%3D")).unwrap_err().code,
+            "invalid_filter"
+        );
+        let parsed = Browse::parse(&query("from=latest&partition=2,0,2&q=x&until=offset:9")).unwrap();
+        assert_eq!(parsed.range.start, Start::Latest);
+        assert_eq!(parsed.range.end, Some(End::Offset(9)));
+        assert_eq!(parsed.range.partitions, Some(vec![0, 2]));
     }
 }

@@ -5,7 +5,12 @@ use configurator_api::{Message as ApiMessage, SHOW_MAX_BYTES};
 
 use std::sync::Arc;
 
-use super::{Cut, RecordDecoding, convert, read_range};
+use super::{
+    Cut,
+    mask::Masks,
+    read_range,
+    reader::{Reader, Selection},
+};
 use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaError},
@@ -13,13 +18,15 @@ use crate::{
 };
 
 impl Kafka {
-    /// Framed for `registry`, the key and value come decoded whole.
+    /// Framed for `registry`, the key and value come decoded whole; what
+    /// `masks` names comes masked.
     pub async fn message(
         &self,
         topic: &str,
         partition: i32,
         offset: i64,
         registry: Option<Arc<Registry>>,
+        masks: Masks,
     ) -> Result<ApiMessage, ApiError> {
         let (meta, index) = self.topic_meta(topic).await?;
         if !meta.topics[index].partitions.iter().any(|p| p.id == partition) {
@@ -41,7 +48,7 @@ impl Kafka {
             ));
         }
         let topic_name = topic.to_owned();
-        let mut decoder = PageDecoder::new(registry);
+        let mut reader = Reader::new(PageDecoder::new(registry), masks, Selection::default());
         let found = self
             .read(move |consumer, timeout| {
                 let mut found = None;
@@ -60,8 +67,8 @@ impl Kafka {
                         found = Some(if size > SHOW_MAX_BYTES {
                             Err(size)
                         } else {
-                            let decoding = RecordDecoding::of(m, &mut decoder);
-                            Ok(convert(m, Cut::Whole, decoding).0)
+                            let seen = reader.see(m).expect("no selection: every record is seen");
+                            Ok(reader.convert(m, Cut::Whole, seen).0)
                         });
                     },
                 )?;

@@ -1,29 +1,38 @@
 //! Reading (browse, one message) and writing (produce) records.
 //!
 //! Every read is bounded: a browse by records, time and bytes
-//! ([`browse`]), one message by [`SHOW_MAX_BYTES`] ([`fetch`]). Request
-//! input is parsed and checked before the permission check and before any
-//! broker call (`Browse::parse`, `Outgoing::parse`).
+//! ([`browse`]), a tail poll by its wait and scan ([`tail`]), a copy step by
+//! records and bytes ([`copy`]), one message by [`SHOW_MAX_BYTES`]
+//! ([`fetch`]). Each read sees records through a [`reader::Reader`]:
+//! decoded, masked for the caller, filtered. Request input is parsed and
+//! checked before the permission check and before any broker call
+//! (`Browse::parse`, `Tail::parse`, `CopyRun::parse`, `Outgoing::parse`).
+//!
+//! [`SHOW_MAX_BYTES`]: configurator_api::SHOW_MAX_BYTES
 
 pub mod browse;
+pub mod copy;
 pub mod fetch;
+pub mod filter;
+pub mod mask;
 pub mod produce;
+pub mod reader;
+pub mod tail;
 
 use std::time::{Duration, Instant};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
-use configurator_api::{Data, DecodeProblem, Header, Message as ApiMessage, PREVIEW_BYTES};
+use configurator_api::{Data, PREVIEW_BYTES};
 use rdkafka::{
     Offset, TopicPartitionList,
     consumer::{BaseConsumer, Consumer},
     error::KafkaError as ClientError,
-    message::{BorrowedMessage, Headers},
+    message::BorrowedMessage,
 };
 
 use super::{KafkaContext, KafkaError, kafka_error};
-use crate::registry::{Decoding, PageDecoder};
 
-pub use self::{browse::Browse, produce::Outgoing};
+pub use self::{browse::Browse, copy::CopyRun, produce::Outgoing, tail::Tail};
 
 /// Reads `[from, to)` of one partition, handing each record to `each`.
 pub fn read_range(
@@ -92,93 +101,6 @@ pub enum Cut {
 /// Largest decoded key or value a list carries, as JSON; a larger one is
 /// shown raw there and decoded whole by the single-message endpoint.
 pub const PREVIEW_DECODED_BYTES: usize = 4 * PREVIEW_BYTES;
-
-/// A record's key and value as the cluster's registry decodes them (`None`:
-/// not framed for it).
-#[derive(Default)]
-pub struct RecordDecoding {
-    key: Option<Decoding>,
-    value: Option<Decoding>,
-}
-
-impl RecordDecoding {
-    pub fn of(message: &BorrowedMessage<'_>, decoder: &mut PageDecoder) -> Self {
-        use rdkafka::Message as _;
-        Self {
-            key: message.key().and_then(|k| decoder.decode(k)),
-            value: message.payload().and_then(|v| decoder.decode(v)),
-        }
-    }
-
-    /// Whether `needle` is in the key or value: in the decoded JSON of a
-    /// decoded part, in the text of any other.
-    pub fn contains(&self, message: &BorrowedMessage<'_>, needle: &str) -> bool {
-        use rdkafka::Message as _;
-        let has = |decoding: &Option<Decoding>, bytes: Option<&[u8]>| match decoding {
-            Some(Decoding {
-                result: Ok(value), ..
-            }) => serde_json::to_string(value).is_ok_and(|t| t.contains(needle)),
-            _ => bytes
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .is_some_and(|text| text.contains(needle)),
-        };
-        has(&self.key, message.key()) || has(&self.value, message.payload())
-    }
-}
-
-/// A record as the API shows it, and the bytes it adds to a JSON answer.
-pub fn convert(message: &BorrowedMessage<'_>, cut: Cut, decoding: RecordDecoding) -> (ApiMessage, u64) {
-    use rdkafka::Message as _;
-    let mut size = 0;
-    let mut part = |bytes: &[u8], decoding: Option<Decoding>| {
-        let mut shown = data(bytes, cut);
-        size += json_len(&shown.data);
-        if let Some(decoding) = decoding {
-            shown.schema = decoding.schema;
-            match decoding.result {
-                Ok(value) => {
-                    let length = serde_json::to_string(&value).map_or(0, |t| t.len());
-                    if cut == Cut::Preview && length > PREVIEW_DECODED_BYTES {
-                        shown.undecoded = Some(DecodeProblem {
-                            code: "too_large_for_preview".into(),
-                            message: format!(
-                                "Decoded, this is {length} bytes of JSON; open the message to see it whole."
-                            ),
-                        });
-                    } else {
-                        size += length as u64;
-                        shown.decoded = Some(value);
-                    }
-                }
-                Err(problem) => shown.undecoded = Some(problem),
-            }
-        }
-        shown
-    };
-    let key = message.key().map(|k| part(k, decoding.key));
-    let value = message.payload().map(|v| part(v, decoding.value));
-    let headers = message
-        .headers()
-        .map(|hs| {
-            hs.iter()
-                .map(|h| Header {
-                    key: h.key.to_owned(),
-                    value: h.value.map(|v| part(v, None)),
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    size += headers.iter().map(|h| json_len(&h.key)).sum::<u64>();
-    let converted = ApiMessage {
-        partition: message.partition(),
-        offset: message.offset(),
-        timestamp: message.timestamp().to_millis(),
-        key,
-        value,
-        headers,
-    };
-    (converted, size)
-}
 
 /// UTF-8 text as is, anything else as base64; with [`Cut::Preview`], only the
 /// first [`PREVIEW_BYTES`] (on a character boundary), and the whole size.
