@@ -12,7 +12,7 @@
 use configurator_api::{
     API_PREFIX, CSRF_HEADER, ErrorBody, ErrorDetail, ErrorEnvelope, REQUEST_ID_HEADER, routes,
 };
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::set_timeout_with_handle;
 use serde::{Serialize, de::DeserializeOwned};
 use std::time::Duration;
@@ -152,8 +152,38 @@ pub fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
 
 /// Every call goes through here; its answer body on success.
 async fn call(method: Method, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let response = send(method, path, body, None).await?;
+    Ok(response.text().await.unwrap_or_default())
+}
+
+/// GET that the caller can abort with `controller` (a live tail's long poll
+/// when the person stops following). An aborted call ends in
+/// [`ApiError::Unreachable`] without a toast: nobody waits for it.
+pub async fn get_abortable<T: DeserializeOwned>(
+    path: &str,
+    controller: web_sys::AbortController,
+) -> Result<T, ApiError> {
+    let response = send(Method::GET, path, None, Some(controller)).await?;
+    decode(response.text().await.unwrap_or_default())
+}
+
+/// GET whose body the caller reads as it comes (an export's stream); errors
+/// are handled as for every call. The timeout covers only the wait for the
+/// answer's headers, so a long download is not cut off; `controller` cancels.
+pub async fn open(path: &str, controller: web_sys::AbortController) -> Result<Response, ApiError> {
+    send(Method::GET, path, None, Some(controller)).await
+}
+
+/// Sends one call; the answer when it is a success, else its error parsed
+/// (and toasted when the server or the network failed).
+async fn send(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    controller: Option<web_sys::AbortController>,
+) -> Result<Response, ApiError> {
     let request_id = new_request_id();
-    let controller = web_sys::AbortController::new().ok();
+    let controller = controller.or_else(|| web_sys::AbortController::new().ok());
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
     let timer = controller.clone().and_then(|c| {
         let timed_out = timed_out.clone();
@@ -185,6 +215,7 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
     if let Some(timer) = timer {
         timer.clear();
     }
+    let cancelled = !timed_out.get() && controller.as_ref().is_some_and(|c| c.signal().aborted());
     let result = match sent {
         Err(_) => Err(ApiError::Unreachable {
             timed_out: timed_out.get(),
@@ -192,10 +223,10 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
         }),
         Ok(response) => {
             let status = response.status();
-            let text = response.text().await.unwrap_or_default();
             if response.ok() {
-                return Ok(text);
+                return Ok(response);
             }
+            let text = response.text().await.unwrap_or_default();
             if status == 401 {
                 go_to_login();
                 return Err(ApiError::SignInRequired);
@@ -218,13 +249,14 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<String
     };
     if let Err(error) = &result
         && error.is_outage()
+        && !cancelled
     {
         toast::error(error);
     }
     result
 }
 
-fn error_body(code: &str, message: String) -> ErrorBody {
+pub fn error_body(code: &str, message: String) -> ErrorBody {
     ErrorBody {
         code: code.into(),
         message,

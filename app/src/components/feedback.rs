@@ -118,10 +118,15 @@ pub fn download(file_name: &str, mime: &str, content: &str) {
 
 /// Offers `part` (a string or bytes: a `Uint8Array`) as a file download.
 pub fn save(file_name: &str, mime: &str, part: &wasm_bindgen::JsValue) {
-    let parts = js_sys::Array::of1(part);
+    save_parts(file_name, mime, &js_sys::Array::of1(part));
+}
+
+/// Offers `parts` (strings or `Uint8Array`s, e.g. a streamed export's
+/// chunks) as one file download, without joining them in wasm memory first.
+pub fn save_parts(file_name: &str, mime: &str, parts: &js_sys::Array) {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

@@ -13,7 +13,8 @@ pub mod toast;
 pub use controls::{DialogFooter, NavLink, SearchBox, When, href};
 pub use dialog::{ConfirmDialog, Dialog, DialogError};
 pub use feedback::{
-    ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, save, set_title,
+    ErrorPanel, HealthPill, LoadError, Pill, ProgressBar, ReadOnlyNote, Stat, download, save, save_parts,
+    set_title,
 };
 pub use field::{Field, describe};
 pub use html::{Html, LOCK, RawBody, clicked, env_class};
