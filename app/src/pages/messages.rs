@@ -1,5 +1,6 @@
-//! Reading a topic's messages: choose partitions, a start and a text filter;
-//! page through the results; look at one in full; copy or download them.
+//! Reading a topic's messages: choose partitions, a start, a text filter
+//! and a CEL filter; page through the results, or follow new ones live; look
+//! at one in full, re-produce it; copy, redrive, export or download them.
 //! The choice lives in the URL; "Load more" continues the same scan.
 //! Large keys, values and headers come as previews (their first
 //! [`configurator_api::PREVIEW_BYTES`]); a row's details load it whole.
@@ -8,29 +9,43 @@
 
 use std::{cell::Cell, rc::Rc};
 
-use configurator_api::{Data, DecodeProblem, Message, MessagePage, Permission, ScanStop};
+use configurator_api::{
+    DecodeProblem, FILTER_MAX_BYTES, Message, MessagePage, Permission, ScanStop, TAILS_PER_SESSION, TailQuery,
+};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
-use super::{registry::schema_label, topic_detail::use_topic};
+use super::{
+    copy_messages::CopyMessagesDialog,
+    export::ExportDialog,
+    message_rows::{bytes_of, message_rows, previews, shown, text_of},
+    produce::{Prefill, ProduceDialog},
+    tail::Tail,
+    topic_detail::use_topic,
+};
 use crate::{
     api::{self, ApiError},
-    components::{
-        ErrorPanel, Html, ProgressBar, When, clicked, download, highlight, is_json, pretty_json, save, toast,
-    },
+    components::{ErrorPanel, Html, ProgressBar, When, clicked, download, is_json, pretty_json, save, toast},
     format,
     permissions::denied,
     query,
 };
 
-#[derive(Clone, PartialEq)]
-struct Scan {
+/// Rows a live tail keeps: the oldest go beyond this.
+const TAIL_ROWS: usize = 1_000;
+
+/// The page's range and filters, as in its URL; copies and exports take
+/// theirs from here too.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Scan {
     /// Empty: all partitions.
-    partitions: Vec<i32>,
+    pub partitions: Vec<i32>,
     /// `earliest`, `latest`, `offset:N` or `timestamp:MS`.
-    from: String,
-    limit: u32,
-    q: String,
+    pub from: String,
+    pub limit: u32,
+    pub q: String,
+    /// A CEL expression (`filter=`).
+    pub filter: String,
 }
 
 impl Scan {
@@ -47,46 +62,28 @@ impl Scan {
                 .filter(|l| (1..=500).contains(l))
                 .unwrap_or(50),
             q: get("q").unwrap_or_default(),
+            filter: get("filter").unwrap_or_default(),
         }
+    }
+
+    /// `partition=`: the chosen partitions, comma-separated; empty for all.
+    pub fn partition_param(&self) -> String {
+        self.partitions
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     fn pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            (
-                "partition",
-                self.partitions
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
+            ("partition", self.partition_param()),
             ("from", self.from.clone()),
             ("limit", self.limit.to_string()),
             ("q", self.q.clone()),
+            ("filter", self.filter.clone()),
         ]
     }
-}
-
-/// The text of a key or value: its decoded JSON when a schema decoded it.
-fn text_of(data: &Option<Data>) -> String {
-    data.as_ref().map(shown).unwrap_or_default()
-}
-
-fn shown(d: &Data) -> String {
-    d.decoded
-        .as_ref()
-        .map_or_else(|| d.data.clone(), |v| v.to_string())
-}
-
-/// The bytes `d` stands for (`data` is base64 when `base64` is set).
-fn bytes_of(d: &Data) -> Vec<u8> {
-    if !d.base64 {
-        return d.data.as_bytes().to_vec();
-    }
-    web_sys::window()
-        .and_then(|w| w.atob(&d.data).ok())
-        .map(|binary| binary.chars().map(|c| c as u8).collect())
-        .unwrap_or_default()
 }
 
 fn csv_field(s: &str) -> String {
@@ -95,18 +92,6 @@ fn csv_field(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-/// The parts of `m` that are only previews, with their whole sizes in bytes:
-/// `value:1234567 header:trace:20000`.
-fn previews(m: &Message) -> String {
-    let headers = m.headers.iter().map(|h| (format!("header:{}", h.key), &h.value));
-    [("key".to_owned(), &m.key), ("value".to_owned(), &m.value)]
-        .into_iter()
-        .chain(headers)
-        .filter_map(|(part, d)| Some(format!("{part}:{}", d.as_ref()?.full_size?)))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn to_csv(messages: &[Message]) -> String {
@@ -135,6 +120,52 @@ fn to_csv(messages: &[Message]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// What follows loading a row's whole message.
+#[derive(Clone, Copy)]
+enum After {
+    Nothing,
+    Save,
+    Reproduce,
+}
+
+/// The produce dialog's fields for writing `m` again: the value's decoded
+/// JSON (pretty) when a schema decoded it, else its text.
+fn prefill(m: &Message) -> Prefill {
+    let json = m
+        .value
+        .as_ref()
+        .is_some_and(|d| d.decoded.is_some() || is_json(&d.data));
+    let value = m.value.as_ref().map(|d| match &d.decoded {
+        Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        None if json => pretty_json(&d.data).unwrap_or_else(|| d.data.clone()),
+        None => d.data.clone(),
+    });
+    Prefill {
+        key: m.key.as_ref().map(shown).unwrap_or_default(),
+        value,
+        json,
+        headers: m
+            .headers
+            .iter()
+            .map(|h| {
+                (
+                    h.key.clone(),
+                    h.value.as_ref().map(|v| v.data.clone()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The API refused the CEL filter (it does not parse, or it reads a field
+/// masked for the person): said under the filter, not as a page error.
+fn filter_problem(e: &ApiError) -> bool {
+    matches!(
+        (e.status(), e.code()),
+        (400, "invalid_filter") | (403, "filter_on_masked_field")
+    )
 }
 
 #[component]
@@ -178,59 +209,81 @@ fn MessageBrowser() -> impl IntoView {
     let scanning = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let done_once = RwSignal::new(false);
+    let filter_errors = RwSignal::new(0u64);
     let latest = Rc::new(Cell::new(0u64));
     let open = RwSignal::new(Vec::<usize>::new());
+    let tail = Tail::new();
+    // The table holds a tail's rows (from "Follow" until the next read).
+    let tailing = RwSignal::new(false);
+    let reproduce = RwSignal::new(None::<Prefill>);
+    let (copying, set_copying) = signal(false);
+    let (exporting, set_exporting) = signal(false);
 
-    let fetch = move |more: bool| {
-        let scan = scan.get_untracked();
-        let mut pairs = scan.pairs();
-        if more {
-            pairs.push(("cursor", cursor.get_untracked().unwrap_or_default()));
-        } else {
-            messages.set(Vec::new());
-            open.set(Vec::new());
-            scanned.set(0);
-            bytes.set(0);
-            cursor.set(None);
-            registry_error.set(None);
-        }
-        let path = query::url(&topic.api_untracked("/messages"), &pairs);
-        let this = latest.get() + 1;
-        latest.set(this);
-        let latest = latest.clone();
-        scanning.set(true);
-        error.set(None);
+    let clear = move || {
+        messages.set(Vec::new());
+        open.set(Vec::new());
+        scanned.set(0);
+        bytes.set(0);
+        filter_errors.set(0);
+        cursor.set(None);
         stopped.set(None);
-        spawn_local(async move {
-            let answer = api::get::<MessagePage>(&path).await;
-            if latest.get() != this {
-                return;
+        registry_error.set(None);
+        error.set(None);
+    };
+    let fetch = {
+        let latest = latest.clone();
+        move |more: bool| {
+            let scan = scan.get_untracked();
+            let mut pairs = scan.pairs();
+            if more {
+                pairs.push(("cursor", cursor.get_untracked().unwrap_or_default()));
+            } else {
+                tail.stop();
+                tailing.set(false);
+                clear();
             }
-            match answer {
-                Ok(page) => {
-                    messages.try_update(|m| m.extend(page.messages));
-                    scanned.try_update(|s| *s += page.scanned);
-                    bytes.try_update(|b| *b += page.bytes);
-                    cursor.try_set(page.cursor);
-                    stopped.try_set(page.stopped_early);
-                    if page.registry_error.is_some() {
-                        registry_error.try_set(page.registry_error);
+            let path = query::url(&topic.api_untracked("/messages"), &pairs);
+            let this = latest.get() + 1;
+            latest.set(this);
+            let latest = latest.clone();
+            scanning.set(true);
+            error.set(None);
+            stopped.set(None);
+            spawn_local(async move {
+                let answer = api::get::<MessagePage>(&path).await;
+                if latest.get() != this {
+                    return;
+                }
+                match answer {
+                    Ok(page) => {
+                        messages.try_update(|m| m.extend(page.messages));
+                        scanned.try_update(|s| *s += page.scanned);
+                        bytes.try_update(|b| *b += page.bytes);
+                        filter_errors.try_update(|e| *e += page.filter_errors);
+                        cursor.try_set(page.cursor);
+                        stopped.try_set(page.stopped_early);
+                        if page.registry_error.is_some() {
+                            registry_error.try_set(page.registry_error);
+                        }
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
                     }
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-            scanning.try_set(false);
-            done_once.try_set(true);
-        });
+                scanning.try_set(false);
+                done_once.try_set(true);
+            });
+        }
     };
     let fetch = StoredValue::new_local(fetch);
-    Effect::new(move |_| {
-        scan.track();
-        topic.name.track();
+    Effect::new(move |before: Option<(Scan, String)>| {
+        let now = (scan.get(), topic.name.get());
         topic.produced.track();
-        fetch.with_value(|f| f(false));
+        // A message produced while following shows up in the tail itself.
+        if !(tail.following.get_untracked() && before.as_ref() == Some(&now)) {
+            fetch.with_value(|f| f(false));
+        }
+        now
     });
 
     // The form, filled from the URL and sent to it.
@@ -256,6 +309,7 @@ fn MessageBrowser() -> impl IntoView {
     });
     let limit = RwSignal::new(initial.limit);
     let filter = RwSignal::new(initial.q.clone());
+    let cel = RwSignal::new(initial.filter.clone());
     let (form_error, set_form_error) = signal(None::<String>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -277,6 +331,7 @@ fn MessageBrowser() -> impl IntoView {
             from,
             limit: limit.get_untracked(),
             q: filter.get_untracked().trim().to_owned(),
+            filter: cel.get_untracked().trim().to_owned(),
         };
         if next == scan.get_untracked() {
             fetch.with_value(|f| f(false));
@@ -287,6 +342,44 @@ fn MessageBrowser() -> impl IntoView {
             );
         }
     };
+
+    // Follow with the form's partitions and filters as they are now.
+    let follow = move || {
+        latest.set(latest.get() + 1);
+        scanning.set(false);
+        clear();
+        tailing.set(true);
+        let some = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let query = TailQuery {
+            partition: some(
+                chosen
+                    .get_untracked()
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            q: some(filter.get_untracked()),
+            filter: some(cel.get_untracked()),
+            ..TailQuery::default()
+        };
+        // Newest on top; the oldest go beyond TAIL_ROWS (open rows move down).
+        let on_records = move |new: Vec<Message>| {
+            let n = new.len();
+            messages.update(|m| {
+                let mut rows = new;
+                rows.append(m);
+                rows.truncate(TAIL_ROWS);
+                *m = rows;
+            });
+            open.update(|o| {
+                o.iter_mut().for_each(|i| *i += n);
+                o.retain(|i| *i < TAIL_ROWS);
+            });
+        };
+        tail.start(topic.api_untracked("/messages/tail"), query, on_records);
+    };
+    let follow = StoredValue::new_local(follow);
 
     let partition_count = move || topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
     let partitions_label = move || {
@@ -326,8 +419,19 @@ fn MessageBrowser() -> impl IntoView {
             }
         })
     };
-    // The whole message in place of a row's previews; then, maybe, its value as a file.
-    let load_whole = move |row: usize, then_save: bool| {
+    // What to do with a row once it is whole.
+    let after = move |row: usize, then: After| match then {
+        After::Nothing => {}
+        After::Save => save_value(row),
+        After::Reproduce => {
+            if let Some(fill) = messages.with_untracked(|m| m.get(row).map(prefill)) {
+                reproduce.set(Some(fill));
+            }
+        }
+    };
+    // The whole message in place of a row's previews; then, maybe, its value
+    // as a file or in the produce dialog.
+    let load_whole = move |row: usize, then: After| {
         let Some((partition, offset, cut)) = messages.with_untracked(|m| {
             m.get(row)
                 .map(|m| (m.partition, m.offset, !previews(m).is_empty()))
@@ -335,10 +439,7 @@ fn MessageBrowser() -> impl IntoView {
             return;
         };
         if !cut {
-            if then_save {
-                save_value(row);
-            }
-            return;
+            return after(row, then);
         }
         let path = topic.api_untracked(&format!("/partitions/{partition}/offsets/{offset}"));
         spawn_local(async move {
@@ -352,9 +453,7 @@ fn MessageBrowser() -> impl IntoView {
                             *slot = whole;
                         }
                     });
-                    if then_save {
-                        save_value(row);
-                    }
+                    after(row, then);
                 }
                 Err(e) => toast::error(&e),
             }
@@ -367,7 +466,9 @@ fn MessageBrowser() -> impl IntoView {
             return;
         };
         match clicked(&ev, "data-copy") {
-            Some(what) if what == "whole" || what == "save" => load_whole(row, what == "save"),
+            Some(what) if what == "whole" => load_whole(row, After::Nothing),
+            Some(what) if what == "save" => load_whole(row, After::Save),
+            Some(what) if what == "reproduce" => load_whole(row, After::Reproduce),
             Some(what) => {
                 let text = messages.with_untracked(|m| {
                     m.get(row).map(|m| {
@@ -449,10 +550,40 @@ fn MessageBrowser() -> impl IntoView {
                 <input class="input" type="search" placeholder="Only messages whose key or value contains…" data-testid="message-filter"
                     prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev)) />
             </label>
+            <label class="search search-grow">
+                <span class="visually-hidden">"CEL filter"</span>
+                <input class="input mono" type="search" aria-label="CEL filter" data-testid="cel-filter" autocomplete="off" spellcheck="false"
+                    placeholder="value.status == \"cancelled\" && value.amount > 1000" maxlength=FILTER_MAX_BYTES.to_string()
+                    prop:value=cel on:input=move |ev| cel.set(event_target_value(&ev)) />
+            </label>
             <button type="submit" class="button button-primary" disabled=move || scanning.get()>"Read messages"</button>
+            <When when=move || tail.following.get() fallback=move || view! {
+                <button type="button" class="button" title="Show new messages as they arrive, newest first"
+                    on:click=move |_| follow.with_value(|f| f())>"Follow"</button>
+            }>
+                <button type="button" class="button" on:click=move |_| tail.toggle_pause()>
+                    {move || if tail.paused.get() { "Resume" } else { "Pause" }}
+                </button>
+                <button type="button" class="button" on:click=move |_| tail.stop()>"Stop"</button>
+            </When>
         </form>
+        <details class="schema-hint filter-help">
+            <summary>"Filter syntax"</summary>
+            <p>"The CEL filter is an expression over each record, true for the records to show. It can use "
+                <code>"key"</code> " and " <code>"value"</code> " (decoded JSON, JSON text, or a string), "
+                <code>"headers"</code> " (name to text), " <code>"partition"</code> ", " <code>"offset"</code>
+                " and " <code>"timestamp"</code> " (Unix milliseconds). Records it cannot be evaluated on do not match; fields masked for you cannot be filtered on."</p>
+            <ul>
+                <li><code>"value.status == \"cancelled\" && value.amount > 1000"</code></li>
+                <li><code>"headers[\"source\"] == \"checkout\" && timestamp > 1735689600000"</code></li>
+            </ul>
+        </details>
         {move || form_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        {move || error.get().or_else(|| tail.error.get()).filter(filter_problem).map(|e| view! {
+            <p class="field-error" role="alert" data-testid="filter-error">{e.message()}</p>
+        })}
         <div class="section-header">
+            <When when=move || tailing.get() fallback=move || view! {
             <p class="muted" data-testid="scan-summary" aria-live="polite">
                 {move || if scanning.get() {
                     "Reading messages…".to_owned()
@@ -462,12 +593,33 @@ fn MessageBrowser() -> impl IntoView {
                     if cut > 0 {
                         text += &format!(" · {cut} with previews only (downloads hold the previews)");
                     }
+                    let failed = filter_errors.get();
+                    if failed > 0 {
+                        text += &format!(" · {} record{} could not be evaluated", format::int(failed), if failed == 1 { "" } else { "s" });
+                    }
                     text
                 } else {
                     String::new()
                 }}
             </p>
+            }>
+                <p class="muted tail-status" data-testid="tail-status" aria-live="polite">
+                    {move || if !tail.following.get() { "Stopped · " } else if tail.paused.get() { "Paused · " } else { "Following · " }}
+                    <span data-testid="tail-received">{move || tail.received.get().to_string()}</span>
+                    " records received · "
+                    <span data-testid="tail-rate">{move || format!("{:.1}/s", tail.rate.get())}</span>
+                    {move || (tail.skipped.get() > 0).then(|| view! {
+                        " · " <span data-testid="tail-skipped">{format!("{} records skipped", format::int(tail.skipped.get()))}</span>
+                    })}
+                    {move || (tail.filter_errors.get() > 0).then(|| format!(" · {} records could not be evaluated", format::int(tail.filter_errors.get())))}
+                    {move || (messages.with(Vec::len) >= TAIL_ROWS).then(|| format!(" · the newest {} are shown", format::int(TAIL_ROWS as u64)))}
+                </p>
+            </When>
             <div class="toolbar">
+                <When when=move || topic.cluster.can(Permission::MessagesProduce)>
+                    <button class="button button-small" on:click=move |_| set_copying.set(true)>"Copy messages"</button>
+                </When>
+                <button class="button button-small" on:click=move |_| set_exporting.set(true)>"Export"</button>
                 <button class="button button-small" disabled=move || messages.with(Vec::is_empty)
                     on:click=move |_| download(&file_name("json"), "application/json", &messages.with(|m| pretty_json(&serde_json::to_string(m).unwrap_or_default()).unwrap_or_default()))>
                     "Download JSON"
@@ -489,7 +641,14 @@ fn MessageBrowser() -> impl IntoView {
                 <p>{problem.message}</p>
             </div>
         })}
-        {move || error.get().map(|error| view! { <ErrorPanel error retry=move |_| fetch.with_value(|f| f(false)) /> })}
+        {move || tail.refused.get().map(|message| view! {
+            <div class="notice notice-warning" role="alert" data-testid="tail-refused">
+                <p>{message}</p>
+                <p class="small">{format!("You can follow at most {TAILS_PER_SESSION} topics at once; stop one in another tab first.")}</p>
+            </div>
+        })}
+        {move || error.get().filter(|e| !filter_problem(e)).map(|error| view! { <ErrorPanel error retry=move |_| fetch.with_value(|f| f(false)) /> })}
+        {move || tail.error.get().filter(|e| !filter_problem(e)).map(|error| view! { <ErrorPanel error retry=move |_| follow.with_value(|f| f()) /> })}
         <div class="table-wrap">
             <ProgressBar active=scanning label="Reading messages" />
             <table class="table table-messages" data-testid="messages-table" aria-busy=move || scanning.get().to_string()>
@@ -505,8 +664,11 @@ fn MessageBrowser() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody inner_html=move || {
-                    let rows = messages.with(|m| open.with(|o| message_rows(m, o)));
-                    if rows.is_empty() && done_once.get() && !scanning.get() && error.with(Option::is_none) {
+                    let may_produce = topic.cluster.can(Permission::MessagesProduce);
+                    let rows = messages.with(|m| open.with(|o| message_rows(m, o, may_produce)));
+                    if rows.is_empty() && tailing.get() {
+                        "<tr><td colspan=\"7\" class=\"empty\">Waiting for new messages…</td></tr>".to_owned()
+                    } else if rows.is_empty() && done_once.get() && !scanning.get() && error.with(Option::is_none) {
                         "<tr><td colspan=\"7\" class=\"empty\">No messages match.</td></tr>".to_owned()
                     } else {
                         rows
@@ -516,6 +678,7 @@ fn MessageBrowser() -> impl IntoView {
         </div>
         <div class="load-more">
             {move || match (cursor.get().is_some(), messages.with(Vec::is_empty)) {
+                _ if tailing.get() => ().into_any(),
                 (true, _) => view! {
                     <button class="button" disabled=move || scanning.get() on:click=move |_| fetch.with_value(|f| f(true))>
                         {move || if scanning.get() { "Loading…" } else { "Load more" }}
@@ -525,206 +688,14 @@ fn MessageBrowser() -> impl IntoView {
                 (false, true) => ().into_any(),
             }}
         </div>
+        {move || reproduce.get().map(|prefill| view! {
+            <ProduceDialog prefill on_close=move |_| reproduce.set(None) />
+        })}
+        <When when=move || copying.get()>
+            <CopyMessagesDialog scan=scan.get_untracked() on_close=move |_| set_copying.set(false) />
+        </When>
+        <When when=move || exporting.get()>
+            <ExportDialog scan=scan.get_untracked() on_close=move |_| set_exporting.set(false) />
+        </When>
     }
-}
-
-/// The rows of the shown messages; `open` ones with their details below.
-fn message_rows(messages: &[Message], open: &[usize]) -> String {
-    let mut h = Html::new();
-    for (i, m) in messages.iter().enumerate() {
-        let expanded = open.contains(&i);
-        let index = i.to_string();
-        h.raw("<tr class=\"message-row")
-            .raw(if expanded { " row-open" } else { "" })
-            .raw("\" data-testid=\"message-row\" data-row=\"")
-            .raw(&index)
-            .raw("\"><td class=\"expand-col\"><button type=\"button\" class=\"icon-button chevron\" aria-expanded=\"")
-            .raw(if expanded { "true" } else { "false" })
-            .raw("\" aria-label=\"Details of offset ")
-            .raw(&m.offset.to_string())
-            .raw("\">›</button></td>")
-            .cell("num mono", &m.partition.to_string())
-            .cell("num mono strong", &format::int(m.offset))
-            .raw("<td class=\"mono nowrap\" title=\"")
-            .text(&m.timestamp.map(format::iso).unwrap_or_default())
-            .raw("\">")
-            .text(&m.timestamp.map(format::date_time).unwrap_or_default())
-            .raw("</td>")
-            .cell("mono cell-key", &m.key.as_ref().map(|k| format::preview(&shown(k), 40)).unwrap_or_default())
-            .raw("<td class=\"mono cell-value\">");
-        preview_pill(&mut h, &m.value);
-        if let Some(d) = &m.value {
-            schema_badge(&mut h, d);
-        }
-        match &m.value {
-            None => h.pill("neutral", "null"),
-            Some(d) if d.decoded.is_some() => h.text(&format::preview(&shown(d), 140)),
-            Some(d) if d.base64 => h
-                .raw("<span class=\"muted\">binary </span>")
-                .text(&format::preview(&d.data, 60)),
-            Some(d) => h.text(&format::preview(&d.data, 140)),
-        };
-        h.raw("</td><td>");
-        if !m.headers.is_empty() {
-            h.pill("neutral", &m.headers.len().to_string());
-        }
-        h.raw("</td></tr>");
-        if expanded {
-            message_detail(&mut h, m, &index);
-        }
-    }
-    h.finish()
-}
-
-/// "preview · 1.2 MiB" when `data` holds only the start of a larger whole.
-fn preview_pill(h: &mut Html, data: &Option<Data>) {
-    if let Some(size) = data.as_ref().and_then(|d| d.full_size) {
-        h.raw(" ")
-            .pill("warn", &format!("preview · {}", format::bytes(size)));
-    }
-}
-
-/// "Avro · orders-value v3" for data framed for the registry, and "not
-/// decoded" when it could not be.
-fn schema_badge(h: &mut Html, d: &Data) {
-    if let Some(s) = &d.schema {
-        h.raw(" <span class=\"pill pill-info\" data-testid=\"schema-badge\" title=\"")
-            .text(s.message.as_deref().unwrap_or(""))
-            .raw("\">")
-            .text(&schema_label(s))
-            .raw("</span> ");
-    }
-    if d.undecoded.is_some() {
-        h.pill("warn", "not decoded").raw(" ");
-    }
-}
-
-/// A key or value framed for the registry: decoded (pretty) or why not, and
-/// its raw bytes as hex and base64 behind a toggle (open when not decoded).
-/// `false` for data without framing, which the caller shows as before.
-fn framed(h: &mut Html, d: &Data, part: &str) -> bool {
-    if d.schema.is_none() && d.decoded.is_none() && d.undecoded.is_none() {
-        return false;
-    }
-    if let Some(problem) = &d.undecoded {
-        h.raw("<div class=\"notice notice-warning\" data-testid=\"undecoded-reason\"><strong>Not decoded</strong><p>")
-            .text(&problem.message)
-            .raw("</p></div>");
-    }
-    if let Some(value) = &d.decoded {
-        h.raw("<pre class=\"json\" data-testid=\"decoded-")
-            .raw(part)
-            .raw("\">")
-            .raw(&highlight(&value.to_string()))
-            .raw("</pre>");
-    }
-    let bytes = bytes_of(d);
-    const HEX_MAX: usize = 64 * 1024;
-    let mut hex = String::with_capacity(bytes.len().min(HEX_MAX) * 3);
-    for (i, b) in bytes.iter().take(HEX_MAX).enumerate() {
-        if i > 0 {
-            hex.push(if i % 16 == 0 { '\n' } else { ' ' });
-        }
-        hex.push_str(&format!("{b:02x}"));
-    }
-    if bytes.len() > HEX_MAX {
-        hex.push_str("\n…");
-    }
-    let base64 = if d.base64 {
-        d.data.clone()
-    } else {
-        let binary: String = bytes.iter().map(|b| *b as char).collect();
-        web_sys::window()
-            .and_then(|w| w.btoa(&binary).ok())
-            .unwrap_or_default()
-    };
-    h.raw("<details class=\"schema-hint\" data-testid=\"raw-bytes\"")
-        .raw(if d.decoded.is_none() { " open" } else { "" })
-        .raw("><summary>Raw bytes</summary><h4>Hex</h4><pre class=\"code code-small\" data-testid=\"raw-hex\">")
-        .text(&hex)
-        .raw("</pre><h4>Base64</h4><pre class=\"code code-small\" data-testid=\"raw-base64\">")
-        .text(&base64)
-        .raw("</pre></details>");
-    true
-}
-
-fn message_detail(h: &mut Html, m: &Message, index: &str) {
-    let (format, body) = match &m.value {
-        None => ("null", "<p class=\"muted\">No value: a tombstone.</p>".to_owned()),
-        Some(d) if d.schema.is_some() || d.decoded.is_some() || d.undecoded.is_some() => ("", String::new()),
-        Some(d) if d.base64 => (
-            "base64",
-            format!("<pre class=\"code\">{}</pre>", Html::new().text(&d.data).finish()),
-        ),
-        Some(d) if is_json(&d.data) => (
-            "JSON",
-            format!("<pre class=\"json\">{}</pre>", highlight(&d.data)),
-        ),
-        Some(d) => (
-            "text",
-            format!("<pre class=\"code\">{}</pre>", Html::new().text(&d.data).finish()),
-        ),
-    };
-    let copy = |h: &mut Html, what: &str, label: &str| {
-        h.raw("<button type=\"button\" class=\"button button-small\" data-copy=\"")
-            .raw(what)
-            .raw("\" data-row=\"")
-            .raw(index)
-            .raw("\">")
-            .raw(label)
-            .raw("</button>");
-    };
-    h.raw("<tr class=\"message-detail\"><td colspan=\"7\"><div class=\"detail-grid\" data-testid=\"message-detail\"><section><div class=\"detail-head\"><h3>Value ");
-    match &m.value {
-        Some(d) if format.is_empty() => schema_badge(h, d),
-        _ => {
-            h.pill("neutral", format);
-        }
-    }
-    preview_pill(h, &m.value);
-    h.raw("</h3><div class=\"toolbar\">");
-    if !previews(m).is_empty() {
-        copy(h, "whole", "Load whole message");
-    }
-    if m.value.is_some() {
-        copy(h, "save", "Download value");
-    }
-    copy(h, "value", "Copy value");
-    copy(h, "json", "Copy as JSON");
-    h.raw("</div></div>").raw(&body);
-    if let Some(d) = &m.value {
-        framed(h, d, "value");
-    }
-    h.raw("</section><aside><h3>Key");
-    if let Some(k) = &m.key {
-        schema_badge(h, k);
-    }
-    h.raw("</h3>");
-    match &m.key {
-        Some(k) if framed(h, k, "key") => &mut *h,
-        Some(k) => h
-            .raw("<pre class=\"code code-small\">")
-            .text(&k.data)
-            .raw("</pre>"),
-        None => h.raw("<p class=\"muted\">No key</p>"),
-    };
-    preview_pill(h, &m.key);
-    h.raw("<h3>Headers</h3>");
-    if m.headers.is_empty() {
-        h.raw("<p class=\"muted\">No headers</p>");
-    } else {
-        h.raw("<dl class=\"pairs\">");
-        for header in &m.headers {
-            h.raw("<dt class=\"mono\">")
-                .text(&header.key)
-                .raw("</dt><dd class=\"mono\">")
-                .text(header.value.as_ref().map_or("null", |v| &v.data));
-            preview_pill(h, &header.value);
-            h.raw("</dd>");
-        }
-        h.raw("</dl>");
-    }
-    h.raw("<h3>Timestamp</h3><p class=\"mono\">")
-        .text(&m.timestamp.map(format::iso).unwrap_or_else(|| "—".into()))
-        .raw("</p></aside></div></td></tr>");
 }

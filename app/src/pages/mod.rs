@@ -3,9 +3,12 @@
 mod audit;
 mod clusters;
 mod configs;
+mod copy_messages;
 mod create_topic;
+mod export;
 mod group_detail;
 mod groups;
+mod message_rows;
 mod messages;
 mod moved;
 mod not_found;
@@ -15,6 +18,7 @@ mod produce;
 mod registry;
 mod reset_offsets;
 mod schema;
+mod tail;
 mod topic_detail;
 mod topics;
 

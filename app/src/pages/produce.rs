@@ -116,9 +116,32 @@ fn json_problem(text: &str) -> Option<String> {
     })
 }
 
+/// A message to write again ("Re-produce" in a message's details): its
+/// parts as the dialog's fields, and a "Topic" field to send it elsewhere.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prefill {
+    pub key: String,
+    /// `None`: a tombstone.
+    pub value: Option<String>,
+    /// The value is JSON (decoded, or JSON text).
+    pub json: bool,
+    pub headers: Vec<(String, String)>,
+}
+
 #[component]
-pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn ProduceDialog(
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(optional)] prefill: Option<Prefill>,
+) -> impl IntoView {
     let topic = use_topic();
+    let reproducing = prefill.is_some();
+    let prefill = prefill.unwrap_or_else(|| Prefill {
+        value: Some("{\n  \n}".to_owned()),
+        json: true,
+        ..Prefill::default()
+    });
+    // Where the message goes: this topic unless a re-produce says otherwise.
+    let target = RwSignal::new(topic.name.get_untracked());
     let schema = load::<TopicSchema>(move || Some(topic.api_untracked("/schema")));
     // The topic's schemas in the cluster's registry; the value's first one,
     // at its latest version, is chosen to begin with.
@@ -126,14 +149,17 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let key_schema = RwSignal::new(None::<SchemaChoice>);
     let value_schema = RwSignal::new(None::<SchemaChoice>);
     let defaulted = StoredValue::new(false);
+    let json_value = prefill.json;
     Effect::new(move |_| {
         let first = registry.with(|r| {
             r.filter(|r| r.registry.kind != RegistryKind::Builtin)
                 .and_then(|r| r.value.first())
                 .map(|s| s.name.clone())
         });
+        // A re-produced text value stays text (a schema would need JSON).
         if let Some(name) = first
             && !defaulted.get_value()
+            && json_value
         {
             defaulted.set_value(true);
             value_schema.set(Some(SchemaChoice {
@@ -147,8 +173,15 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     // Reactive: the dialog can open before the topic's detail has arrived.
     let partitions = move || topic.detail.get().map_or(0, |d| d.partitions.len() as i32);
 
-    let key = RwSignal::new(String::new());
-    let chosen_format = RwSignal::new("json".to_owned());
+    let key = RwSignal::new(prefill.key.clone());
+    let chosen_format = RwSignal::new(
+        match (&prefill.value, prefill.json) {
+            (None, _) => "null",
+            (Some(_), true) => "json",
+            (Some(_), false) => "text",
+        }
+        .to_owned(),
+    );
     // A value encoded with a schema is typed as JSON.
     let format = Signal::derive(move || {
         if value_schema.with(Option::is_some) {
@@ -157,9 +190,16 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             chosen_format.get()
         }
     });
-    let value = RwSignal::new("{\n  \n}".to_owned());
-    let headers = RwSignal::new(Vec::<(u32, RwSignal<String>, RwSignal<String>)>::new());
-    let next_header = StoredValue::new(0u32);
+    let value = RwSignal::new(prefill.value.clone().unwrap_or_default());
+    let headers = RwSignal::new(
+        prefill
+            .headers
+            .iter()
+            .zip(0u32..)
+            .map(|((k, v), id)| (id, RwSignal::new(k.clone()), RwSignal::new(v.clone())))
+            .collect::<Vec<_>>(),
+    );
+    let next_header = StoredValue::new(prefill.headers.len() as u32);
     let partition = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
@@ -236,9 +276,16 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 .filter(|_| !key.with_untracked(String::is_empty)),
             value_schema: value_schema.get_untracked(),
         };
+        let to = target.get_untracked().trim().to_owned();
+        if to.is_empty() {
+            return;
+        }
+        let here = to == topic.name.get_untracked();
         busy.set(true);
         set_error.set(None);
-        let path = topic.api_untracked("/messages");
+        let path = topic
+            .cluster
+            .api_untracked(&format!("/topics/{}/messages", seg(&to)));
         spawn_local(async move {
             match api::post::<_, Produced>(&path, &request).await {
                 Ok(done) => {
@@ -246,12 +293,15 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                         .into_iter()
                         .filter_map(|(part, s)| Some(format!(" · {part} {}", schema_label(&s?))))
                         .collect();
+                    let elsewhere = if here { String::new() } else { format!(" of {to}") };
                     toast::success(format!(
-                        "Message written to partition {} at offset {}{used}.",
+                        "Message written to partition {}{elsewhere} at offset {}{used}.",
                         done.partition, done.offset
                     ));
-                    topic.detail.reload();
-                    topic.produced.update(|n| *n += 1);
+                    if here {
+                        topic.detail.reload();
+                        topic.produced.update(|n| *n += 1);
+                    }
                     on_close.run(());
                 }
                 Err(e) => {
@@ -270,6 +320,15 @@ pub fn ProduceDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     view! {
         <Dialog title=format!("Produce to {}", topic.name.get_untracked()) on_close wide=true>
             <form class="dialog-body" on:submit=submit novalidate>
+                {reproducing.then(|| view! {
+                    <Field label="Topic" id="produce-topic"
+                        error=Signal::derive(move || target.with(|t| t.trim().is_empty()).then(|| "Enter the topic to write to.".to_owned()))
+                        hint=Signal::derive(|| "This topic, or another one of the cluster.".to_owned())>
+                        <input id="produce-topic" class="input mono" aria-label="Topic" autocomplete="off" spellcheck="false"
+                            aria-describedby=describe("produce-topic") prop:value=target
+                            on:input=move |ev| target.set(event_target_value(&ev)) />
+                    </Field>
+                })}
                 <div class="form-row">
                     <Field label="Key" id="produce-key" error=field_error("key")
                         hint=Signal::derive(move || if key_schema.with(Option::is_some) {
