@@ -17,7 +17,7 @@ against what terraform/modules/lambdas grants each function
 
 Resource kinds: cluster; any-topic (every topic, the protected ones
 included: metadata, lists, details); user-topic (a topic a person names,
-never a protected one); audit-topic, schema-topic (the console's own);
+never a protected one); audit-topic, schema-topic, copy-runs-topic (the console's own);
 browser-group (the reading consumer's group id); any-group.
 
 Run with the python scripts/check-terraform.sh uses for python-hcl2.
@@ -84,6 +84,16 @@ NEEDS = {
     "browse_messages": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
     "get_message": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
     # Validated against the topic's schema, produced idempotently.
+    # A live tail reads like a browse (a long poll, same consumer).
+    "tail_messages": CONNECT + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + READER,
+    # A copy or redrive step reads the source, writes the targets
+    # idempotently, and records itself in the copy-runs ledger, which it
+    # creates on first use (RUNS_TOPIC in copy/ledger.rs).
+    "copy_messages": CONNECT
+    + [("DescribeTopic", "user-topic"), ("ReadData", "user-topic"), ("WriteData", "user-topic"), ("WriteDataIdempotently", "cluster")]
+    + [("DescribeTopic", "copy-runs-topic"), ("CreateTopic", "copy-runs-topic"), ("ReadData", "copy-runs-topic"), ("WriteData", "copy-runs-topic")]
+    + READER
+    + AUDIT,
     "produce_message": CONNECT + [("DescribeTopic", "user-topic"), ("WriteData", "user-topic"), ("WriteDataIdempotently", "cluster")] + READ_SCHEMA + AUDIT,
     # Lag: the committed offsets and end offsets of every topic a group reads.
     "list_groups": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic")],
@@ -96,8 +106,9 @@ NEEDS = {
 # What each local of modules/lambdas names, as resource kinds.
 RESOURCES = {
     "cluster_arn": {"cluster"},
-    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic"},
+    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic", "copy-runs-topic"},
     "audit_topic": {"audit-topic"},
+    "copy_runs_topic": {"copy-runs-topic"},
     "schema_topic": {"schema-topic"},
     "all_groups": {"any-group", "browser-group"},
     "browser_group": {"browser-group"},
@@ -106,7 +117,7 @@ RESOURCES = {
 # schema topics are protected: `__configurator_*`).
 NOT_RESOURCES = {"protected_topics": {"user-topic"}}
 # What the Deny on protected_topics takes away: any-topic includes them.
-PROTECTED = {"any-topic", "audit-topic", "schema-topic"}
+PROTECTED = {"any-topic", "audit-topic", "schema-topic", "copy-runs-topic"}
 
 
 def pascal(snake):

@@ -31,7 +31,11 @@ locals {
   all_topics   = [for p in local.topic_prefixes : "${p}/*"]
   audit_topic  = [for p in local.topic_prefixes : "${p}/${var.audit_topic}"]
   schema_topic = [for p in local.topic_prefixes : "${p}/${var.schema_topic}"]
-  all_groups   = [for p in local.group_prefixes : "${p}/*"]
+  # The ledger of copy and redrive steps (lambdas/src/kafka/messages/copy/
+  # ledger.rs, RUNS_TOPIC; its name is fixed there): the messages function
+  # creates it on first use, reads it and writes it.
+  copy_runs_topic = [for p in local.topic_prefixes : "${p}/__configurator_copy_runs"]
+  all_groups      = [for p in local.group_prefixes : "${p}/*"]
   # The short-lived consumer that browses messages and reads the audit and
   # schema topics (assign, no commits) uses this group id.
   browser_group = [for p in local.group_prefixes : "${p}/${var.browser_group}"]
@@ -91,6 +95,9 @@ locals {
       { sid = "MessagesButProtected", actions = ["ReadData", "WriteData"], not_resources = local.protected_topics },
       { sid = "ReadSchemas", actions = ["ReadData"], resources = local.schema_topic },
       { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+      # Copy and redrive steps record themselves here (a protected `__` topic,
+      # so MessagesButProtected does not cover it).
+      { sid = "CopyRuns", actions = ["CreateTopic", "ReadData", "WriteData"], resources = local.copy_runs_topic },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     groups = [
