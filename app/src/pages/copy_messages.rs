@@ -163,6 +163,7 @@ pub(super) fn CopyMessagesDialog(scan: Scan, #[prop(into)] on_close: Callback<()
     // Read by the loop between steps; gone (so: stop) once the dialog closes.
     let cancel = StoredValue::new(false);
 
+    // Enter in a field does not start a run: writing takes a click.
     let start = move |dry_run: bool| {
         let target = if redrive.get_untracked() {
             match header.get_untracked().trim() {
@@ -212,7 +213,7 @@ pub(super) fn CopyMessagesDialog(scan: Scan, #[prop(into)] on_close: Callback<()
             } else {
                 progress.try_set(None);
                 // What was written before a failure still counts.
-                result.try_set(Some(totals));
+                result.try_set((failed.is_none() || totals.range_done > 0).then_some(totals));
             }
             error.try_set(failed);
         });
@@ -234,7 +235,7 @@ pub(super) fn CopyMessagesDialog(scan: Scan, #[prop(into)] on_close: Callback<()
 
     view! {
         <Dialog title="Copy messages" on_close wide=true>
-            <form class="dialog-body" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); start(false); }>
+            <form class="dialog-body" novalidate on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
                 <p>"Copies the records the current range and filters select: " {described} "."</p>
                 <fieldset class="fieldset">
                     <legend>"Where to"</legend>
@@ -306,7 +307,7 @@ pub(super) fn CopyMessagesDialog(scan: Scan, #[prop(into)] on_close: Callback<()
                         <button type="button" class="button" disabled=move || busy.get() on:click=move |_| start(true)>
                             {move || if busy.get() { "Counting…" } else { "Dry run" }}
                         </button>
-                        <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                        <button type="button" class="button button-primary" disabled=move || busy.get() on:click=move |_| start(false)>
                             {move || if redrive.get() { "Redrive" } else { "Copy" }}
                         </button>
                     }>

@@ -183,7 +183,8 @@ impl Tail {
             return;
         };
         // Over the time followed so far while that is under the window.
-        let span = (now - self.started.get_value()).clamp(1_000.0, RATE_WINDOW_MS) / 1_000.0;
+        let started = self.started.try_get_value().unwrap_or(now);
+        let span = (now - started).clamp(1_000.0, RATE_WINDOW_MS) / 1_000.0;
         self.rate.try_set(count as f64 / span);
     }
 }
