@@ -29,6 +29,12 @@ pub enum BffError {
     UpstreamUnavailable(String),
     #[error("The API did not answer in time.")]
     UpstreamTimeout,
+    /// A session's live tails in flight are at `TAILS_PER_SESSION`.
+    #[error("You are following {0} topics already; stop one to follow another.")]
+    TooManyTails(usize),
+    /// A query parameter of the BFF's own routes (the export) is wrong.
+    #[error("{0}")]
+    InvalidQuery(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -75,6 +81,8 @@ impl IntoResponse for BffError {
             Self::SessionStoreUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "session_store_unavailable"),
             Self::UpstreamUnavailable(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
             Self::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
+            Self::TooManyTails(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_tails"),
+            Self::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let message = match &self {

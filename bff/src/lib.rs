@@ -15,6 +15,7 @@ mod percent;
 mod refresh;
 mod routes;
 pub mod session;
+mod tails;
 mod upstream;
 
 use std::sync::Arc;
@@ -30,8 +31,15 @@ use crate::{
     oidc::ProviderHandle,
     refresh::Refresher,
     session::{Store, TokenVault},
+    tails::TailSlots,
     upstream::Upstream,
 };
+
+/// The longest a live tail's poll takes at the API: `TAIL_MAX_WAIT_MS` of
+/// waiting, `TAIL_MIN_INTERVAL_MS` of pacing and the read (about 7 s). The
+/// upstream timeout (UPSTREAM_TIMEOUT_SECS, 30 s by default) should be well
+/// above it, or tails end in 504s.
+const TAIL_POLL_SECS: u64 = 7;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -43,6 +51,8 @@ pub struct AppState {
     refresher: Arc<Refresher>,
     metrics: Arc<Metrics>,
     upstream: Arc<Upstream>,
+    /// Live tail polls in flight, per session.
+    tails: Arc<TailSlots>,
 }
 
 impl AppState {
@@ -60,6 +70,12 @@ pub async fn app(config: Config) -> anyhow::Result<Router> {
     let store = Store::connect(&config.session).await?;
     let session_layer = session_layer(&config, store.clone());
     let upstream = Arc::new(Upstream::new(&config.upstream).await?);
+    if config.upstream.timeout.as_secs() < 2 * TAIL_POLL_SECS {
+        tracing::warn!(
+            timeout_secs = config.upstream.timeout.as_secs(),
+            "UPSTREAM_TIMEOUT_SECS is not well above a live tail's long poll (about {TAIL_POLL_SECS} s): tails may end in 504"
+        );
+    }
     let state = AppState {
         provider: ProviderHandle::spawn_discovery(config.clone()),
         vault: TokenVault::new(store.clone()),
@@ -67,6 +83,7 @@ pub async fn app(config: Config) -> anyhow::Result<Router> {
         refresher: Arc::default(),
         metrics: Arc::default(),
         upstream,
+        tails: Arc::default(),
         config: Arc::new(config),
     };
 

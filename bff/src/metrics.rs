@@ -1,5 +1,6 @@
 //! Prometheus metrics for `GET /metrics`: requests and their latency by
-//! area, token refreshes, and sessions started and ended.
+//! area, token refreshes, sessions started and ended, live tails refused and
+//! exports.
 //!
 //! Hand-rolled on atomics: every label set is known up front, so there is
 //! nothing to register or look up on the hot path.
@@ -85,6 +86,31 @@ pub enum RefreshResult {
     IdpUnavailable,
 }
 
+/// How an export ended.
+#[derive(Clone, Copy)]
+pub enum ExportEnd {
+    /// Every record of the range was written.
+    Done,
+    MaxRecords,
+    MaxBytes,
+    /// The export's own time limit.
+    TimeLimit,
+    /// The API failed after the file had started.
+    UpstreamError,
+    /// The browser went away.
+    ClientGone,
+}
+
+const EXPORT_ENDS: [&str; 6] = [
+    "done",
+    "max_records",
+    "max_bytes",
+    "time_limit",
+    "upstream_error",
+    "client_gone",
+];
+const EXPORT_FORMATS: [&str; 2] = ["ndjson", "csv"];
+
 #[derive(Default)]
 pub struct Metrics {
     requests: [[AtomicU64; STATUS_CLASSES.len()]; AREAS.len()],
@@ -94,6 +120,10 @@ pub struct Metrics {
     sessions_started: AtomicU64,
     sessions_ended: [AtomicU64; 3],
     logins_failed: AtomicU64,
+    tails_refused: AtomicU64,
+    exports_started: [AtomicU64; EXPORT_FORMATS.len()],
+    exports_ended: [AtomicU64; EXPORT_ENDS.len()],
+    export_records: AtomicU64,
 }
 
 impl Metrics {
@@ -121,6 +151,25 @@ impl Metrics {
 
     pub fn login_failed(&self) {
         self.logins_failed.fetch_add(1, Relaxed);
+    }
+
+    /// A tail poll refused: the session had `TAILS_PER_SESSION` in flight.
+    pub fn tail_refused(&self) {
+        self.tails_refused.fetch_add(1, Relaxed);
+    }
+
+    /// An export whose first page came back, so its file starts.
+    pub fn export_started(&self, format: configurator_api::ExportFormat) {
+        let i = match format {
+            configurator_api::ExportFormat::Ndjson => 0,
+            configurator_api::ExportFormat::Csv => 1,
+        };
+        self.exports_started[i].fetch_add(1, Relaxed);
+    }
+
+    pub fn export_ended(&self, why: ExportEnd, records: u64) {
+        self.exports_ended[why as usize].fetch_add(1, Relaxed);
+        self.export_records.fetch_add(records, Relaxed);
     }
 
     /// The Prometheus text exposition format.
@@ -184,8 +233,49 @@ impl Metrics {
             "configurator_bff_logins_failed_total {}",
             self.logins_failed.load(Relaxed)
         );
+        out.push_str("# HELP configurator_bff_tails_refused_total Live tail polls refused with 429 too_many_tails (the session had TAILS_PER_SESSION in flight).\n");
+        out.push_str("# TYPE configurator_bff_tails_refused_total counter\n");
+        let _ = writeln!(
+            out,
+            "configurator_bff_tails_refused_total {}",
+            self.tails_refused.load(Relaxed)
+        );
+        out.push_str(
+            "# HELP configurator_bff_exports_started_total Message exports whose file started, by format.\n",
+        );
+        out.push_str("# TYPE configurator_bff_exports_started_total counter\n");
+        for (i, format) in EXPORT_FORMATS.iter().enumerate() {
+            let n = self.exports_started[i].load(Relaxed);
+            let _ = writeln!(
+                out,
+                "configurator_bff_exports_started_total{{format=\"{format}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP configurator_bff_exports_ended_total Message exports ended, by reason.\n");
+        out.push_str("# TYPE configurator_bff_exports_ended_total counter\n");
+        for (i, reason) in EXPORT_ENDS.iter().enumerate() {
+            let n = self.exports_ended[i].load(Relaxed);
+            let _ = writeln!(
+                out,
+                "configurator_bff_exports_ended_total{{reason=\"{reason}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP configurator_bff_export_records_total Records written by exports.\n");
+        out.push_str("# TYPE configurator_bff_export_records_total counter\n");
+        let _ = writeln!(
+            out,
+            "configurator_bff_export_records_total {}",
+            self.export_records.load(Relaxed)
+        );
         out
     }
+}
+
+/// Live tail polls in flight now (in this BFF process).
+pub fn render_tails(out: &mut String, in_flight: usize) {
+    out.push_str("# HELP configurator_bff_tails_in_flight Live tail polls in flight.\n");
+    out.push_str("# TYPE configurator_bff_tails_in_flight gauge\n");
+    let _ = writeln!(out, "configurator_bff_tails_in_flight {in_flight}");
 }
 
 /// The memory store's size (no such gauge with Redis: it keeps its own).

@@ -2,6 +2,7 @@
 
 pub(crate) mod api_path;
 mod auth;
+mod export;
 mod proxy;
 mod spa;
 
@@ -35,7 +36,16 @@ pub fn under_base(
         .route("/auth/me", get(auth::me))
         .route("/auth/logout", post(auth::logout).route_layer(csrf.clone()))
         .layer(middleware::from_fn(auth::no_store));
+    // The export is the BFF's own (it pages through browses); before the
+    // proxy's catch-all, with the same session and CSRF rules. Other methods
+    // on its path go to the API as any path would (which has no such route).
+    let export_path = format!(
+        "{}{}",
+        configurator_api::API_PREFIX,
+        configurator_api::export_path("{cluster}", "{topic}")
+    );
     let api = Router::new()
+        .route(&export_path, get(export::export).fallback(proxy::forward))
         .route("/api/v1/{*path}", any(proxy::forward))
         .route_layer(csrf);
     let with_session = auth
@@ -74,6 +84,7 @@ pub fn outside_base() -> Router<AppState> {
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let mut text = state.metrics.render();
+    crate::metrics::render_tails(&mut text, state.tails.in_flight());
     if let Some((records, anonymous)) = state.sessions.memory_counts() {
         crate::metrics::render_memory_store(&mut text, records, anonymous);
     }

@@ -1,12 +1,17 @@
 //! `ANY {base}/api/v1/*` → the API upstream, with the session's access token.
+//! A live tail's poll takes one of the session's `TAILS_PER_SESSION` slots
+//! while it is in flight (see `crate::tails`).
 
 use axum::{
     body::Bytes,
     extract::{Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     response::Response,
 };
-use configurator_api::{AUDIT_CURSOR_HEADER, ClusterAccess, Me, REQUEST_ID_HEADER};
+use configurator_api::{
+    AUDIT_CURSOR_HEADER, ClusterAccess, Me, REQUEST_ID_HEADER, TAILS_PER_SESSION,
+    routes::{self, OperationId},
+};
 use tower_sessions::Session;
 
 use super::{api_path, auth::signed_in};
@@ -48,7 +53,20 @@ pub async fn forward(
     // Before anything else: such a path is refused whoever asks.
     let rest = request.uri().path().strip_prefix(API_PREFIX).unwrap_or_default();
     api_path::check(rest)?;
+    let is_tail = is_tail(request.method(), rest);
     let identity = signed_in(&state, &session).await?;
+    // Held until the upstream call ends, however it ends (answered, failed,
+    // or dropped because the browser went away).
+    let _tail = if is_tail {
+        let slot = state.tails.acquire(&identity.token_ref);
+        if slot.is_none() {
+            state.metrics.tail_refused();
+            return Err(BffError::TooManyTails(TAILS_PER_SESSION));
+        }
+        slot
+    } else {
+        None
+    };
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await.map_err(|_| {
         BffError::PayloadTooLarge(format!(
@@ -57,14 +75,51 @@ pub async fn forward(
         ))
     })?;
     let headers = forwarded_headers(&parts.headers);
+    let call = ApiCall {
+        method: &parts.method,
+        // Nested under the base path, the URI here is `/api/v1/…` already.
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &headers,
+        body,
+    };
+    let answer = call_api(&state, &session, &identity, &call).await?;
+    Ok(to_browser(answer))
+}
 
-    let tokens = usable_tokens(&state, &session, &identity, Need::Usable).await?;
-    let mut answer = send(&state, &parts, &headers, body.clone(), &tokens).await?;
+/// Whether `method` and the path after `/api/v1/` are a live tail's poll,
+/// by the route table's own matcher (the one the authorizer uses).
+fn is_tail(method: &Method, rest: &str) -> bool {
+    routes::find(method.as_str(), &format!("/{rest}"))
+        .is_some_and(|m| m.operation.id == OperationId::TailMessages)
+}
+
+/// One API call as the browser asked for it (headers already filtered).
+pub(super) struct ApiCall<'a> {
+    pub method: &'a Method,
+    /// `/api/v1/…`, as it goes upstream.
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: Bytes,
+}
+
+/// The call with the session's access token, refreshed as needed: when the
+/// API refuses the token, refreshed once and the call retried once. Every
+/// API call the browser causes goes through here (the proxy and the export).
+pub(super) async fn call_api(
+    state: &AppState,
+    session: &Session,
+    identity: &Identity,
+    call: &ApiCall<'_>,
+) -> Result<ApiResponse, BffError> {
+    let tokens = usable_tokens(state, session, identity, Need::Usable).await?;
+    let mut answer = send(state, call, &tokens).await?;
     if answer.status == StatusCode::UNAUTHORIZED {
         // Revoked or expired early at the IdP: refresh once and retry once.
         let need = Need::Replace(tokens.access_token.clone());
-        let tokens = usable_tokens(&state, &session, &identity, need).await?;
-        answer = send(&state, &parts, &headers, body, &tokens).await?;
+        let tokens = usable_tokens(state, session, identity, need).await?;
+        answer = send(state, call, &tokens).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             // A fresh token refused: a configuration fault (audience, issuer), not
             // the person's session. Answering 401 would send them round a login loop.
@@ -75,7 +130,7 @@ pub async fn forward(
             ));
         }
     }
-    Ok(to_browser(answer))
+    Ok(answer)
 }
 
 /// What the API's policy lets this person do on each cluster (`GET
@@ -129,23 +184,16 @@ async fn usable_tokens(
     result
 }
 
-async fn send(
-    state: &AppState,
-    parts: &Parts,
-    headers: &HeaderMap,
-    body: Bytes,
-    tokens: &TokenSet,
-) -> Result<ApiResponse, BffError> {
+async fn send(state: &AppState, call: &ApiCall<'_>, tokens: &TokenSet) -> Result<ApiResponse, BffError> {
     let started = std::time::Instant::now();
-    // Nested under the base path, the URI here is `/api/v1/…` already.
     let answer = state
         .upstream
         .send(ApiRequest {
-            method: &parts.method,
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers,
-            body,
+            method: call.method,
+            path: call.path,
+            query: call.query,
+            headers: call.headers,
+            body: call.body.clone(),
             access_token: &tokens.access_token,
         })
         .await;
@@ -153,7 +201,7 @@ async fn send(
     answer
 }
 
-fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
+pub(super) fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
     let mut headers = HeaderMap::new();
     for name in &FORWARDED_REQUEST_HEADERS {
         if let Some(value) = incoming.get(name) {
@@ -164,7 +212,7 @@ fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
 }
 
 /// Status, chosen headers and the body (streamed when the upstream streams).
-fn to_browser(answer: ApiResponse) -> Response {
+pub(super) fn to_browser(answer: ApiResponse) -> Response {
     let mut headers = HeaderMap::new();
     for name in &FORWARDED_RESPONSE_HEADERS {
         if let Some(value) = answer.headers.get(name) {
