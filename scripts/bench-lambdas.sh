@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the Lambdas against a broker of their own (release build):
 # GET /topics with 10,000 topics vs the raw metadata fetch, browsing 500
-# messages, 500 registry-framed Avro records decoded (against the local
+# messages, CEL and text filters over 50,000 records, live-tail latency,
+# redrive throughput, 500 registry-framed Avro records decoded (against the local
 # Confluent-compatible registry), Avro and Protobuf decode/encode per core,
 # consumer groups with lag (when its example exists), the clusters
 # overview with five clusters (a second broker on BENCH_BROKER_B_PORT), process
@@ -33,6 +34,8 @@ sleep 0.5
 
 step "topics and browse"
 "$TARGET_DIR/release/examples/bench_api"
+step "message tools: filters, masking, live tail, redrive"
+"$TARGET_DIR/release/examples/bench_message_tools"
 if [ -x "$TARGET_DIR/release/examples/bench_groups" ]; then
   step "consumer groups"
   "$TARGET_DIR/release/examples/bench_groups" "$KAFKA_BOOTSTRAP_SERVERS" 1000 10

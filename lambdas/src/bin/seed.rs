@@ -245,8 +245,9 @@ fn record_a(topic: &str, i: usize) -> (String, String) {
         "demo.payments" => (
             format!("payment-{i:05}"),
             format!(
-                r#"{{"payment_id":"payment-{i:05}","customer":"{customer}","amount_cents":{},"currency":"EUR"}}"#,
-                1999 + (i * 137) % 20000
+                r#"{{"payment_id":"payment-{i:05}","customer":"{customer}","amount_cents":{},"currency":"EUR","card":{{"brand":"visa","number":"4111 1111 1111 {:04}"}}}}"#,
+                1999 + (i * 137) % 20000,
+                (i * 7919) % 10_000
             ),
         ),
         "demo.customers" => (
