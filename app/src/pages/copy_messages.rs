@@ -358,3 +358,64 @@ pub(super) fn describe_source(scan: &Scan) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use configurator_api::{SkipCount, TopicCount};
+
+    use super::*;
+
+    fn step(written: &[(&str, u64)], missing: u64, cursor: Option<&str>) -> CopyStep {
+        CopyStep {
+            run_id: "run-1234".into(),
+            dry_run: false,
+            scanned: 10,
+            targets: written
+                .iter()
+                .map(|(t, n)| TopicCount {
+                    topic: (*t).into(),
+                    records: *n,
+                })
+                .collect(),
+            skipped: vec![SkipCount {
+                reason: SkipReason::MissingHeader,
+                records: missing,
+                topics: Vec::new(),
+            }],
+            cursor: cursor.map(Into::into),
+            range_records: 20,
+            range_done: 10,
+            replayed: false,
+            filter_errors: 1,
+        }
+    }
+
+    #[test]
+    fn totals_sum_steps_per_topic_and_reason() {
+        let mut t = Totals::default();
+        t.add(&step(&[("a", 3), ("b", 1)], 2, Some("c")));
+        t.add(&step(&[("a", 4)], 1, None));
+        assert_eq!(t.total(), 8);
+        assert_eq!(t.written["a"], 7);
+        assert_eq!(t.skipped[&SkipReason::MissingHeader].0, 3);
+        assert_eq!(t.filter_errors, 2);
+    }
+
+    #[test]
+    fn the_source_says_what_the_page_selects() {
+        let scan = Scan {
+            partitions: vec![0, 2],
+            from: "offset:5".into(),
+            limit: 50,
+            q: "pay".into(),
+            filter: "value.a > 1".into(),
+        };
+        assert_eq!(
+            describe_source(&scan),
+            "partitions 0, 2, from offset 5 to the end, containing “pay”, where value.a > 1"
+        );
+        let source = source(&scan);
+        assert_eq!(source.partition.as_deref(), Some("0,2"));
+        assert_eq!(source.until, None);
+    }
+}

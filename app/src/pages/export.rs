@@ -206,3 +206,20 @@ async fn download(
     }
     Ok(Some((parts, got)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::count_lines;
+
+    #[test]
+    fn counts_records_across_chunks_and_not_newlines_in_quoted_csv_fields() {
+        let mut quoted = false;
+        assert_eq!(count_lines(b"{\"a\":1}\n{\"a\"", false, &mut quoted), 1);
+        assert_eq!(count_lines(b":2}\n", false, &mut quoted), 1);
+        let mut quoted = false;
+        let csv = b"partition,offset\n0,1,\"two\nlines\"\n0,2,\"say \"\"hi";
+        assert_eq!(count_lines(csv, true, &mut quoted), 2);
+        assert!(quoted);
+        assert_eq!(count_lines(b"\"\"\"\n", true, &mut quoted), 1);
+    }
+}
