@@ -34,10 +34,11 @@ struct Totals {
 
 impl Totals {
     fn add(&mut self, step: &CopyStep) {
-        for t in &step.targets {
+        // Zero counts say nothing ("0 records skipped …" would alarm).
+        for t in step.targets.iter().filter(|t| t.records > 0) {
             *self.written.entry(t.topic.clone()).or_default() += t.records;
         }
-        for s in &step.skipped {
+        for s in step.skipped.iter().filter(|s| s.records > 0) {
             let (n, topics) = self.skipped.entry(s.reason).or_default();
             *n += s.records;
             for t in &s.topics {
