@@ -36,7 +36,13 @@ fn p50(mut samples: Vec<Duration>) -> f64 {
     samples[samples.len() / 2].as_secs_f64() * 1000.0
 }
 
-fn write(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, from: usize, count: usize, home: Option<[&str; 2]>) {
+fn write(
+    producer: &ThreadedProducer<DefaultProducerContext>,
+    topic: &str,
+    from: usize,
+    count: usize,
+    home: Option<[&str; 2]>,
+) {
     for i in from..from + count {
         let value = format!(
             r#"{{"order":"order-{i}","status":"{}","amount":{},"card":{{"number":"4111 1111 1111 {:04}"}},"lines":[{{"sku":"A-{}"}}]}}"#,
@@ -46,7 +52,10 @@ fn write(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, from:
             i % 13
         );
         let key = format!("order-{i}");
-        let mut record = BaseRecord::to(topic).partition((i % 3) as i32).key(&key).payload(&value);
+        let mut record = BaseRecord::to(topic)
+            .partition((i % 3) as i32)
+            .key(&key)
+            .payload(&value);
         if let Some(homes) = home {
             record = record.headers(OwnedHeaders::new().insert(Header {
                 key: "kafka_dlt-original-topic",
@@ -54,7 +63,10 @@ fn write(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, from:
             }));
         }
         while let Err((e, back)) = producer.send(record) {
-            assert!(matches!(e, rdkafka::error::KafkaError::MessageProduction(_)), "{e}");
+            assert!(
+                matches!(e, rdkafka::error::KafkaError::MessageProduction(_)),
+                "{e}"
+            );
             producer.poll(Duration::from_millis(10));
             record = back;
         }
@@ -65,7 +77,9 @@ fn write(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, from:
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let bootstrap = std::env::var("KAFKA_BOOTSTRAP_SERVERS").unwrap_or_else(|_| "127.0.0.1:19592".into());
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
         .set("bootstrap.servers", &bootstrap)
         .set("linger.ms", "5")
@@ -97,14 +111,24 @@ async fn main() -> anyhow::Result<()> {
     let card_mask = || Masks::new(vec![MaskPath::parse("value.card.number").unwrap()]);
     for (label, q, filter, masked) in [
         ("text filter q=", Some("no-such-text"), None, false),
-        ("CEL value.status == \"refunded\"", None, Some(r#"value.status == "refunded""#), false),
+        (
+            "CEL value.status == \"refunded\"",
+            None,
+            Some(r#"value.status == "refunded""#),
+            false,
+        ),
         (
             "CEL value.amount > 1000 && value.lines.exists(l, l.sku == \"Z\")",
             None,
             Some(r#"value.amount > 1000 && value.lines.exists(l, l.sku == "Z")"#),
             false,
         ),
-        ("text filter, card number masked", Some("no-such-text"), None, true),
+        (
+            "text filter, card number masked",
+            Some("no-such-text"),
+            None,
+            true,
+        ),
     ] {
         let browse = Browse::parse(&MessageQuery {
             limit: Some(500),
@@ -134,7 +158,12 @@ async fn main() -> anyhow::Result<()> {
 
     println!("live tail on a 3-partition topic:");
     let start = kafka
-        .tail(&tail, &Tail::parse(&TailQuery::default()).unwrap(), None, Masks::default())
+        .tail(
+            &tail,
+            &Tail::parse(&TailQuery::default()).unwrap(),
+            None,
+            Masks::default(),
+        )
         .await
         .map_err(|e| anyhow::anyhow!(e.message))?;
     let mut cursor = start.cursor;
@@ -152,8 +181,10 @@ async fn main() -> anyhow::Result<()> {
             let (topic, bootstrap) = (tail.clone(), bootstrap.clone());
             tokio::task::spawn_blocking(move || {
                 std::thread::sleep(Duration::from_millis(300));
-                let p: ThreadedProducer<DefaultProducerContext> =
-                    ClientConfig::new().set("bootstrap.servers", &bootstrap).create().unwrap();
+                let p: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+                    .set("bootstrap.servers", &bootstrap)
+                    .create()
+                    .unwrap();
                 write(&p, &topic, i * 10, 10, None);
                 Instant::now()
             })
@@ -167,7 +198,10 @@ async fn main() -> anyhow::Result<()> {
         samples.push(answered.saturating_duration_since(written));
         cursor = page.cursor;
     }
-    println!("  write (flushed) → waiting poll answers: p50 {:.0} ms", p50(samples));
+    println!(
+        "  write (flushed) → waiting poll answers: p50 {:.0} ms",
+        p50(samples)
+    );
     write(&producer, &tail, 1_000, 20_000, None);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let burst = Tail::parse(&TailQuery {

@@ -361,10 +361,17 @@ mod tests {
             let masks = policy.masks_for(&roles(&policy, group), "c", topic);
             ["value.card.number", "value.email"]
                 .into_iter()
-                .filter(|f| masks.covering(&f.split('.').map(str::to_owned).collect::<Vec<_>>()).is_some())
+                .filter(|f| {
+                    masks
+                        .covering(&f.split('.').map(str::to_owned).collect::<Vec<_>>())
+                        .is_some()
+                })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(fields("viewers", "payments.cards"), ["value.card.number", "value.email"]);
+        assert_eq!(
+            fields("viewers", "payments.cards"),
+            ["value.card.number", "value.email"]
+        );
         assert_eq!(fields("support", "payments.cards"), ["value.card.number"]);
         assert!(fields("admins", "payments.cards").is_empty());
         assert!(fields("viewers", "orders").is_empty());

@@ -63,8 +63,14 @@ fn producer() -> ThreadedProducer<DefaultProducerContext> {
         .unwrap()
 }
 
-/// Writes `records` (partition, key, value, headers) and waits until they are durable.
-fn write(topic: &str, records: &[(i32, String, Vec<u8>, Vec<(&str, String)>)]) {
+/// A record to write: partition, key, value, headers.
+type Outgoing<'a> = (i32, String, Vec<u8>, Vec<(&'a str, String)>);
+
+/// A record read back: key, value, headers.
+type Arrived = (Option<String>, Option<Vec<u8>>, BTreeMap<String, String>);
+
+/// Writes `records` and waits until they are durable.
+fn write(topic: &str, records: &[Outgoing<'_>]) {
     let producer = producer();
     for (partition, key, value, headers) in records {
         let mut owned = OwnedHeaders::new();
@@ -89,7 +95,7 @@ fn write(topic: &str, records: &[(i32, String, Vec<u8>, Vec<(&str, String)>)]) {
 }
 
 /// Every record of `topic`, read with a separate consumer: key, value, headers.
-fn read_all(topic: &str) -> Vec<(Option<String>, Option<Vec<u8>>, BTreeMap<String, String>)> {
+fn read_all(topic: &str) -> Vec<Arrived> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap_servers())
         .set("group.id", "it-message-tools")
@@ -187,9 +193,16 @@ async fn a_cel_filter_finds_exactly_what_an_independent_consumer_counts() {
                 b"not json".to_vec()
             } else {
                 let status = if i % 3 == 0 { "cancelled" } else { "placed" };
-                json!({"status": status, "amount": (i * 37) % 2000, "n": i}).to_string().into_bytes()
+                json!({"status": status, "amount": (i * 37) % 2000, "n": i})
+                    .to_string()
+                    .into_bytes()
             };
-            (i % 3, format!("order-{i}"), value, vec![("source", format!("s{}", i % 4))])
+            (
+                i % 3,
+                format!("order-{i}"),
+                value,
+                vec![("source", format!("s{}", i % 4))],
+            )
         })
         .collect();
     write(&topic, &records);
@@ -198,7 +211,10 @@ async fn a_cel_filter_finds_exactly_what_an_independent_consumer_counts() {
     let expected = read_all(&topic)
         .into_iter()
         .filter(|(_, value, headers)| {
-            let Some(v) = value.as_deref().and_then(|v| serde_json::from_slice::<Value>(v).ok()) else {
+            let Some(v) = value
+                .as_deref()
+                .and_then(|v| serde_json::from_slice::<Value>(v).ok())
+            else {
                 return false;
             };
             v["status"] == "cancelled" && v["amount"].as_i64().unwrap() > 1000 && headers["source"] != "s1"
@@ -207,9 +223,13 @@ async fn a_cel_filter_finds_exactly_what_an_independent_consumer_counts() {
     assert!(expected > 50, "the data has matches: {expected}");
 
     let filter = r#"value.status == "cancelled" && value.amount > 1000 && headers["source"] != "s1""#;
-    let (found, filter_errors) = browse_all(&api, &alice, &topic, &format!("filter={}", encode(filter))).await;
+    let (found, filter_errors) =
+        browse_all(&api, &alice, &topic, &format!("filter={}", encode(filter))).await;
     assert_eq!(found.len(), expected);
-    assert_eq!(filter_errors, 18, "the 18 values that are not JSON have no status");
+    assert_eq!(
+        filter_errors, 18,
+        "the 18 values that are not JSON have no status"
+    );
     for m in &found {
         let value: Value = serde_json::from_str(m["value"]["data"].as_str().unwrap()).unwrap();
         assert_eq!(value["status"], "cancelled");
@@ -226,7 +246,10 @@ async fn a_cel_filter_finds_exactly_what_an_independent_consumer_counts() {
         &api,
         &alice,
         &topic,
-        &format!("filter={}&q=placed", encode(r#"key.startsWith("order-1") && partition == 1"#)),
+        &format!(
+            "filter={}&q=placed",
+            encode(r#"key.startsWith("order-1") && partition == 1"#)
+        ),
     )
     .await;
     let expected = records
@@ -240,20 +263,38 @@ async fn a_cel_filter_finds_exactly_what_an_independent_consumer_counts() {
     // A bad filter says where, changes nothing, and comes before the permission check.
     let (status, body, _) = api
         .get(
-            &format!("/clusters/a/topics/{topic}/messages?filter={}", encode("value.status ==")),
+            &format!(
+                "/clusters/a/topics/{topic}/messages?filter={}",
+                encode("value.status ==")
+            ),
             Some(&idp.token("victor", VIEWERS)),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_filter")));
-    assert!(body["error"]["message"].as_str().unwrap().contains("line 1, column"), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_filter"))
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1, column"),
+        "{body}"
+    );
     let (status, body, _) = api
         .get(
-            &format!("/clusters/a/topics/{topic}/messages?filter={}", encode("price > 1")),
+            &format!(
+                "/clusters/a/topics/{topic}/messages?filter={}",
+                encode("price > 1")
+            ),
             Some(&alice),
         )
         .await;
     assert_eq!(status, 400);
-    assert!(body["error"]["message"].as_str().unwrap().contains("price"), "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("price"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -269,30 +310,53 @@ async fn masked_fields_never_leave_the_lambda() {
     let card = |i: usize| format!("4111 1111 1111 {i:04}");
     let mut records: Vec<_> = (0..20)
         .map(|i| {
-            let value = json!({"payment": i, "amount": 100 + i, "card": {"brand": "visa", "number": card(i)}});
+            let value =
+                json!({"payment": i, "amount": 100 + i, "card": {"brand": "visa", "number": card(i)}});
             (
                 0,
                 format!("payment-{i}"),
                 value.to_string().into_bytes(),
-                vec![("authorization", format!("Bearer secret-{i}")), ("trace", format!("t{i}"))],
+                vec![
+                    ("authorization", format!("Bearer secret-{i}")),
+                    ("trace", format!("t{i}")),
+                ],
             )
         })
         .collect();
-    records.push((0, "opaque".into(), format!("raw {}", card(99)).into_bytes(), vec![]));
+    records.push((
+        0,
+        "opaque".into(),
+        format!("raw {}", card(99)).into_bytes(),
+        vec![],
+    ));
     write(&topic, &records);
 
     let (status, page, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages?limit=50"), Some(&victor))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?limit=50"),
+            Some(&victor),
+        )
         .await;
     assert_eq!(status, 200, "{page}");
     let text = page.to_string();
-    assert!(!text.contains("4111") && !text.contains("secret-"), "nothing masked leaves: {text}");
+    assert!(
+        !text.contains("4111") && !text.contains("secret-"),
+        "nothing masked leaves: {text}"
+    );
     let first = &page["messages"][0];
     let value: Value = serde_json::from_str(first["value"]["data"].as_str().unwrap()).unwrap();
     assert_eq!(value["card"], json!({"brand": "visa", "number": "****"}));
     assert_eq!(value["amount"], 100, "what is not masked stays");
     assert_eq!(first["value"]["masked"], json!(["card.number"]));
-    let header = |m: &Value, name: &str| m["headers"].as_array().unwrap().iter().find(|h| h["key"] == name).cloned().unwrap();
+    let header = |m: &Value, name: &str| {
+        m["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["key"] == name)
+            .cloned()
+            .unwrap()
+    };
     assert_eq!(header(first, "authorization")["value"]["data"], "****");
     assert_eq!(header(first, "trace")["value"]["data"], "t0");
     let opaque = &page["messages"][20];
@@ -304,19 +368,37 @@ async fn masked_fields_never_leave_the_lambda() {
 
     // The single message, the tail and the text filter mask the same way.
     let (_, one, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/partitions/0/offsets/3"), Some(&victor))
+        .get(
+            &format!("/clusters/a/topics/{topic}/partitions/0/offsets/3"),
+            Some(&victor),
+        )
         .await;
     assert!(!one.to_string().contains("4111"), "{one}");
     assert_eq!(one["value"]["masked"], json!(["card.number"]));
     let (_, found, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages?q=4111"), Some(&victor))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?q=4111"),
+            Some(&victor),
+        )
         .await;
-    assert_eq!(found["messages"].as_array().unwrap().len(), 0, "the text filter searches what he sees");
+    assert_eq!(
+        found["messages"].as_array().unwrap().len(),
+        0,
+        "the text filter searches what he sees"
+    );
 
     // A filter on a masked field is refused for him, after his permission is checked.
-    for filter in [r#"value.card.number.startsWith("4111")"#, r#"value.card["number"] == "x""#, "has(value.card)", r#"headers["authorization"] != """#] {
+    for filter in [
+        r#"value.card.number.startsWith("4111")"#,
+        r#"value.card["number"] == "x""#,
+        "has(value.card)",
+        r#"headers["authorization"] != """#,
+    ] {
         let (status, body, _) = api
-            .get(&format!("/clusters/a/topics/{topic}/messages?filter={}", encode(filter)), Some(&victor))
+            .get(
+                &format!("/clusters/a/topics/{topic}/messages?filter={}", encode(filter)),
+                Some(&victor),
+            )
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -325,7 +407,13 @@ async fn masked_fields_never_leave_the_lambda() {
         );
     }
     let (status, _, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages?filter={}", encode("value.amount > 105")), Some(&victor))
+        .get(
+            &format!(
+                "/clusters/a/topics/{topic}/messages?filter={}",
+                encode("value.amount > 105")
+            ),
+            Some(&victor),
+        )
         .await;
     assert_eq!(status, 200, "other fields can be filtered on");
 
@@ -338,11 +426,18 @@ async fn masked_fields_never_leave_the_lambda() {
             Some(json!({"run_id": "masked-run-1", "target": {"topic": unique("it.copy")}, "source": {}})),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("masked_fields")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("masked_fields")),
+        "{body}"
+    );
 
     // Admins hold messages:unmask.
     let (_, page, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages?limit=1"), Some(&alice))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages?limit=1"),
+            Some(&alice),
+        )
         .await;
     assert!(page.to_string().contains(&card(0)));
     assert!(page["messages"][0]["value"].get("masked").is_none());
@@ -362,7 +457,10 @@ async fn follow(api: &Api, token: &str, topic: &str, cursor: &mut String, want: 
             .await;
         assert_eq!(status, 200, "{page}");
         let messages = page["messages"].as_array().unwrap();
-        let times: Vec<i64> = messages.iter().map(|m| m["timestamp"].as_i64().unwrap()).collect();
+        let times: Vec<i64> = messages
+            .iter()
+            .map(|m| m["timestamp"].as_i64().unwrap())
+            .collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
         got.extend(messages.iter().cloned());
         skipped += page["skipped"].as_u64().unwrap();
@@ -393,7 +491,12 @@ async fn a_tail_delivers_what_arrives_and_skips_what_it_cannot() {
                 let records: Vec<_> = (0..50)
                     .map(|i| {
                         let n = batch * 50 + i;
-                        (n as i32 % 2, format!("live-{n}"), json!({"n": n}).to_string().into_bytes(), vec![])
+                        (
+                            n % 2,
+                            format!("live-{n}"),
+                            json!({"n": n}).to_string().into_bytes(),
+                            vec![],
+                        )
                     })
                     .collect();
                 write(&topic, &records);
@@ -404,17 +507,32 @@ async fn a_tail_delivers_what_arrives_and_skips_what_it_cannot() {
     let (got, skipped) = follow(&api, &alice, &topic, &mut cursor, 300).await;
     writer.join().unwrap();
     assert_eq!(skipped, 0);
-    let keys: HashSet<String> = got.iter().map(|m| m["key"]["data"].as_str().unwrap().to_owned()).collect();
+    let keys: HashSet<String> = got
+        .iter()
+        .map(|m| m["key"]["data"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!((got.len(), keys.len()), (300, 300), "each arrived once");
     assert!(!keys.contains("before"));
 
     // A filter applies to the tail; what does not match is not delivered (nor skipped).
     let filtered = format!("filter={}", encode("value.n % 2 == 0"));
     let (_, start, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages/tail?{filtered}"), Some(&alice))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages/tail?{filtered}"),
+            Some(&alice),
+        )
         .await;
     let mut cursor = start["cursor"].as_str().unwrap().to_owned();
-    let records: Vec<_> = (0..40).map(|n| (0, format!("f-{n}"), json!({"n": n}).to_string().into_bytes(), vec![])).collect();
+    let records: Vec<_> = (0..40)
+        .map(|n| {
+            (
+                0,
+                format!("f-{n}"),
+                json!({"n": n}).to_string().into_bytes(),
+                vec![],
+            )
+        })
+        .collect();
     write(&topic, &records);
     let (status, page, _) = api
         .get(
@@ -423,33 +541,65 @@ async fn a_tail_delivers_what_arrives_and_skips_what_it_cannot() {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!((page["messages"].as_array().unwrap().len(), page["skipped"].as_u64()), (20, Some(0)));
+    assert_eq!(
+        (
+            page["messages"].as_array().unwrap().len(),
+            page["skipped"].as_u64()
+        ),
+        (20, Some(0))
+    );
     cursor = page["cursor"].as_str().unwrap().to_owned();
 
     // A burst beyond the scan budget: the newest are delivered, the rest counted.
     let burst: Vec<_> = (0..12_000)
-        .map(|n| (n % 2, format!("burst-{n}"), json!({"n": n * 2}).to_string().into_bytes(), vec![]))
+        .map(|n| {
+            (
+                n % 2,
+                format!("burst-{n}"),
+                json!({"n": n * 2}).to_string().into_bytes(),
+                vec![],
+            )
+        })
         .collect();
     write(&topic, &burst);
     let began = Instant::now();
     let (status, page, _) = api
         .get(
-            &format!("/clusters/a/topics/{topic}/messages/tail?{filtered}&limit=100&wait_ms=0&cursor={cursor}"),
+            &format!(
+                "/clusters/a/topics/{topic}/messages/tail?{filtered}&limit=100&wait_ms=0&cursor={cursor}"
+            ),
             Some(&alice),
         )
         .await;
     assert_eq!(status, 200, "{page}");
-    assert!(began.elapsed() >= Duration::from_millis(500), "a poll right after the last one waits its turn");
+    assert!(
+        began.elapsed() >= Duration::from_millis(500),
+        "a poll right after the last one waits its turn"
+    );
     let delivered = page["messages"].as_array().unwrap();
     assert_eq!(delivered.len(), 100);
     assert_eq!(page["scanned"], 10_000, "the scan budget");
-    assert_eq!(page["skipped"], 12_000 - 100, "everything not delivered is counted");
-    assert!(delivered.iter().any(|m| m["key"]["data"] == "burst-11999" || m["key"]["data"] == "burst-11998"));
+    assert_eq!(
+        page["skipped"],
+        12_000 - 100,
+        "everything not delivered is counted"
+    );
+    assert!(
+        delivered
+            .iter()
+            .any(|m| m["key"]["data"] == "burst-11999" || m["key"]["data"] == "burst-11998")
+    );
 
     let (status, body, _) = api
-        .get(&format!("/clusters/a/topics/{topic}/messages/tail?cursor=nonsense"), Some(&alice))
+        .get(
+            &format!("/clusters/a/topics/{topic}/messages/tail?cursor=nonsense"),
+            Some(&alice),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_cursor")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_cursor"))
+    );
 }
 
 const DLQ_HEADER: &str = "kafka_dlt-original-topic";
@@ -459,7 +609,12 @@ async fn run_all(api: &Api, token: &str, topic: &str, mut request: Value) -> Vec
     let mut steps = Vec::new();
     loop {
         let (status, step) = api
-            .call("POST", &format!("/clusters/a/topics/{topic}/messages/copy"), token, Some(request.clone()))
+            .call(
+                "POST",
+                &format!("/clusters/a/topics/{topic}/messages/copy"),
+                token,
+                Some(request.clone()),
+            )
             .await;
         assert_eq!(status, 200, "{step}");
         let next = step["cursor"].clone();
@@ -492,7 +647,7 @@ async fn a_redrive_sends_each_record_home_once() {
         .map(|i| {
             let home = if i % 2 == 0 { &home_a } else { &home_b };
             (
-                (i % 2) as i32,
+                i % 2,
                 format!("key-{i}"),
                 json!({"n": i}).to_string().into_bytes(),
                 vec![(DLQ_HEADER, home.clone()), ("trace", format!("t{i}"))],
@@ -500,47 +655,82 @@ async fn a_redrive_sends_each_record_home_once() {
         })
         .collect();
     records.extend((0..7).map(|i| (0, format!("lost-{i}"), b"{}".to_vec(), vec![])));
-    records.extend((0..3).map(|i| (1, format!("astray-{i}"), b"{}".to_vec(), vec![(DLQ_HEADER, "it.nowhere".to_owned())])));
+    records.extend((0..3).map(|i| {
+        (
+            1,
+            format!("astray-{i}"),
+            b"{}".to_vec(),
+            vec![(DLQ_HEADER, "it.nowhere".to_owned())],
+        )
+    }));
     write(&dlq, &records);
 
-    let request = |run: &str, dry_run: bool| {
-        json!({"run_id": run, "target": {"header": DLQ_HEADER}, "source": {"from": "earliest"}, "dry_run": dry_run})
-    };
+    let request = |run: &str, dry_run: bool| json!({"run_id": run, "target": {"header": DLQ_HEADER}, "source": {"from": "earliest"}, "dry_run": dry_run});
     // The dry run counts and writes nothing.
     let dry = run_all(&api, &alice, &dlq, request("redrive-dry-0001", true)).await;
     assert_eq!((count(&dry, &home_a), count(&dry, &home_b)), (250, 250));
     let skipped: BTreeMap<String, u64> = dry
         .iter()
         .flat_map(|s| s["skipped"].as_array().unwrap().clone())
-        .map(|s| (s["reason"].as_str().unwrap().to_owned(), s["records"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["reason"].as_str().unwrap().to_owned(),
+                s["records"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(skipped, BTreeMap::from([("missing_header".into(), 7), ("unknown_topic".into(), 3)]));
+    assert_eq!(
+        skipped,
+        BTreeMap::from([("missing_header".into(), 7), ("unknown_topic".into(), 3)])
+    );
     assert!(read_all(&home_a).is_empty() && read_all(&home_b).is_empty());
 
     // Viewers may not write; nothing is written for them either.
     let (status, _) = api
-        .call("POST", &format!("/clusters/a/topics/{dlq}/messages/copy"), &victor, Some(request("redrive-victor-1", false)))
+        .call(
+            "POST",
+            &format!("/clusters/a/topics/{dlq}/messages/copy"),
+            &victor,
+            Some(request("redrive-victor-1", false)),
+        )
         .await;
     assert_eq!(status, 403);
 
     let run = run_all(&api, &alice, &dlq, request("redrive-real-0001", false)).await;
     assert_eq!((count(&run, &home_a), count(&run, &home_b)), (250, 250));
     let last = run.last().unwrap();
-    assert_eq!((last["range_done"].as_u64(), last["range_records"].as_u64()), (Some(510), Some(510)));
+    assert_eq!(
+        (last["range_done"].as_u64(), last["range_records"].as_u64()),
+        (Some(510), Some(510))
+    );
     for (home, parity) in [(&home_a, 0), (&home_b, 1)] {
         let arrived = read_all(home);
         assert_eq!(arrived.len(), 250, "{home}");
         for (key, value, headers) in &arrived {
-            let n: usize = key.as_deref().unwrap().strip_prefix("key-").unwrap().parse().unwrap();
+            let n: usize = key
+                .as_deref()
+                .unwrap()
+                .strip_prefix("key-")
+                .unwrap()
+                .parse()
+                .unwrap();
             assert_eq!(n % 2, parity);
-            assert_eq!(serde_json::from_slice::<Value>(value.as_deref().unwrap()).unwrap(), json!({"n": n}));
+            assert_eq!(
+                serde_json::from_slice::<Value>(value.as_deref().unwrap()).unwrap(),
+                json!({"n": n})
+            );
             assert_eq!(headers["trace"], format!("t{n}"), "headers kept");
         }
     }
 
     // The same step asked again is answered from the ledger and writes nothing.
     let (status, again) = api
-        .call("POST", &format!("/clusters/a/topics/{dlq}/messages/copy"), &alice, Some(request("redrive-real-0001", false)))
+        .call(
+            "POST",
+            &format!("/clusters/a/topics/{dlq}/messages/copy"),
+            &alice,
+            Some(request("redrive-real-0001", false)),
+        )
         .await;
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["replayed"], true);
@@ -551,9 +741,17 @@ async fn a_redrive_sends_each_record_home_once() {
     let mut other = request("redrive-real-0001", false);
     other["keep"] = json!({"keys": false, "headers": true, "timestamps": true, "partitions": false});
     let (status, body) = api
-        .call("POST", &format!("/clusters/a/topics/{dlq}/messages/copy"), &alice, Some(other))
+        .call(
+            "POST",
+            &format!("/clusters/a/topics/{dlq}/messages/copy"),
+            &alice,
+            Some(other),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("run_conflict")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("run_conflict"))
+    );
 
     // Chosen records and an offset range copy to one topic; the audit says how many.
     let copy = unique("it.copy");
@@ -577,10 +775,19 @@ async fn a_redrive_sends_each_record_home_once() {
     assert_eq!(count(&steps, &copy), 2);
     let arrived = read_all(&copy);
     assert_eq!(arrived.len(), 12);
-    assert_eq!(arrived.iter().filter(|(key, _, headers)| key.is_none() && headers.is_empty()).count(), 2);
+    assert_eq!(
+        arrived
+            .iter()
+            .filter(|(key, _, headers)| key.is_none() && headers.is_empty())
+            .count(),
+        2
+    );
 
     let (status, audit, _) = api
-        .get(&format!("/clusters/a/audit?resource=topic:{dlq}&limit=200"), Some(&alice))
+        .get(
+            &format!("/clusters/a/audit?resource=topic:{dlq}&limit=200"),
+            Some(&alice),
+        )
         .await;
     assert_eq!(status, 200, "{audit}");
     let mine: Vec<&Value> = audit["records"]
@@ -589,6 +796,10 @@ async fn a_redrive_sends_each_record_home_once() {
         .iter()
         .filter(|e| e["parameters"]["run_id"] == "redrive-real-0001")
         .collect();
-    assert_eq!(mine.len(), run.len(), "one audit record per step that wrote, none for the replay");
+    assert_eq!(
+        mine.len(),
+        run.len(),
+        "one audit record per step that wrote, none for the replay"
+    );
     assert_eq!(mine[0]["action"], "messages:produce");
 }

@@ -6,8 +6,8 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use configurator_api::{
-    CopyRequest, CopyStep, Message, MessagePage, MessageQuery, Permission, ProduceRequest, Produced, TailPage,
-    TailQuery,
+    CopyRequest, CopyStep, Message, MessagePage, MessageQuery, Permission, ProduceRequest, Produced,
+    TailPage, TailQuery,
 };
 use serde_json::json;
 
@@ -71,7 +71,9 @@ pub async fn tail_messages(
     let masks = masks(&state, &caller, &on, &topic);
     tail.selection().refuse_masked(&masks, &topic)?;
     Ok(Json(
-        on.kafka.tail(&topic, &tail, on.registry().cloned(), masks).await?,
+        on.kafka
+            .tail(&topic, &tail, on.registry().cloned(), masks)
+            .await?,
     ))
 }
 
@@ -114,7 +116,12 @@ pub async fn copy_messages(
     }
     let may_produce = |target: &str| {
         caller
-            .require(&state.policy, on.id(), Permission::MessagesProduce, Resource::Topic(target))
+            .require(
+                &state.policy,
+                on.id(),
+                Permission::MessagesProduce,
+                Resource::Topic(target),
+            )
             .is_ok()
     };
     let work = on.kafka.copy_step(

@@ -143,7 +143,11 @@ impl Browse {
                 query.until.as_deref(),
                 query.cursor.as_deref(),
             )?,
-            cut: if query.whole == Some(true) { Cut::Whole } else { Cut::Preview },
+            cut: if query.whole == Some(true) {
+                Cut::Whole
+            } else {
+                Cut::Preview
+            },
             selection: Selection::parse(query.q.as_deref(), query.filter.as_deref())?,
         })
     }
@@ -587,7 +591,9 @@ fn parse_until(until: &str) -> Result<End, ApiError> {
         ApiError::invalid(
             "until",
             "invalid_until",
-            format!("until={until:?}: use offset:N or timestamp:MS (Unix milliseconds); the range ends before it."),
+            format!(
+                "until={until:?}: use offset:N or timestamp:MS (Unix milliseconds); the range ends before it."
+            ),
         )
     };
     match until.split_once(':') {

@@ -40,9 +40,10 @@ impl MaskPath {
             Some("key") => Part::Key,
             Some("value") => Part::Value,
             Some("headers") => {
-                let name = segments.next().filter(|n| !n.is_empty()).ok_or_else(|| {
-                    format!("{text:?}: name the header, as in headers.authorization")
-                })?;
+                let name = segments
+                    .next()
+                    .filter(|n| !n.is_empty())
+                    .ok_or_else(|| format!("{text:?}: name the header, as in headers.authorization"))?;
                 // A header name may itself contain dots.
                 let rest: Vec<&str> = segments.collect();
                 let name = std::iter::once(name).chain(rest).collect::<Vec<_>>().join(".");
@@ -51,7 +52,11 @@ impl MaskPath {
                     path: Vec::new(),
                 });
             }
-            _ => return Err(format!("{text:?}: a masked field starts with key, value or headers")),
+            _ => {
+                return Err(format!(
+                    "{text:?}: a masked field starts with key, value or headers"
+                ));
+            }
         };
         let path: Vec<String> = segments.map(str::to_owned).collect();
         if path.iter().any(String::is_empty) {
@@ -67,7 +72,10 @@ impl MaskPath {
             Part::Value => "value".to_owned(),
             Part::Header(name) => return format!("headers.{name}"),
         };
-        std::iter::once(root).chain(self.path.iter().cloned()).collect::<Vec<_>>().join(".")
+        std::iter::once(root)
+            .chain(self.path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
@@ -194,7 +202,8 @@ mod tests {
 
     #[test]
     fn fields_are_replaced_wherever_the_path_leads() {
-        let value = json!({"card": {"number": "4111", "brand": "visa"}, "items": [{"iban": "DE1"}, {"iban": "DE2"}]});
+        let value =
+            json!({"card": {"number": "4111", "brand": "visa"}, "items": [{"iban": "DE1"}, {"iban": "DE2"}]});
         let Masked::Fields(masked, hit) =
             masks(&["value.card.number", "value.items.*.iban"]).apply(&Part::Value, Some(&value))
         else {
@@ -205,7 +214,10 @@ mod tests {
             json!({"card": {"number": MASKED, "brand": "visa"}, "items": [{"iban": MASKED}, {"iban": MASKED}]})
         );
         assert_eq!(hit, ["card.number", "items.0.iban", "items.1.iban"]);
-        assert_eq!(masks(&["value.card.number"]).apply(&Part::Key, Some(&value)), Masked::Clear);
+        assert_eq!(
+            masks(&["value.card.number"]).apply(&Part::Key, Some(&value)),
+            Masked::Clear
+        );
         assert_eq!(
             masks(&["value.missing.field"]).apply(&Part::Value, Some(&value)),
             Masked::Clear
@@ -216,7 +228,10 @@ mod tests {
     fn what_is_not_json_is_masked_whole() {
         let m = masks(&["value.card.number"]);
         assert_eq!(m.apply(&Part::Value, None), Masked::Whole);
-        assert_eq!(masks(&["key"]).apply(&Part::Key, Some(&json!("k"))), Masked::Whole);
+        assert_eq!(
+            masks(&["key"]).apply(&Part::Key, Some(&json!("k"))),
+            Masked::Whole
+        );
     }
 
     #[test]
@@ -230,10 +245,23 @@ mod tests {
     fn a_filter_may_not_read_on_above_or_under_a_masked_field() {
         let m = masks(&["value.card.number", "headers.authorization"]);
         let path = |p: &str| p.split('.').map(str::to_owned).collect::<Vec<_>>();
-        for covered in ["value", "value.card", "value.card.number", "value.card.number.x", "headers", "headers.AUTHORIZATION"] {
+        for covered in [
+            "value",
+            "value.card",
+            "value.card.number",
+            "value.card.number.x",
+            "headers",
+            "headers.AUTHORIZATION",
+        ] {
             assert!(m.covering(&path(covered)).is_some(), "{covered}");
         }
-        for clear in ["value.card.brand", "value.amount", "key", "headers.trace", "partition"] {
+        for clear in [
+            "value.card.brand",
+            "value.amount",
+            "key",
+            "headers.trace",
+            "partition",
+        ] {
             assert_eq!(m.covering(&path(clear)), None, "{clear}");
         }
         assert_eq!(m.covering(&path("value.card")).unwrap(), "value.card.number");
@@ -242,8 +270,15 @@ mod tests {
     #[test]
     fn bad_paths_are_refused_with_the_reason() {
         assert!(MaskPath::parse("payload.x").unwrap_err().contains("starts with"));
-        assert!(MaskPath::parse("headers").unwrap_err().contains("name the header"));
+        assert!(
+            MaskPath::parse("headers")
+                .unwrap_err()
+                .contains("name the header")
+        );
         assert!(MaskPath::parse("value..x").unwrap_err().contains("empty segment"));
-        assert_eq!(MaskPath::parse("headers.X-Key").unwrap().display(), "headers.x-key");
+        assert_eq!(
+            MaskPath::parse("headers.X-Key").unwrap().display(),
+            "headers.x-key"
+        );
     }
 }

@@ -121,8 +121,8 @@ impl Kafka {
         let started = Instant::now();
         let deadline = started + request.wait;
         let pace = Duration::from_millis(
-            (cursor.issued_ms + i64::from(TAIL_MIN_INTERVAL_MS) - now_ms()).clamp(0, TAIL_MIN_INTERVAL_MS.into())
-                as u64,
+            (cursor.issued_ms + i64::from(TAIL_MIN_INTERVAL_MS) - now_ms())
+                .clamp(0, TAIL_MIN_INTERVAL_MS.into()) as u64,
         );
         tokio::time::sleep(pace).await;
         let range = Range::parse(None, None, None, Some(&cursor.positions))?;
@@ -154,7 +154,10 @@ impl Kafka {
 }
 
 fn pending(ranges: &BTreeMap<i32, (i64, i64)>) -> u64 {
-    ranges.values().map(|(from, end)| (end - from).max(0) as u64).sum()
+    ranges
+        .values()
+        .map(|(from, end)| (end - from).max(0) as u64)
+        .sum()
 }
 
 /// The newest records of each range, at most `budget` in all: partitions
@@ -180,7 +183,13 @@ fn write_cursor(ends: impl IntoIterator<Item = (i32, i64)>) -> String {
 }
 
 fn parse_cursor(text: &str) -> Result<TailCursor, ApiError> {
-    let bad = || ApiError::invalid("cursor", "invalid_cursor", "The cursor is not one this API handed out.");
+    let bad = || {
+        ApiError::invalid(
+            "cursor",
+            "invalid_cursor",
+            "The cursor is not one this API handed out.",
+        )
+    };
     let (issued, positions) = text.split_once('@').ok_or_else(bad)?;
     let issued_ms = issued.parse().map_err(|_| bad())?;
     if positions.is_empty() {

@@ -68,7 +68,13 @@ struct StepCursor(BTreeMap<i32, (i64, i64, i64)>);
 
 impl StepCursor {
     fn parse(text: &str) -> Result<Self, ApiError> {
-        let bad = || ApiError::invalid("cursor", "invalid_cursor", "The cursor is not one this API handed out.");
+        let bad = || {
+            ApiError::invalid(
+                "cursor",
+                "invalid_cursor",
+                "The cursor is not one this API handed out.",
+            )
+        };
         text.split(',')
             .map(|part| {
                 let mut numbers = part.split(':');
@@ -108,7 +114,11 @@ impl StepCursor {
 impl CopyRun {
     pub fn parse(request: &CopyRequest) -> Result<Self, ApiError> {
         let id = &request.run_id;
-        if !(8..=64).contains(&id.len()) || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !(8..=64).contains(&id.len())
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(ApiError::invalid(
                 "run_id",
                 "invalid_run_id",
@@ -116,7 +126,9 @@ impl CopyRun {
             ));
         }
         match &request.target {
-            CopyTarget::Topic(topic) => validate::topic_name(topic).map_err(|e| e.with_field("target.topic"))?,
+            CopyTarget::Topic(topic) => {
+                validate::topic_name(topic).map_err(|e| e.with_field("target.topic"))?
+            }
             CopyTarget::Header(name) if name.trim().is_empty() || name.len() > 255 => {
                 return Err(ApiError::invalid(
                     "target.header",
@@ -149,7 +161,11 @@ impl CopyRun {
         let range = match &records {
             Some(chosen) => {
                 let partitions: BTreeSet<i32> = chosen.iter().map(|r| r.partition).collect();
-                let list = partitions.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+                let list = partitions
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
                 Range::parse(Some(&list), None, None, None)?
             }
             None => Range::parse(
@@ -303,13 +319,17 @@ impl Kafka {
                         .into_iter()
                         .map(|(p, (low, high))| {
                             let mine = chosen.iter().filter(|r| r.partition == p).map(|r| r.offset);
-                            let (min, max) = mine.fold((i64::MAX, i64::MIN), |(a, b), o| (a.min(o), b.max(o)));
+                            let (min, max) =
+                                mine.fold((i64::MAX, i64::MIN), |(a, b), o| (a.min(o), b.max(o)));
                             let (from, end) = (min.clamp(low, high), (max + 1).clamp(low, high));
                             (p, (from, end, end.max(from)))
                         })
                         .map(|(p, (from, _, end))| (p, (from, from, end)))
                         .collect(),
-                    None => ranges.into_iter().map(|(p, (from, end))| (p, (from, from, end))).collect(),
+                    None => ranges
+                        .into_iter()
+                        .map(|(p, (from, end))| (p, (from, from, end)))
+                        .collect(),
                 };
                 StepCursor(ranges)
             }
@@ -318,8 +338,11 @@ impl Kafka {
 
         // Where each record goes, and whether it may.
         let meta = self.metadata().await?;
-        let partitions_of: HashMap<&str, usize> =
-            meta.topics.iter().map(|t| (t.name.as_str(), t.partitions.len())).collect();
+        let partitions_of: HashMap<&str, usize> = meta
+            .topics
+            .iter()
+            .map(|t| (t.name.as_str(), t.partitions.len()))
+            .collect();
         let mut skipped: BTreeMap<SkipReason, (u64, BTreeSet<String>)> = BTreeMap::new();
         let mut writes = Vec::new();
         for record in copied {
@@ -400,7 +423,9 @@ impl Kafka {
                 "This step of the run is being written by another call; wait for its answer.",
             ));
         }
-        let (written, failure) = self.write_copies(writes, run.keep, &already_written, &partitions_of).await;
+        let (written, failure) = self
+            .write_copies(writes, run.keep, &already_written, &partitions_of)
+            .await;
         match failure {
             None => {
                 self.record_step(&entry(State::Done, Some(answer.clone()), Vec::new()))
@@ -436,7 +461,11 @@ impl Kafka {
             left -= take;
             ranges.insert(*p, (*at, at + take));
         }
-        let reader = Reader::new(PageDecoder::new(registry), Masks::default(), run.selection.clone());
+        let reader = Reader::new(
+            PageDecoder::new(registry),
+            Masks::default(),
+            run.selection.clone(),
+        );
         let topic_name = topic.to_owned();
         let records = run.records.clone();
         let target = run.target.clone();
@@ -456,7 +485,11 @@ impl Kafka {
                     }
                     let headers: Vec<(String, Option<Vec<u8>>)> = m
                         .headers()
-                        .map(|hs| hs.iter().map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec))).collect())
+                        .map(|hs| {
+                            hs.iter()
+                                .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     let target = match &target {
                         CopyTarget::Topic(topic) => Ok(topic.clone()),
@@ -542,7 +575,10 @@ impl Kafka {
                 {
                     out = out.timestamp(ms);
                 }
-                if keep.partitions && (record.from.partition as usize) < partitions_of.get(target.as_str()).copied().unwrap_or(0) {
+                if keep.partitions
+                    && (record.from.partition as usize)
+                        < partitions_of.get(target.as_str()).copied().unwrap_or(0)
+                {
                     out = out.partition(record.from.partition);
                 }
                 let from = record.from;
@@ -593,10 +629,19 @@ mod tests {
         for (change, code) in [
             (serde_json::json!({"run_id": "short"}), "invalid_run_id"),
             (serde_json::json!({"run_id": "has space 123"}), "invalid_run_id"),
-            (serde_json::json!({"target": {"topic": "bad topic"}}), "invalid_topic_name"),
-            (serde_json::json!({"target": {"header": " "}}), "invalid_header_name"),
+            (
+                serde_json::json!({"target": {"topic": "bad topic"}}),
+                "invalid_topic_name",
+            ),
+            (
+                serde_json::json!({"target": {"header": " "}}),
+                "invalid_header_name",
+            ),
             (serde_json::json!({"source": {"from": "latest"}}), "invalid_from"),
-            (serde_json::json!({"source": {"filter": "value."}}), "invalid_filter"),
+            (
+                serde_json::json!({"source": {"filter": "value."}}),
+                "invalid_filter",
+            ),
             (
                 serde_json::json!({"source": {"from": "earliest", "records": [{"partition": 0, "offset": 1}]}}),
                 "invalid_source",
@@ -634,7 +679,10 @@ mod tests {
             .unwrap()
         };
         let print = |r: &CopyRun| r.fingerprint("a", "dlq", "alice");
-        assert_eq!(print(&run("x", None, false)), print(&run("x", Some("0:0:5:9"), true)));
+        assert_eq!(
+            print(&run("x", None, false)),
+            print(&run("x", Some("0:0:5:9"), true))
+        );
         assert_ne!(print(&run("x", None, false)), print(&run("y", None, false)));
         assert_ne!(
             run("x", None, false).fingerprint("a", "dlq", "alice"),
