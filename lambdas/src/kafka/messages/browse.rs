@@ -333,7 +333,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The record as an answer carries it, and its bytes there.
-    fn convert(&self, message: &BorrowedMessage<'_>, seen: Seen) -> (ApiMessage, u64) {
+    pub fn convert(&self, message: &BorrowedMessage<'_>, seen: Seen) -> (ApiMessage, u64) {
         self.reader.borrow().convert(message, self.cut, seen)
     }
 
@@ -518,9 +518,9 @@ impl<'a> Scan<'a> {
 }
 
 /// A kept message, ordered by age (timestamp, then partition and offset).
-struct Newest {
-    message: ApiMessage,
-    size: u64,
+pub struct Newest {
+    pub message: ApiMessage,
+    pub size: u64,
 }
 
 impl Newest {

@@ -15,25 +15,27 @@
 //! tails per session and Kong rate-limits the route.
 
 use std::{
-    collections::BTreeMap,
+    cmp::Reverse,
+    collections::{BTreeMap, BinaryHeap},
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use configurator_api::{
-    TAIL_MAX_LIMIT, TAIL_MAX_SCAN, TAIL_MAX_WAIT_MS, TAIL_MIN_INTERVAL_MS, TailPage, TailQuery,
+    BROWSE_MAX_BYTES, TAIL_MAX_LIMIT, TAIL_MAX_SCAN, TAIL_MAX_WAIT_MS, TAIL_MIN_INTERVAL_MS, TailPage,
+    TailQuery,
 };
 
 use super::{
     Cut,
-    browse::{Range, Scan},
+    browse::{Newest, Progress, Range, Scan},
     mask::Masks,
     reader::{Reader, Selection},
 };
 use crate::{
     audit::now_ms,
     error::ApiError,
-    kafka::Kafka,
+    kafka::{Kafka, KafkaError},
     registry::{PageDecoder, Registry},
 };
 
@@ -133,22 +135,54 @@ impl Kafka {
         }
         let arrived = pending(&ranges);
         let ends: Vec<(i32, i64)> = ranges.iter().map(|(p, (_, end))| (*p, *end)).collect();
-        let newest = newest_share(ranges, TAIL_MAX_SCAN);
         let limit = request.limit as usize;
+        // Without a filter the newest `limit` records are all a poll needs.
+        let budget = if request.selection.is_everything() {
+            u64::from(request.limit)
+        } else {
+            TAIL_MAX_SCAN
+        };
+        let newest = newest_share(ranges, budget);
         let reader = Reader::new(PageDecoder::new(registry), masks, request.selection.clone());
         let topic_name = topic.to_owned();
-        let (page, dropped) = self
+        let (messages, scanned, dropped, filter_errors, registry_error) = self
             .read(move |consumer, timeout| {
-                Scan::new(consumer, &topic_name, newest, reader, timeout, Cut::Preview).newest(limit)
+                let scan = Scan::new(consumer, &topic_name, newest, reader, timeout, Cut::Preview);
+                // One forward pass; only the newest matches are kept (a heap
+                // ordered by age), within the answer's byte budget.
+                let mut kept: BinaryHeap<Reverse<Newest>> = BinaryHeap::new();
+                let (mut bytes, mut dropped) = (0, 0);
+                let mut progress = Progress::start();
+                scan.run(&mut progress, &mut |raw, seen| {
+                    let (message, size) = scan.convert(raw, seen);
+                    kept.push(Reverse(Newest { message, size }));
+                    bytes += size;
+                    while kept.len() > limit || (bytes > BROWSE_MAX_BYTES && kept.len() > 1) {
+                        let Reverse(oldest) = kept.pop().expect("not empty");
+                        bytes -= oldest.size;
+                        dropped += 1;
+                    }
+                    Ok(())
+                })?;
+                let mut messages: Vec<_> = kept.into_iter().map(|Reverse(n)| n.message).collect();
+                messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
+                let reader = scan.reader();
+                Ok::<_, KafkaError>((
+                    messages,
+                    progress.scanned,
+                    dropped,
+                    reader.filter_errors(),
+                    reader.outage(),
+                ))
             })
             .await?;
         Ok(TailPage {
-            skipped: arrived.saturating_sub(page.scanned) + dropped,
-            scanned: page.scanned,
-            messages: page.messages,
+            skipped: arrived.saturating_sub(scanned) + dropped,
+            scanned,
+            messages,
             cursor: write_cursor(ends),
-            filter_errors: page.filter_errors,
-            registry_error: page.registry_error,
+            filter_errors,
+            registry_error,
         })
     }
 }

@@ -461,6 +461,8 @@ impl Kafka {
             left -= take;
             ranges.insert(*p, (*at, at + take));
         }
+        // Records are copied as bytes: decoding is only for the filters.
+        let registry = registry.filter(|_| !run.selection.is_everything());
         let reader = Reader::new(
             PageDecoder::new(registry),
             Masks::default(),
