@@ -35,6 +35,20 @@ pub fn topic_name(name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A page size: `value` (or `default`) within 1..=`max`.
+pub fn limit(value: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let limit = value.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid(
+            "limit",
+            "invalid_limit",
+            format!("limit must be between 1 and {max}."),
+        ))
+    }
+}
+
 /// Kafka accepts almost any group id; we refuse only what no one means: an
 /// empty one, control characters, and lengths no client sends.
 pub fn group_id(group: &str) -> Result<(), ApiError> {

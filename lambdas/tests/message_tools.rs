@@ -573,7 +573,11 @@ async fn a_tail_delivers_what_arrives_and_skips_what_it_cannot() {
     assert_eq!(status, 200, "{page}");
     let delivered = page["messages"].as_array().unwrap();
     assert_eq!(delivered.len(), 100);
-    assert_eq!(page["scanned"], 10_000, "the scan budget");
+    let scanned = page["scanned"].as_u64().unwrap();
+    assert!(
+        (100..=10_000).contains(&scanned),
+        "at most the scan budget: {scanned}"
+    );
     assert_eq!(
         page["skipped"],
         12_000 - 100,

@@ -152,15 +152,7 @@ impl Filter {
 
 /// The `limit` query parameter of a page.
 pub fn page_limit(query: &AuditQuery) -> Result<u32, ApiError> {
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=AUDIT_MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "invalid_limit",
-            format!("limit must be between 1 and {AUDIT_MAX_LIMIT}."),
-        ));
-    }
-    Ok(limit)
+    crate::validate::limit(query.limit, 100, AUDIT_MAX_LIMIT)
 }
 
 impl AppState {

@@ -18,13 +18,34 @@ use crate::{
     clusters::OnCluster,
     error::ApiError,
     extract::{Body, Query, RecordPath, TopicPath},
-    kafka::messages::{Browse, CopyRun, Outgoing, Tail, copy::Caller, mask::Masks},
+    kafka::messages::{Browse, CopyRun, Outgoing, Tail, copy::Caller, mask::Masks, reader::Selection},
     policy::Resource,
 };
 
 /// The fields of `topic` masked for the caller on this cluster.
 fn masks(state: &AppState, caller: &Principal, on: &OnCluster, topic: &str) -> Masks {
     state.policy.masks_for(&caller.roles, on.id(), topic)
+}
+
+/// The checks of every read of records: `messages:read` on the topic, then
+/// no filter on a field masked for the caller. The caller's masks.
+fn may_read(
+    state: &AppState,
+    caller: &Principal,
+    on: &OnCluster,
+    topic: &str,
+    selection: &Selection,
+) -> Result<Masks, ApiError> {
+    allowed(
+        state,
+        caller,
+        on.id(),
+        Permission::MessagesRead,
+        Resource::Topic(topic),
+    )?;
+    let masks = masks(state, caller, on, topic);
+    selection.refuse_masked(&masks, topic)?;
+    Ok(masks)
 }
 
 /// `GET /topics/{topic}/messages`
@@ -36,15 +57,7 @@ pub async fn browse_messages(
     Query(query): Query<MessageQuery>,
 ) -> Result<Json<MessagePage>, ApiError> {
     let browse = Browse::parse(&query)?;
-    allowed(
-        &state,
-        &caller,
-        on.id(),
-        Permission::MessagesRead,
-        Resource::Topic(&topic),
-    )?;
-    let masks = masks(&state, &caller, &on, &topic);
-    browse.selection().refuse_masked(&masks, &topic)?;
+    let masks = may_read(&state, &caller, &on, &topic, browse.selection())?;
     Ok(Json(
         on.kafka
             .browse(&topic, &browse, on.registry().cloned(), masks)
@@ -61,15 +74,7 @@ pub async fn tail_messages(
     Query(query): Query<TailQuery>,
 ) -> Result<Json<TailPage>, ApiError> {
     let tail = Tail::parse(&query)?;
-    allowed(
-        &state,
-        &caller,
-        on.id(),
-        Permission::MessagesRead,
-        Resource::Topic(&topic),
-    )?;
-    let masks = masks(&state, &caller, &on, &topic);
-    tail.selection().refuse_masked(&masks, &topic)?;
+    let masks = may_read(&state, &caller, &on, &topic, tail.selection())?;
     Ok(Json(
         on.kafka
             .tail(&topic, &tail, on.registry().cloned(), masks)
@@ -88,14 +93,7 @@ pub async fn copy_messages(
     Body(request): Body<CopyRequest>,
 ) -> Result<Json<CopyStep>, ApiError> {
     let run = CopyRun::parse(&request)?;
-    allowed(
-        &state,
-        &caller,
-        on.id(),
-        Permission::MessagesRead,
-        Resource::Topic(&topic),
-    )?;
-    let masks = masks(&state, &caller, &on, &topic);
+    let masks = may_read(&state, &caller, &on, &topic, run.selection())?;
     if !masks.is_empty() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -92,14 +92,7 @@ pub async fn list_schemas(
     on: OnCluster,
     Query(query): Query<SchemaListQuery>,
 ) -> Result<Json<SchemaList>, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=SCHEMA_LIST_MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "invalid_limit",
-            format!("limit must be between 1 and {SCHEMA_LIST_MAX_LIMIT}."),
-        ));
-    }
+    let limit = crate::validate::limit(query.limit, DEFAULT_LIMIT, SCHEMA_LIST_MAX_LIMIT)?;
     let registry = on.require_registry()?;
     caller.require_somewhere(&state.policy, on.id(), Permission::SchemasRead)?;
     let (all, truncated) = registry.list().await?;

@@ -33,6 +33,7 @@ use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaContext, KafkaError, kafka_error},
     registry::{PageDecoder, Registry},
+    validate,
 };
 
 pub const MAX_LIMIT: u32 = 500;
@@ -127,14 +128,7 @@ pub struct Browse {
 
 impl Browse {
     pub fn parse(query: &MessageQuery) -> Result<Self, ApiError> {
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::invalid(
-                "limit",
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}."),
-            ));
-        }
+        let limit = validate::limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
         Ok(Self {
             limit,
             range: Range::parse(

@@ -37,6 +37,7 @@ use crate::{
     error::ApiError,
     kafka::{Kafka, KafkaError},
     registry::{PageDecoder, Registry},
+    validate,
 };
 
 pub const DEFAULT_LIMIT: u32 = 200;
@@ -64,14 +65,7 @@ struct TailCursor {
 
 impl Tail {
     pub fn parse(query: &TailQuery) -> Result<Self, ApiError> {
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=TAIL_MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::invalid(
-                "limit",
-                "invalid_limit",
-                format!("limit must be between 1 and {TAIL_MAX_LIMIT}."),
-            ));
-        }
+        let limit = validate::limit(query.limit, DEFAULT_LIMIT, TAIL_MAX_LIMIT)?;
         let wait = query.wait_ms.unwrap_or(DEFAULT_WAIT_MS);
         if wait > TAIL_MAX_WAIT_MS {
             return Err(ApiError::invalid(
