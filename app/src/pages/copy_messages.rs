@@ -320,13 +320,24 @@ pub(super) fn CopyMessagesDialog(scan: Scan, #[prop(into)] on_close: Callback<()
     }
 }
 
+/// Where a copy or export of the page's range starts. Both read forwards,
+/// so a page showing the newest records (`latest`) is read from the oldest:
+/// the whole topic up to now, as a dead-letter redrive wants.
+pub(super) fn range_start(scan: &Scan) -> String {
+    if scan.from == "latest" || scan.from.is_empty() {
+        "earliest".to_owned()
+    } else {
+        scan.from.clone()
+    }
+}
+
 /// The page's range and filters as a copy's source (`until`: the
 /// partitions' ends now).
 fn source(scan: &Scan) -> CopySource {
     let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
     CopySource {
         partition: some(&scan.partition_param()),
-        from: some(&scan.from),
+        from: some(&range_start(scan)),
         until: None,
         q: some(&scan.q),
         filter: some(&scan.filter),
@@ -334,21 +345,21 @@ fn source(scan: &Scan) -> CopySource {
     }
 }
 
-/// "all partitions from the newest messages, containing “x”, where …"
+/// "all partitions, from the oldest record to the end, containing “x”, where …"
 pub(super) fn describe_source(scan: &Scan) -> String {
     let mut text = match scan.partitions.len() {
         0 => "all partitions".to_owned(),
         1 => format!("partition {}", scan.partitions[0]),
         _ => format!("partitions {}", scan.partition_param().replace(',', ", ")),
     };
-    text += &match scan.from.split_once(':') {
+    let from = range_start(scan);
+    text += &match from.split_once(':') {
         Some(("offset", n)) => format!(", from offset {n}"),
         Some(("timestamp", ms)) => ms
             .parse()
             .map(|ms| format!(", from {}", format::date_time(ms)))
             .unwrap_or_default(),
-        _ if scan.from == "earliest" => ", from the oldest record".to_owned(),
-        _ => ", from the newest records".to_owned(),
+        _ => ", from the oldest record".to_owned(),
     };
     text += " to the end";
     if !scan.q.is_empty() {
@@ -415,6 +426,13 @@ mod tests {
             describe_source(&scan),
             "partitions 0, 2, from offset 5 to the end, containing “pay”, where value.a > 1"
         );
+        let newest = Scan {
+            from: "latest".into(),
+            partitions: Vec::new(),
+            ..scan.clone()
+        };
+        assert!(describe_source(&newest).starts_with("all partitions, from the oldest record to the end"));
+        assert_eq!(source(&newest).from.as_deref(), Some("earliest"));
         let source = source(&scan);
         assert_eq!(source.partition.as_deref(), Some("0,2"));
         assert_eq!(source.until, None);

@@ -7,7 +7,11 @@ use configurator_api::{API_PREFIX, EXPORT_MAX_RECORDS, ExportFormat, export_path
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{copy_messages::describe_source, messages::Scan, topic_detail::use_topic};
+use super::{
+    copy_messages::{describe_source, range_start},
+    messages::Scan,
+    topic_detail::use_topic,
+};
 use crate::{
     api::{self, ApiError, seg},
     components::{Dialog, DialogError, save_parts},
@@ -66,7 +70,7 @@ pub(super) fn ExportDialog(scan: Scan, #[prop(into)] on_close: Callback<()>) -> 
             &[
                 ("format", format.extension().to_owned()),
                 ("partition", scan.partition_param()),
-                ("from", scan.from.clone()),
+                ("from", range_start(&scan)),
                 ("q", scan.q.clone()),
                 ("filter", scan.filter.clone()),
             ],
