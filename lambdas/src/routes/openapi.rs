@@ -9,9 +9,9 @@ use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSe
 use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ClusterList, CompatibilityMode, CompatibilityVerdict, ConfigPatch,
     CopyRequest, CopyStep, CreateTopic, ErrorEnvelope, GroupDetail, GroupList, Me, Message, MessagePage,
-    NewSchemaVersion, TailPage,
-    ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered, ResetOffsets, ResetResult, SchemaList,
-    SchemaSubject, SchemaVersion, TopicConfigs, TopicDetail, TopicList, TopicSchema, TopicSchemas,
+    NewSchemaVersion, ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered, ResetOffsets,
+    ResetResult, SchemaList, SchemaSubject, SchemaVersion, TailPage, TopicConfigs, TopicDetail, TopicList,
+    TopicSchema, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
 };
 use serde_json::{Map, Value, json};
@@ -122,10 +122,16 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
             &[
                 ("partition", "comma-separated partitions, default all"),
                 ("from", "earliest | latest | offset:N | timestamp:MS"),
-                ("until", "offset:N | timestamp:MS (exclusive), default the partitions' ends"),
+                (
+                    "until",
+                    "offset:N | timestamp:MS (exclusive), default the partitions' ends",
+                ),
                 ("limit", "1–500, default 50"),
                 ("q", "key or value contains"),
-                ("filter", "CEL expression over key, value, headers, partition, offset, timestamp"),
+                (
+                    "filter",
+                    "CEL expression over key, value, headers, partition, offset, timestamp",
+                ),
                 ("whole", "true: records whole instead of previews (exports)"),
                 ("cursor", "the previous page's cursor"),
             ],
@@ -139,7 +145,10 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
                 ("filter", "CEL expression, as for a browse"),
                 ("limit", "1–500, default 200"),
                 ("wait_ms", "0–5000, default 4000"),
-                ("cursor", "the previous poll's cursor; absent: start at the end now"),
+                (
+                    "cursor",
+                    "the previous poll's cursor; absent: start at the end now",
+                ),
             ],
         ),
         Id::CopyMessages => (s(r::<CopyRequest>(g)), (200, s(r::<CopyStep>(g))), &[]),
