@@ -587,7 +587,7 @@ fn MessageBrowser() -> impl IntoView {
             <p class="muted" data-testid="scan-summary" aria-live="polite">
                 {move || if scanning.get() {
                     "Reading messages…".to_owned()
-                } else if done_once.get() {
+                } else if done_once.get() && error.with(Option::is_none) {
                     let (n, cut) = messages.with(|m| (m.len(), m.iter().filter(|m| !previews(m).is_empty()).count()));
                     let mut text = format!("{} message{} shown · {} records scanned · {}", format::int(n as u64), if n == 1 { "" } else { "s" }, format::int(scanned.get()), format::bytes(bytes.get()));
                     if cut > 0 {
