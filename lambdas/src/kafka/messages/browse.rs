@@ -241,7 +241,7 @@ impl Kafka {
         self.read(move |consumer, timeout| {
             let scan = Scan::new(consumer, &topic_name, ranges, reader, timeout, cut);
             if latest {
-                scan.newest(limit as usize).map(|(page, _)| page)
+                scan.newest(limit as usize)
             } else {
                 scan.in_order(limit as usize)
             }
@@ -370,15 +370,11 @@ impl<'a> Scan<'a> {
     /// oldest. Only the newest matches are kept while reading (a heap ordered
     /// by age), and the oldest make way when the kept ones reach the byte
     /// budget; once they have, older windows cannot add anything.
-    ///
-    /// Also returns how many matches made way for newer ones.
-    pub fn newest(mut self, limit: usize) -> Result<(MessagePage, u64), ApiError> {
+    fn newest(mut self, limit: usize) -> Result<MessagePage, ApiError> {
         let full = std::mem::take(&mut self.ranges);
         let mut upper: BTreeMap<i32, i64> = full.iter().map(|(p, (_, end))| (*p, *end)).collect();
-        let mut kept: BinaryHeap<Reverse<Newest>> = BinaryHeap::new();
-        let mut bytes = 0;
+        let mut kept = Newest::new(limit);
         let mut trimmed = false;
-        let mut dropped = 0;
         let mut progress = Progress::start();
         let mut stopped_early = None;
         let step = (limit as i64 / full.len().max(1) as i64).max(LATEST_STEP);
@@ -393,14 +389,7 @@ impl<'a> Scan<'a> {
             }
             let (_, stop) = self.run(&mut progress, &mut |raw, seen| {
                 let (message, size) = self.convert(raw, seen);
-                kept.push(Reverse(Newest { message, size }));
-                bytes += size;
-                while kept.len() > limit || (bytes > BROWSE_MAX_BYTES && kept.len() > 1) {
-                    let Reverse(oldest) = kept.pop().expect("not empty");
-                    bytes -= oldest.size;
-                    dropped += 1;
-                    trimmed |= kept.len() < limit;
-                }
+                trimmed |= kept.keep(message, size);
                 Ok(())
             })?;
             for (p, (start, _)) in &self.ranges {
@@ -415,19 +404,16 @@ impl<'a> Scan<'a> {
                 break;
             }
         }
-        let mut messages: Vec<ApiMessage> = kept.into_iter().map(|Reverse(n)| n.message).collect();
-        messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
-        let page = MessagePage {
-            messages,
+        Ok(MessagePage {
+            bytes: kept.bytes,
+            messages: kept.into_messages(),
             scanned: progress.scanned,
-            bytes,
             stopped_early,
             // Reading on from a "latest" page would read past the end.
             cursor: None,
             registry_error: self.reader().outage(),
             filter_errors: self.reader().filter_errors(),
-        };
-        Ok((page, dropped))
+        })
     }
 
     /// Reads until every range is done or a budget stops it (counted across
@@ -511,13 +497,56 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// A kept message, ordered by age (timestamp, then partition and offset).
+/// The newest matches of a read, at most `limit` and within the answer's
+/// byte budget: a heap ordered by age, whose oldest make way.
 pub struct Newest {
-    pub message: ApiMessage,
-    pub size: u64,
+    kept: BinaryHeap<Reverse<Aged>>,
+    limit: usize,
+    pub bytes: u64,
+    /// Matches that made way for newer ones.
+    pub dropped: u64,
 }
 
 impl Newest {
+    pub fn new(limit: usize) -> Self {
+        Self {
+            kept: BinaryHeap::new(),
+            limit,
+            bytes: 0,
+            dropped: 0,
+        }
+    }
+
+    /// Keeps `message` if it is among the newest; true when the byte budget
+    /// (not `limit`) made an older one go.
+    pub fn keep(&mut self, message: ApiMessage, size: u64) -> bool {
+        let mut trimmed = false;
+        self.kept.push(Reverse(Aged { message, size }));
+        self.bytes += size;
+        while self.kept.len() > self.limit || (self.bytes > BROWSE_MAX_BYTES && self.kept.len() > 1) {
+            let Reverse(oldest) = self.kept.pop().expect("not empty");
+            self.bytes -= oldest.size;
+            self.dropped += 1;
+            trimmed |= self.kept.len() < self.limit;
+        }
+        trimmed
+    }
+
+    /// Newest first.
+    pub fn into_messages(self) -> Vec<ApiMessage> {
+        let mut messages: Vec<ApiMessage> = self.kept.into_iter().map(|Reverse(n)| n.message).collect();
+        messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
+        messages
+    }
+}
+
+/// A kept message, ordered by age (timestamp, then partition and offset).
+struct Aged {
+    message: ApiMessage,
+    size: u64,
+}
+
+impl Aged {
     fn age_key(&self) -> (Option<i64>, i32, i64) {
         (
             self.message.timestamp,
@@ -527,21 +556,21 @@ impl Newest {
     }
 }
 
-impl PartialEq for Newest {
+impl PartialEq for Aged {
     fn eq(&self, other: &Self) -> bool {
         self.age_key() == other.age_key()
     }
 }
 
-impl Eq for Newest {}
+impl Eq for Aged {}
 
-impl PartialOrd for Newest {
+impl PartialOrd for Aged {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Newest {
+impl Ord for Aged {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.age_key().cmp(&other.age_key())
     }

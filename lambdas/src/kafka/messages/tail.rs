@@ -15,15 +15,13 @@
 //! tails per session and Kong rate-limits the route.
 
 use std::{
-    cmp::Reverse,
-    collections::{BTreeMap, BinaryHeap},
+    collections::BTreeMap,
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use configurator_api::{
-    BROWSE_MAX_BYTES, TAIL_MAX_LIMIT, TAIL_MAX_SCAN, TAIL_MAX_WAIT_MS, TAIL_MIN_INTERVAL_MS, TailPage,
-    TailQuery,
+    TAIL_MAX_LIMIT, TAIL_MAX_SCAN, TAIL_MAX_WAIT_MS, TAIL_MIN_INTERVAL_MS, TailPage, TailQuery,
 };
 
 use super::{
@@ -142,24 +140,16 @@ impl Kafka {
         let (messages, scanned, dropped, filter_errors, registry_error) = self
             .read(move |consumer, timeout| {
                 let scan = Scan::new(consumer, &topic_name, newest, reader, timeout, Cut::Preview);
-                // One forward pass; only the newest matches are kept (a heap
-                // ordered by age), within the answer's byte budget.
-                let mut kept: BinaryHeap<Reverse<Newest>> = BinaryHeap::new();
-                let (mut bytes, mut dropped) = (0, 0);
+                // One forward pass, keeping only the newest matches.
+                let mut kept = Newest::new(limit);
                 let mut progress = Progress::start();
                 scan.run(&mut progress, &mut |raw, seen| {
                     let (message, size) = scan.convert(raw, seen);
-                    kept.push(Reverse(Newest { message, size }));
-                    bytes += size;
-                    while kept.len() > limit || (bytes > BROWSE_MAX_BYTES && kept.len() > 1) {
-                        let Reverse(oldest) = kept.pop().expect("not empty");
-                        bytes -= oldest.size;
-                        dropped += 1;
-                    }
+                    kept.keep(message, size);
                     Ok(())
                 })?;
-                let mut messages: Vec<_> = kept.into_iter().map(|Reverse(n)| n.message).collect();
-                messages.sort_by_key(|m| Reverse((m.timestamp, m.offset)));
+                let dropped = kept.dropped;
+                let messages = kept.into_messages();
                 let reader = scan.reader();
                 Ok::<_, KafkaError>((
                     messages,
