@@ -5,7 +5,7 @@
 //! masked value, and [`Reader::convert`] builds the answer from the masked
 //! parts only.
 
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 use configurator_api::{Data, DecodeProblem, Header, MASKED, Message as ApiMessage};
 use rdkafka::message::{BorrowedMessage, Headers, Message as _};
@@ -142,12 +142,16 @@ impl Reader {
         let masked = if self.masks.is_empty() {
             Masked::Clear
         } else {
+            let parsed;
             let json = match &decoding {
-                Some(Decoding { result: Ok(v), .. }) => Some(v.clone()),
+                Some(Decoding { result: Ok(v), .. }) => Some(v),
                 Some(_) => None,
-                None => serde_json::from_slice::<Value>(bytes).ok(),
+                None => {
+                    parsed = serde_json::from_slice::<Value>(bytes).ok();
+                    parsed.as_ref()
+                }
             };
-            self.masks.apply(&part, json.as_ref())
+            self.masks.apply(&part, json)
         };
         SeenPart { decoding, masked }
     }
@@ -248,21 +252,29 @@ fn text_of(part: Option<&SeenPart>, bytes: Option<&[u8]>) -> Option<String> {
 /// What the CEL filter sees of a key or value: its (masked or decoded)
 /// JSON, the parsed JSON of JSON text, a string for other text, `null` for
 /// none or binary.
-fn json_of(part: Option<&SeenPart>, bytes: Option<&[u8]>) -> Value {
-    let Some(part) = part else { return Value::Null };
+/// Borrowed where the record already holds it: this runs for every record a
+/// CEL filter reads.
+fn json_of<'a>(part: Option<&'a SeenPart>, bytes: Option<&[u8]>) -> Cow<'a, Value> {
+    let Some(part) = part else {
+        return Cow::Owned(Value::Null);
+    };
     match &part.masked {
-        Masked::Whole => return Value::String(MASKED.to_owned()),
-        Masked::Fields(json, _) => return json.clone(),
+        Masked::Whole => return Cow::Owned(Value::String(MASKED.to_owned())),
+        Masked::Fields(json, _) => return Cow::Borrowed(json),
         Masked::Clear => {}
     }
     if let Some(Decoding { result: Ok(v), .. }) = &part.decoding {
-        return v.clone();
+        return Cow::Borrowed(v);
     }
-    let Some(bytes) = bytes else { return Value::Null };
-    serde_json::from_slice(bytes).unwrap_or_else(|_| match std::str::from_utf8(bytes) {
-        Ok(text) => Value::String(text.to_owned()),
-        Err(_) => Value::Null,
-    })
+    let Some(bytes) = bytes else {
+        return Cow::Owned(Value::Null);
+    };
+    Cow::Owned(
+        serde_json::from_slice(bytes).unwrap_or_else(|_| match std::str::from_utf8(bytes) {
+            Ok(text) => Value::String(text.to_owned()),
+            Err(_) => Value::Null,
+        }),
+    )
 }
 
 /// A key or value as an answer carries it.

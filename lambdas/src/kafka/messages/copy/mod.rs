@@ -321,10 +321,9 @@ impl Kafka {
                             let mine = chosen.iter().filter(|r| r.partition == p).map(|r| r.offset);
                             let (min, max) =
                                 mine.fold((i64::MAX, i64::MIN), |(a, b), o| (a.min(o), b.max(o)));
-                            let (from, end) = (min.clamp(low, high), (max + 1).clamp(low, high));
-                            (p, (from, end, end.max(from)))
+                            let from = min.clamp(low, high);
+                            (p, (from, from, (max + 1).clamp(from, high)))
                         })
-                        .map(|(p, (from, _, end))| (p, (from, from, end)))
                         .collect(),
                     None => ranges
                         .into_iter()
