@@ -198,76 +198,80 @@ impl Metrics {
         out.push_str("# TYPE configurator_bff_upstream_duration_seconds histogram\n");
         self.upstream_latency
             .render(&mut out, "configurator_bff_upstream_duration_seconds", "");
-        out.push_str("# HELP configurator_bff_token_refreshes_total Refresh grants, by result.\n");
-        out.push_str("# TYPE configurator_bff_token_refreshes_total counter\n");
-        for (i, result) in ["ok", "refused", "idp_unavailable"].iter().enumerate() {
-            let n = self.refreshes[i].load(Relaxed);
-            let _ = writeln!(
-                out,
-                "configurator_bff_token_refreshes_total{{result=\"{result}\"}} {n}"
-            );
-        }
-        out.push_str("# HELP configurator_bff_sessions_started_total Successful logins.\n");
-        out.push_str("# TYPE configurator_bff_sessions_started_total counter\n");
-        let _ = writeln!(
-            out,
-            "configurator_bff_sessions_started_total {}",
-            self.sessions_started.load(Relaxed)
+        counters(
+            &mut out,
+            "configurator_bff_token_refreshes_total",
+            "Refresh grants, by result.",
+            "result",
+            &["ok", "refused", "idp_unavailable"],
+            &self.refreshes,
         );
-        out.push_str("# HELP configurator_bff_sessions_ended_total Sessions ended by the BFF, by reason (idle expiry happens in the store and is not counted).\n");
-        out.push_str("# TYPE configurator_bff_sessions_ended_total counter\n");
-        for (i, reason) in ["logout", "absolute_timeout", "refresh_refused"]
-            .iter()
-            .enumerate()
-        {
-            let n = self.sessions_ended[i].load(Relaxed);
-            let _ = writeln!(
-                out,
-                "configurator_bff_sessions_ended_total{{reason=\"{reason}\"}} {n}"
-            );
-        }
-        out.push_str("# HELP configurator_bff_logins_failed_total Login callbacks refused.\n");
-        out.push_str("# TYPE configurator_bff_logins_failed_total counter\n");
-        let _ = writeln!(
-            out,
-            "configurator_bff_logins_failed_total {}",
-            self.logins_failed.load(Relaxed)
+        counter(
+            &mut out,
+            "configurator_bff_sessions_started_total",
+            "Successful logins.",
+            &self.sessions_started,
         );
-        out.push_str("# HELP configurator_bff_tails_refused_total Live tail polls refused with 429 too_many_tails (the session had TAILS_PER_SESSION in flight).\n");
-        out.push_str("# TYPE configurator_bff_tails_refused_total counter\n");
-        let _ = writeln!(
-            out,
-            "configurator_bff_tails_refused_total {}",
-            self.tails_refused.load(Relaxed)
+        counters(
+            &mut out,
+            "configurator_bff_sessions_ended_total",
+            "Sessions ended by the BFF, by reason (idle expiry happens in the store and is not counted).",
+            "reason",
+            &["logout", "absolute_timeout", "refresh_refused"],
+            &self.sessions_ended,
         );
-        out.push_str(
-            "# HELP configurator_bff_exports_started_total Message exports whose file started, by format.\n",
+        counter(
+            &mut out,
+            "configurator_bff_logins_failed_total",
+            "Login callbacks refused.",
+            &self.logins_failed,
         );
-        out.push_str("# TYPE configurator_bff_exports_started_total counter\n");
-        for (i, format) in EXPORT_FORMATS.iter().enumerate() {
-            let n = self.exports_started[i].load(Relaxed);
-            let _ = writeln!(
-                out,
-                "configurator_bff_exports_started_total{{format=\"{format}\"}} {n}"
-            );
-        }
-        out.push_str("# HELP configurator_bff_exports_ended_total Message exports ended, by reason.\n");
-        out.push_str("# TYPE configurator_bff_exports_ended_total counter\n");
-        for (i, reason) in EXPORT_ENDS.iter().enumerate() {
-            let n = self.exports_ended[i].load(Relaxed);
-            let _ = writeln!(
-                out,
-                "configurator_bff_exports_ended_total{{reason=\"{reason}\"}} {n}"
-            );
-        }
-        out.push_str("# HELP configurator_bff_export_records_total Records written by exports.\n");
-        out.push_str("# TYPE configurator_bff_export_records_total counter\n");
-        let _ = writeln!(
-            out,
-            "configurator_bff_export_records_total {}",
-            self.export_records.load(Relaxed)
+        counter(
+            &mut out,
+            "configurator_bff_tails_refused_total",
+            "Live tail polls refused with 429 too_many_tails (the session had TAILS_PER_SESSION in flight).",
+            &self.tails_refused,
+        );
+        counters(
+            &mut out,
+            "configurator_bff_exports_started_total",
+            "Message exports whose file started, by format.",
+            "format",
+            &EXPORT_FORMATS,
+            &self.exports_started,
+        );
+        counters(
+            &mut out,
+            "configurator_bff_exports_ended_total",
+            "Message exports ended, by reason.",
+            "reason",
+            &EXPORT_ENDS,
+            &self.exports_ended,
+        );
+        counter(
+            &mut out,
+            "configurator_bff_export_records_total",
+            "Records written by exports.",
+            &self.export_records,
         );
         out
+    }
+}
+
+/// One counter in the text exposition format.
+fn counter(out: &mut String, name: &str, help: &str, value: &AtomicU64) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+        value.load(Relaxed)
+    );
+}
+
+/// One counter per value of `label`, `values[i]` counting `names[i]`.
+fn counters(out: &mut String, name: &str, help: &str, label: &str, names: &[&str], values: &[AtomicU64]) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (value, count) in names.iter().zip(values) {
+        let _ = writeln!(out, "{name}{{{label}=\"{value}\"}} {}", count.load(Relaxed));
     }
 }
 
