@@ -121,3 +121,122 @@ pub fn stop_reason(why: configurator_api::ScanStop) -> String {
         ByteBudget => format!("the {} answer budget", bytes(configurator_api::BROWSE_MAX_BYTES)),
     }
 }
+
+/// How far behind in time, as people say it: `3 s`, `4 min 12 s`,
+/// `2 h 5 min`, `3 d 4 h` (two units at most; below a second `< 1 s`).
+pub fn elapsed(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let pair = |a: u64, ua: &str, b: u64, ub: &str| {
+        if b == 0 {
+            format!("{a} {ua}")
+        } else {
+            format!("{a} {ua} {b} {ub}")
+        }
+    };
+    match (d, h, m) {
+        _ if ms < 1000 => "< 1 s".into(),
+        (0, 0, 0) => format!("{s} s"),
+        (0, 0, _) => pair(m, "min", s, "s"),
+        (0, ..) => pair(h, "h", m, "min"),
+        _ => pair(d, "d", h, "h"),
+    }
+}
+
+/// A group's or a partition's time lag: `—` with nothing to read, `unknown`
+/// when there is lag but its record was not read in time.
+pub fn time_lag(ms: Option<u64>, lag: u64) -> String {
+    match (ms, lag) {
+        (None | Some(0), 0) => "—".into(),
+        (None, _) => "unknown".into(),
+        (Some(ms), _) => elapsed(ms),
+    }
+}
+
+/// `x` with one decimal below 10, whole above (`0.5`, `12`, `1,234`),
+/// through integers: no float formatting in the download.
+pub fn decimal(x: f64) -> String {
+    let x = x.abs();
+    if x >= 9.95 {
+        int(x.round() as i64)
+    } else {
+        let tenths = (x * 10.0).round() as i64;
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// A produce rate: `—` before the sampler has history, `idle`, `1,234/min`.
+pub fn rate(per_min: Option<f64>) -> String {
+    match per_min {
+        None => "—".into(),
+        Some(r) if r <= 0.0 => "idle".into(),
+        Some(r) if r < 0.05 => "< 0.1/min".into(),
+        Some(r) => format!("{}/min", decimal(r)),
+    }
+}
+
+/// Unix milliseconds → `14:07` in the browser's time zone.
+pub fn clock(ms: i64) -> String {
+    let d = Date::new(&JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// The browser's time zone: `Europe/Berlin (UTC+01:00)` at `ms`.
+pub fn time_zone(ms: i64) -> String {
+    let offset = -(Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i64);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let utc = format!("UTC{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60);
+    let options =
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    match js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+    {
+        Some(zone) => format!("{zone} ({utc})"),
+        None => utc,
+    }
+}
+
+/// `1234` → `1.2k`, for labels that must stay short.
+pub fn compact(n: u64) -> String {
+    match n {
+        0..1000 => n.to_string(),
+        1000..1_000_000 => format!("{}.{}k", n / 1000, n % 1000 / 100),
+        _ => format!("{}.{}M", n / 1_000_000, n % 1_000_000 / 100_000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_reads_as_people_say_it() {
+        assert_eq!(elapsed(0), "< 1 s");
+        assert_eq!(elapsed(3_400), "3 s");
+        assert_eq!(elapsed(60_000), "1 min");
+        assert_eq!(elapsed(252_000), "4 min 12 s");
+        assert_eq!(elapsed(7_500_000), "2 h 5 min");
+        assert_eq!(elapsed(7_200_000), "2 h");
+        assert_eq!(elapsed(3 * 86_400_000 + 4 * 3_600_000 + 59_000), "3 d 4 h");
+    }
+
+    #[test]
+    fn time_lag_without_lag_or_record() {
+        assert_eq!(time_lag(None, 0), "—");
+        assert_eq!(time_lag(Some(0), 0), "—");
+        assert_eq!(time_lag(None, 12), "unknown");
+        assert_eq!(time_lag(Some(3_000), 12), "3 s");
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(rate(None), "—");
+        assert_eq!(rate(Some(0.0)), "idle");
+        assert_eq!(rate(Some(0.01)), "< 0.1/min");
+        assert_eq!(rate(Some(0.54)), "0.5/min");
+        assert_eq!(rate(Some(9.96)), "10/min");
+        assert_eq!(rate(Some(1234.4)), "1,234/min");
+        assert_eq!(decimal(-120.0), "120");
+    }
+}
