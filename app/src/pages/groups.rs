@@ -1,7 +1,11 @@
-//! Consumer groups: state, members and lag; searchable and sortable (all in
-//! the URL). The API returns every group at once, so both happen here.
+//! Consumer groups: state, health, members, lag and time lag; searchable and
+//! sortable (all in the URL). The API returns every group at once, so both
+//! happen here. By default the groups needing attention come first: worst
+//! health, then the furthest behind in time.
 
-use configurator_api::{GroupList, GroupSummary};
+use std::cmp::Ordering;
+
+use configurator_api::{GroupList, GroupSummary, Health};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,6 +29,79 @@ pub fn state_kind(state: &str) -> &'static str {
     }
 }
 
+/// The word for a health verdict, as the API spells it.
+pub fn health_word(health: Health) -> &'static str {
+    match health {
+        Health::Stalled => "stalled",
+        Health::Stopped => "stopped",
+        Health::Lagging => "lagging",
+        Health::Ok => "ok",
+    }
+}
+
+/// The pill colour of a health verdict.
+pub fn health_kind(health: Health) -> &'static str {
+    match health {
+        Health::Stalled => "danger",
+        Health::Stopped | Health::Lagging => "warn",
+        Health::Ok => "ok",
+    }
+}
+
+/// A time lag for sorting: an unknown one (lag, but its record not read in
+/// time) ranks above every known one, as it deserves a look.
+fn time_lag_rank(ms: Option<u64>, lag: u64) -> u64 {
+    match ms {
+        Some(ms) => ms,
+        None if lag > 0 => u64::MAX,
+        None => 0,
+    }
+}
+
+/// The order of the list for sort key `by` (ascending; the page reverses it
+/// for descending). `health` is worst first, then the furthest behind.
+fn compare(by: &str, a: &GroupSummary, b: &GroupSummary) -> Ordering {
+    let time = |g: &GroupSummary| time_lag_rank(g.time_lag_ms, g.total_lag);
+    let first = match by {
+        "state" => a.state.cmp(&b.state),
+        "members" => a.members.cmp(&b.members),
+        "lag" => a.total_lag.cmp(&b.total_lag),
+        "time" => time(a).cmp(&time(b)),
+        "health" => a
+            .health
+            .status
+            .cmp(&b.health.status)
+            .then_with(|| time(b).cmp(&time(a)))
+            .then_with(|| b.total_lag.cmp(&a.total_lag)),
+        _ => Ordering::Equal,
+    };
+    first.then_with(|| a.group_id.cmp(&b.group_id))
+}
+
+/// A health pill with its rule as the tooltip.
+fn health_pill(h: &mut Html, status: Health, reason: &str) {
+    h.raw("<span class=\"pill pill-")
+        .raw(health_kind(status))
+        .raw("\" data-testid=\"group-health\" title=\"")
+        .text(reason)
+        .raw("\">")
+        .raw(health_word(status))
+        .raw("</span>");
+}
+
+/// The time-lag cell: `data-ms` carries the milliseconds when known.
+fn time_lag_cell(h: &mut Html, ms: Option<u64>, lag: u64) {
+    h.raw("<td class=\"num mono");
+    if lag > 0 {
+        h.raw(" text-warn");
+    }
+    h.raw("\" data-testid=\"group-time-lag\"");
+    if let Some(ms) = ms {
+        h.raw(" data-ms=\"").raw(&ms.to_string()).raw("\"");
+    }
+    h.raw(">").text(&format::time_lag(ms, lag)).raw("</td>");
+}
+
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     set_title("Consumer groups");
@@ -34,8 +111,8 @@ pub fn GroupsPage() -> impl IntoView {
     let sort = Signal::derive(move || {
         params.with(|p| {
             p.get("sort")
-                .filter(|s| ["state", "members", "lag"].contains(&s.as_str()))
-                .unwrap_or_else(|| "group".into())
+                .filter(|s| ["group", "state", "members", "lag", "time"].contains(&s.as_str()))
+                .unwrap_or_else(|| "health".into())
         })
     });
     let desc = Signal::derive(move || params.with(|p| p.get("order").as_deref() == Some("desc")));
@@ -47,7 +124,7 @@ pub fn GroupsPage() -> impl IntoView {
         move |q: String, sort: String, desc: bool, replace: bool| {
             let pairs = [
                 ("q", q),
-                ("sort", if sort == "group" { String::new() } else { sort }),
+                ("sort", if sort == "health" { String::new() } else { sort }),
                 ("order", if desc { "desc".into() } else { String::new() }),
             ];
             go(&query::url(&cluster.page("/groups"), &pairs), replace);
@@ -60,7 +137,7 @@ pub fn GroupsPage() -> impl IntoView {
             let desc = if same {
                 !desc.get_untracked()
             } else {
-                key == "lag" || key == "members"
+                matches!(key, "lag" | "members" | "time")
             };
             navigate(q.get_untracked(), key.into(), desc, false);
         }
@@ -76,15 +153,7 @@ pub fn GroupsPage() -> impl IntoView {
                 || g.topics.iter().any(|t| t.to_ascii_lowercase().contains(&needle))
         });
         let by = sort.get();
-        list.sort_unstable_by(|a, b| {
-            let first = match by.as_str() {
-                "state" => a.state.cmp(&b.state),
-                "members" => a.members.cmp(&b.members),
-                "lag" => a.total_lag.cmp(&b.total_lag),
-                _ => std::cmp::Ordering::Equal,
-            };
-            first.then_with(|| a.group_id.cmp(&b.group_id))
-        });
+        list.sort_unstable_by(|a, b| compare(&by, a, b));
         if desc.get() {
             list.reverse();
         }
@@ -96,7 +165,7 @@ pub fn GroupsPage() -> impl IntoView {
         let list = rows().unwrap_or_default();
         if list.is_empty() {
             h.empty(
-                5,
+                7,
                 if q.get().is_empty() {
                     "No consumer groups."
                 } else {
@@ -114,7 +183,9 @@ pub fn GroupsPage() -> impl IntoView {
                 )
                 .raw("</td><td>")
                 .pill(state_kind(&g.state), &g.state)
-                .raw("</td>")
+                .raw("</td><td>");
+            health_pill(&mut h, g.health.status, &g.health.reason);
+            h.raw("</td>")
                 .cell("num", &g.members.to_string())
                 .cell("mono small", &g.topics.join(", "))
                 .cell(
@@ -124,8 +195,9 @@ pub fn GroupsPage() -> impl IntoView {
                         "num mono"
                     },
                     &format::int(g.total_lag),
-                )
-                .end_row();
+                );
+            time_lag_cell(&mut h, g.time_lag_ms, g.total_lag);
+            h.end_row();
         }
         h.finish()
     };
@@ -158,13 +230,15 @@ pub fn GroupsPage() -> impl IntoView {
                         <tr>
                             <SortHeader label="Group" key="group" sort descending=desc on_sort />
                             <SortHeader label="State" key="state" sort descending=desc on_sort />
+                            <SortHeader label="Health" key="health" sort descending=desc on_sort />
                             <SortHeader label="Members" key="members" sort descending=desc on_sort numeric=true />
                             <th scope="col">"Topics"</th>
                             <SortHeader label="Total lag" key="lag" sort descending=desc on_sort numeric=true />
+                            <SortHeader label="Time lag" key="time" sort descending=desc on_sort numeric=true />
                         </tr>
                     </thead>
                     {move || if groups.with(|d| d.is_none()) {
-                        view! { <TableSkeleton columns=5 rows=4 /> }.into_any()
+                        view! { <TableSkeleton columns=7 rows=4 /> }.into_any()
                     } else {
                         view! { <RawBody html=Signal::derive(html) /> }.into_any()
                     }}
