@@ -10,6 +10,10 @@ test('oscar resets offsets: a dry-run preview first, then the real reset', async
   const billing = page.getByTestId('group-row').filter({ hasText: 'demo-billing' });
   await expect(billing).toContainText('Empty');
   await expect(billing).toContainText('demo.orders');
+  // No members and records to read: stopped, with the rule as the tooltip.
+  await expect(billing.getByTestId('group-health')).toHaveText('stopped');
+  await expect(billing.getByTestId('group-health')).toHaveAttribute('title', /.+/);
+  await expect(billing.getByTestId('group-time-lag')).not.toHaveText('—');
   await shot(page, 'groups');
 
   // Search and sort live in the URL.
@@ -24,22 +28,33 @@ test('oscar resets offsets: a dry-run preview first, then the real reset', async
   expect(Number(lagBefore)).toBeGreaterThan(0);
   expect(Number(lagBefore)).toBeLessThan(240);
   await expect(page.getByTestId('lag-row')).toHaveCount(6);
-  await expect(page.getByTestId('lag-chart').locator('rect')).toHaveCount(6);
+  await expect(page.getByTestId('partition-lag-chart').locator('rect')).toHaveCount(6);
+  await expect(page.getByTestId('group-health')).toHaveText('stopped');
+  await expect(page.getByTestId('partition-time-lag')).toHaveCount(6);
+  // The lag over time: a chart once the sampler has written, else a note saying so.
+  await expect(page.getByTestId('lag-chart').or(page.getByTestId('lag-empty'))).toBeVisible();
+  await page.getByTestId('lag-window-day').click();
+  await expect(page.getByTestId('lag-window-day')).toHaveAttribute('aria-pressed', 'true');
   await shot(page, 'group-detail');
 
   await page.getByRole('button', { name: 'Reset offsets' }).click();
   const reset = dialog(page, 'Reset offsets of demo-billing');
-  await reset.getByLabel('The earliest offset').check();
-  await reset.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(reset.getByTestId('reset-topics-all')).toBeChecked();
+  await reset.getByTestId('reset-mode').selectOption('earliest');
+  // Nothing to apply before a preview of these very settings.
+  await expect(reset.getByTestId('reset-apply')).toBeDisabled();
+  await reset.getByTestId('reset-preview-button').click();
   const preview = reset.getByTestId('reset-preview');
-  await expect(preview.getByTestId('reset-row')).toHaveCount(6);
+  await expect(preview.getByTestId('reset-preview-row')).toHaveCount(6);
+  await expect(preview.getByTestId('reset-preview-row').first()).toHaveAttribute('data-after', '0');
   await expect(reset).toContainText('Dry run: nothing has changed yet. 6 of 6 partitions would move.');
   await shot(page, 'reset-offsets-preview');
   // Nothing moved yet.
   await expect(page.getByTestId('group-total-lag')).toHaveText(lagBefore!);
 
-  await reset.getByRole('button', { name: 'Reset offsets' }).click();
+  await reset.getByTestId('reset-apply').click();
   await expect(toast(page)).toContainText('Offsets of demo-billing moved on 6 partitions.');
+  await expect(reset.getByTestId('reset-result')).toContainText('moved on 6 partitions');
   await expect(page.getByTestId('group-total-lag')).toHaveText('240');
   for (const committed of await page.getByTestId('lag-row').locator('td:nth-child(2)').allTextContents()) {
     expect(committed).toBe('0');
@@ -60,7 +75,7 @@ test('a group with active members is refused with a clear message', async ({ pag
     // The server says the same if asked.
     const answer = await page.request.post(`${app}/api/v1/clusters/local-a/consumer-groups/e2e-active/reset-offsets`, {
       headers: { 'X-CSRF': '1' },
-      data: { topic: 'demo.customers', to: 'earliest', dry_run: true },
+      data: { topics: ['demo.customers'], to: 'earliest', dry_run: true },
     });
     expect(answer.status()).toBe(409);
     expect((await answer.json()).error.code).toBe('group_active');

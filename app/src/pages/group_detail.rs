@@ -1,5 +1,6 @@
-//! One consumer group: lag per partition (table and chart), members, and the
-//! actions on it (reset offsets, delete).
+//! One consumer group: its health, lag and time lag per partition (table and
+//! bars), its lag over time ([`LagChart`]), members, and the actions on it
+//! (reset offsets, delete committed offsets, delete the group).
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,12 @@ use configurator_api::{GroupDetail, PartitionLag, Permission};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
-use super::{groups::state_kind, reset_offsets::ResetOffsetsDialog};
+use super::{
+    delete_offsets::DeleteOffsetsDialog,
+    groups::{health_kind, health_word, state_kind},
+    lag_chart::LagChart,
+    reset_offsets::ResetOffsetsDialog,
+};
 use crate::{
     api::{self, ApiError, seg},
     cluster::{Current, use_cluster},
@@ -31,6 +37,7 @@ pub fn GroupDetailPage() -> impl IntoView {
     let group_api = move || cluster.api(&format!("/consumer-groups/{}", seg(&id.get())));
     let group = load::<GroupDetail>(move || Some(group_api()));
     let resetting = RwSignal::new(false);
+    let deleting_offsets = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
@@ -70,6 +77,16 @@ pub fn GroupDetailPage() -> impl IntoView {
                         <Pill kind=state_kind(&g.state)>{g.state.clone()}</Pill>
                         <span>{if g.protocol.is_empty() { g.protocol_type.clone() } else { format!("{} · {}", g.protocol_type, g.protocol) }}</span>
                     })}</p>
+                    <p class="facts">{move || group.get().map(|g| {
+                        let (status, reason) = (g.health.status, g.health.reason);
+                        let title = reason.clone();
+                        view! {
+                            <Pill kind=health_kind(status)>
+                                <span data-testid="group-health" title=title>{health_word(status)}</span>
+                            </Pill>
+                            <span data-testid="group-health-reason">{reason}</span>
+                        }
+                    })}</p>
                 </div>
                 <div class="toolbar">
                     <ReadOnlyNote permissions=&[Permission::GroupsReset, Permission::GroupsDelete] />
@@ -77,17 +94,29 @@ pub fn GroupDetailPage() -> impl IntoView {
                         <button class="button button-primary" disabled=move || group.get().is_none() on:click=move |_| resetting.set(true)>"Reset offsets"</button>
                     </When>
                     <When when=move || cluster.can(Permission::GroupsDelete)>
+                        <button class="button" data-testid="delete-offsets" disabled=move || group.get().is_none()
+                            on:click=move |_| deleting_offsets.set(true)>"Delete offsets…"</button>
                         <button class="button button-danger-quiet" on:click=move |_| { set_error.set(None); deleting.set(true); }>"Delete…"</button>
                     </When>
                     <button class="button" on:click=move |_| group.reload()>"Refresh"</button>
                 </div>
             </div>
             <LoadError error=group.error retry=group.retry() />
+            <div inner_html=move || group.with(|g| g.map(group_stats).unwrap_or_default())></div>
+            <LagChart group=id />
             <div inner_html=move || group.with(|g| g.map(|g| group_body(cluster, g)).unwrap_or_default())></div>
+            // The dialogs get the group as it was when opened: a reload after
+            // a change must not draw them afresh (and lose their result).
             <When when=move || resetting.get()>
-                {move || group.get().map(|g| view! {
-                    <ResetOffsetsDialog group=g cluster on_done=move |_| { resetting.set(false); group.reload(); }
+                {move || group.with_untracked(|g| g.cloned()).map(|g| view! {
+                    <ResetOffsetsDialog group=g cluster on_done=move |_| group.reload()
                         on_close=move |_| resetting.set(false) />
+                })}
+            </When>
+            <When when=move || deleting_offsets.get()>
+                {move || group.with_untracked(|g| g.cloned()).map(|g| view! {
+                    <DeleteOffsetsDialog group=g cluster on_done=move |_| group.reload()
+                        on_close=move |_| deleting_offsets.set(false) />
                 })}
             </When>
             <When when=move || deleting.get()>
@@ -101,16 +130,31 @@ pub fn GroupDetailPage() -> impl IntoView {
     }
 }
 
-/// Everything about the group that is only shown: numbers, lag per
-/// partition (table and chart) and members.
-fn group_body(cluster: Current, group: &GroupDetail) -> String {
-    // Per topic, in partition order.
-    let mut by_topic: BTreeMap<&str, Vec<&PartitionLag>> = BTreeMap::new();
-    for lag in &group.offsets {
-        let lags = by_topic.entry(&lag.topic).or_default();
-        let at = lags.partition_point(|l| l.partition < lag.partition);
-        lags.insert(at, lag);
+/// A time-lag cell, `data-ms` holding the milliseconds when known.
+fn time_lag(h: &mut Html, tag: &str, class: &str, test_id: &str, ms: Option<u64>, lag: u64) {
+    h.raw("<").raw(tag).raw(" class=\"").raw(class);
+    if lag > 0 {
+        h.raw(" text-warn");
     }
+    h.raw("\" data-testid=\"").raw(test_id).raw("\"");
+    if let Some(ms) = ms {
+        h.raw(" data-ms=\"").raw(&ms.to_string()).raw("\"");
+    }
+    h.raw(">")
+        .text(&format::time_lag(ms, lag))
+        .raw("</")
+        .raw(tag)
+        .raw(">");
+}
+
+/// The group's numbers at the top of the page.
+fn group_stats(group: &GroupDetail) -> String {
+    let topics = group
+        .offsets
+        .iter()
+        .map(|o| o.topic.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let mut h = Html::new();
     let stat = |h: &mut Html, label: &str, value: &str, id: &str| {
         h.raw("<div class=\"stat\"><div class=\"stat-label\">")
@@ -134,14 +178,39 @@ fn group_body(cluster: Current, group: &GroupDetail) -> String {
         &group.members.len().to_string(),
         "group-members",
     );
-    stat(&mut h, "Topics", &by_topic.len().to_string(), "group-topics");
+    h.raw("<div class=\"stat\"><div class=\"stat-label\">Time lag (worst partition)</div>");
+    time_lag(
+        &mut h,
+        "div",
+        "stat-value",
+        "group-time-lag",
+        group.time_lag_ms,
+        group.total_lag,
+    );
+    h.raw("</div>");
+    stat(&mut h, "Topics", &topics.to_string(), "group-topics");
     stat(
         &mut h,
         "Partitions",
         &group.offsets.len().to_string(),
         "group-partitions",
     );
-    h.raw("</div><h2 class=\"section-title\">Lag by partition</h2>");
+    h.raw("</div>");
+    h.finish()
+}
+
+/// Everything else about the group that is only shown: lag per partition
+/// (table and bars) and members.
+fn group_body(cluster: Current, group: &GroupDetail) -> String {
+    // Per topic, in partition order.
+    let mut by_topic: BTreeMap<&str, Vec<&PartitionLag>> = BTreeMap::new();
+    for lag in &group.offsets {
+        let lags = by_topic.entry(&lag.topic).or_default();
+        let at = lags.partition_point(|l| l.partition < lag.partition);
+        lags.insert(at, lag);
+    }
+    let mut h = Html::new();
+    h.raw("<h2 class=\"section-title\">Lag by partition</h2>");
     if by_topic.is_empty() {
         h.raw("<div class=\"card empty-state\"><p class=\"muted\">This group has no committed offsets.</p></div>");
     }
@@ -155,7 +224,8 @@ fn group_body(cluster: Current, group: &GroupDetail) -> String {
         lag_chart(&mut h, topic, &lags);
         h.raw("<table class=\"table table-plain\" data-testid=\"lag-table\"><thead><tr><th scope=\"col\" class=\"num\">Partition</th>\
             <th scope=\"col\" class=\"num\">Committed offset</th><th scope=\"col\" class=\"num\">End offset</th>\
-            <th scope=\"col\" class=\"num\">Lag</th></tr></thead><tbody>");
+            <th scope=\"col\" class=\"num\">Lag</th><th scope=\"col\">Next record</th>\
+            <th scope=\"col\" class=\"num\">Time lag</th></tr></thead><tbody>");
         for l in lags {
             h.row("lag-row")
                 .cell("num mono strong", &l.partition.to_string())
@@ -176,7 +246,21 @@ fn group_body(cluster: Current, group: &GroupDetail) -> String {
                     },
                     &format::int(l.lag),
                 )
-                .end_row();
+                .cell(
+                    "mono small",
+                    &l.next_timestamp_ms
+                        .map(format::date_time)
+                        .unwrap_or_else(|| "—".into()),
+                );
+            time_lag(
+                &mut h,
+                "td",
+                "num mono",
+                "partition-time-lag",
+                l.time_lag_ms,
+                l.lag,
+            );
+            h.end_row();
         }
         h.raw("</tbody></table></div>");
     }
@@ -225,7 +309,7 @@ fn lag_chart(h: &mut Html, topic: &str, lags: &[&PartitionLag]) {
     let most = lags.iter().map(|l| l.lag).max().unwrap_or(0).max(1);
     let base = HEIGHT - BOTTOM;
     h.raw(&format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {width} {HEIGHT}\" role=\"img\" data-testid=\"lag-chart\" \
+        "<svg class=\"chart\" viewBox=\"0 0 {width} {HEIGHT}\" role=\"img\" data-testid=\"partition-lag-chart\" \
          width=\"{width}\" height=\"{HEIGHT}\" aria-label=\""
     ))
     .text(&format!("Lag per partition of {topic}"))
@@ -245,19 +329,10 @@ fn lag_chart(h: &mut Html, topic: &str, lags: &[&PartitionLag]) {
             format::int(l.lag),
             base - bar,
             base - bar - 4,
-            compact(l.lag),
+            format::compact(l.lag),
             HEIGHT - 5,
             l.partition
         ));
     }
     h.raw("</svg>");
-}
-
-/// `1234` → `1.2k`, for labels that must stay short.
-fn compact(n: u64) -> String {
-    match n {
-        0..1000 => n.to_string(),
-        1000..1_000_000 => format!("{}.{}k", n / 1000, n % 1000 / 100),
-        _ => format!("{}.{}M", n / 1_000_000, n % 1_000_000 / 100_000),
-    }
 }
