@@ -34,6 +34,13 @@ pub fn PartitionsTab() -> impl IntoView {
                     .cell("num mono", &format::int(p.low_watermark))
                     .cell("num mono", &format::int(p.high_watermark))
                     .cell("num mono", &format::int(p.messages))
+                    .raw("<td class=\"mono small\" data-testid=\"partition-last-record\"");
+                if let Some(ms) = p.last_record_ms {
+                    h.raw(" title=\"").text(&format::ago(ms)).raw("\"");
+                }
+                h.raw(">")
+                    .text(&p.last_record_ms.map(format::date_time).unwrap_or_else(|| "—".into()))
+                    .raw("</td>")
                     // A bar, without a style attribute (the CSP allows none).
                     .raw("<td class=\"share-col\" aria-hidden=\"true\"><progress class=\"share\" max=\"100\" value=\"")
                     .raw(&(p.messages * 100 / most).to_string())
@@ -67,12 +74,13 @@ pub fn PartitionsTab() -> impl IntoView {
                         <th scope="col" class="num">"Low watermark"</th>
                         <th scope="col" class="num">"High watermark"</th>
                         <th scope="col" class="num">"Messages"</th>
+                        <th scope="col">"Last record"</th>
                         <th scope="col" class="share-col"><span class="visually-hidden">"Share of messages"</span></th>
                         <When when=can_purge><th scope="col"><span class="visually-hidden">"Actions"</span></th></When>
                     </tr>
                 </thead>
                 {move || if topic.detail.with(|d| d.is_none()) {
-                    view! { <TableSkeleton columns=8 rows=4 /> }.into_any()
+                    view! { <TableSkeleton columns=9 rows=4 /> }.into_any()
                 } else {
                     view! { <RawBody html=rows /> }.into_any()
                 }}

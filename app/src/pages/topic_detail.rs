@@ -113,6 +113,24 @@ pub fn TopicPage() -> impl IntoView {
                                 )}</span>
                                 {d.internal.then_some(view! { <span class="pill pill-neutral">"internal"</span> })}
                                 <HealthPill under />
+                                <span data-testid="topic-rate" title="Records written per minute over the last hour">
+                                    {match d.messages_per_min {
+                                        None => "rate not sampled yet".to_owned(),
+                                        rate => format::rate(rate),
+                                    }}
+                                </span>
+                                <span data-testid="topic-last-record" title=d.last_record_ms.map(format::iso)>
+                                    {match d.last_record_ms {
+                                        Some(ms) => format!("last record {} ({})", format::date_time(ms), format::ago(ms)),
+                                        None => "no records".into(),
+                                    }}
+                                </span>
+                                <span data-testid="topic-size">
+                                    {match d.size_bytes {
+                                        Some(n) => format!("size {}", format::bytes(n)),
+                                        None => "size not reported by the broker".into(),
+                                    }}
+                                </span>
                             }
                         }))}
                     </p>

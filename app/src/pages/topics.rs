@@ -48,7 +48,7 @@ impl ListState {
                 .filter(|p| (1..=500).contains(p))
                 .unwrap_or(50),
             sort: get("sort")
-                .filter(|s| matches!(s.as_str(), "partitions" | "messages"))
+                .filter(|s| matches!(s.as_str(), "partitions" | "messages" | "rate"))
                 .unwrap_or_else(|| "name".into()),
             desc: get("order").as_deref() == Some("desc"),
             internal: get("internal").as_deref() == Some("true"),
@@ -209,7 +209,7 @@ pub fn TopicsPage() -> impl IntoView {
             let Some(list) = list else { return };
             if list.topics.is_empty() {
                 h.empty(
-                    5,
+                    6,
                     if text.get_untracked().is_empty() {
                         "No topics yet."
                     } else {
@@ -235,7 +235,9 @@ pub fn TopicsPage() -> impl IntoView {
                     .cell("num", &format::int(t.partitions))
                     .cell("num", &t.replication_factor.to_string())
                     .cell("num", &format::int(t.messages))
-                    .raw("<td>")
+                    .raw("<td class=\"num\" data-testid=\"topic-rate\">")
+                    .text(&format::rate(t.messages_per_min))
+                    .raw("</td><td>")
                     .health(t.under_replicated_partitions)
                     .raw("</td>")
                     .end_row();
@@ -288,11 +290,12 @@ pub fn TopicsPage() -> impl IntoView {
                             <SortHeader label="Partitions" key="partitions" sort descending=desc on_sort numeric=true />
                             <th scope="col" class="num">"Replication"</th>
                             <SortHeader label="Messages" key="messages" sort descending=desc on_sort numeric=true />
+                            <SortHeader label="Rate" key="rate" sort descending=desc on_sort numeric=true />
                             <th scope="col">"Status"</th>
                         </tr>
                     </thead>
                     {move || if topics.with(|d| d.is_none()) {
-                        view! { <TableSkeleton columns=5 rows=8 /> }.into_any()
+                        view! { <TableSkeleton columns=6 rows=8 /> }.into_any()
                     } else {
                         view! { <RawBody html=rows /> }.into_any()
                     }}
