@@ -236,10 +236,13 @@ fi
 export OIDC_ISSUER="http://localhost:$IDP_PORT"
 # A CLUSTERS_TOML in the caller's environment would clash with CLUSTERS_FILE
 # (the Lambdas refuse both at start).
+# The lag sampler runs every 5 s locally (every minute in AWS), so a chart
+# fills while you watch; LAG_SAMPLER_INTERVAL_MS=0 turns it off.
 # local-a's Glue registry is moto, reached with dummy credentials: the
 # Lambdas never see a real AWS account's (no profile, no session token).
 start lambdas env -u CLUSTERS_TOML -u AWS_PROFILE -u AWS_SESSION_TOKEN LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" \
   CLUSTERS_FILE="$clusters_file" POLICY_FILE="$root/scripts/local/policy.toml" \
+  LAG_SAMPLER_INTERVAL_MS="${LAG_SAMPLER_INTERVAL_MS:-5000}" \
   AWS_ENDPOINT_URL_GLUE="http://127.0.0.1:$GLUE_PORT" AWS_REGION="$GLUE_REGION" \
   AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "$BIN_DIR/configurator-lambdas"
 # The same URL (and host name) the BFF and the Lambdas discover the IdP at.

@@ -1,7 +1,8 @@
 //! How long `GET /consumer-groups` takes with many groups: creates GROUPS
 //! consumer groups with committed offsets on a fresh topic, then times
-//! `Kafka::list_groups` (what the handler calls) RUNS times and prints the
-//! median. Deletes its groups and its topic at the end.
+//! `Kafka::list_groups` (what the handler calls: lag, time lag, health)
+//! RUNS times and prints the median; then times lag-sampler runs over the
+//! same groups. Deletes its groups and its topic at the end.
 //!
 //!     cargo run -p configurator-lambdas --example bench_groups -- 127.0.0.1:19192 [GROUPS] [RUNS]
 //!
@@ -15,7 +16,11 @@ use std::{
 use anyhow::{Context, bail};
 use configurator_lambdas::{
     config::{KafkaConfig, KafkaSecurity},
-    kafka::{Kafka, KafkaContext, client_config, ffi},
+    kafka::{Kafka, KafkaContext, client_config, ffi, groups::Judge},
+    lag::{
+        health::HealthRules,
+        sampler::{self, SamplerConfig},
+    },
 };
 use rdkafka::{
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
@@ -101,16 +106,28 @@ async fn main() -> anyhow::Result<()> {
         .map(|i| (MESSAGES_PER_PARTITION - (i as i64) % MESSAGES_PER_PARTITION) as u64 * PARTITIONS as u64)
         .sum();
     let kafka = Kafka::new(&config)?;
+    let rules = HealthRules::default();
+    let judge = Judge {
+        rules: &rules,
+        cluster: "bench",
+    };
     let mut times = Vec::with_capacity(runs);
     let mut outcome = Ok(());
     for run in 0..=runs {
         let started = Instant::now();
         let list = kafka
-            .list_groups(|g| g.starts_with(&prefix))
+            .list_groups(|g| g.starts_with(&prefix), judge)
             .await
             .map_err(|e| anyhow::anyhow!("list_groups: {e}"))?;
         let elapsed = started.elapsed();
         let lag: u64 = list.groups.iter().map(|g| g.total_lag).sum();
+        let time_lags = list.groups.iter().filter(|g| g.time_lag_ms.is_some()).count();
+        if run == runs {
+            println!(
+                "  the last run knew the time lag of {time_lags} of {} groups",
+                list.groups.len()
+            );
+        }
         if list.groups.len() != groups || lag != expected_lag {
             outcome = Err(anyhow::anyhow!(
                 "listed {} groups with lag {lag}, expected {groups} with lag {expected_lag}",
@@ -129,6 +146,37 @@ async fn main() -> anyhow::Result<()> {
         ms(times[times.len() / 2]),
         ms(times[0]),
         ms(times[times.len() - 1])
+    );
+
+    let sampler = SamplerConfig {
+        interval: Duration::from_secs(60),
+        max_groups: 1000,
+        budget: Duration::from_secs(20),
+        metrics: false,
+    };
+    let mut sampled = Vec::with_capacity(runs);
+    for run in 0..=runs.min(5) {
+        let started = Instant::now();
+        let summary = sampler::sample_cluster(&kafka, "bench", &rules, &sampler).await;
+        let elapsed = started.elapsed();
+        if let Some(error) = &summary.error {
+            bail!("sampler run failed: {error}");
+        }
+        if run == 0 {
+            println!(
+                "  sampler: {} groups seen, {} sampled, {} of {} lagging partitions' records read",
+                summary.groups, summary.sampled, summary.time_lags_read, summary.time_lags_wanted
+            );
+        } else {
+            sampled.push(elapsed);
+        }
+    }
+    sampled.sort();
+    println!(
+        "one sampler run over all groups of the cluster: p50 {:.0} ms (min {:.0} ms, max {:.0} ms)",
+        ms(sampled[sampled.len() / 2]),
+        ms(sampled[0]),
+        ms(sampled[sampled.len() - 1])
     );
 
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -25,6 +25,9 @@ pub struct Config {
     /// cluster, topics, messages, groups): it then serves only that group's
     /// routes. Unset (local mode): every route.
     pub function: Option<Function>,
+    /// `CONFIGURATOR_FUNCTION=sampler`: the process is the lag sampler
+    /// ([`crate::lag::sampler`]) and serves no route.
+    pub sampler_only: bool,
     /// Sign and verify audit records (`AUDIT_SIGNING_KEYS`, or the Secrets
     /// Manager secret named by `AUDIT_SIGNING_KEYS_SECRET_ARN`, read by
     /// [`Config::resolve_secrets`]).
@@ -162,10 +165,14 @@ impl Config {
             audit_keys: audit_keys_from_env()?,
             function: match env::var("CONFIGURATOR_FUNCTION").ok().filter(|v| !v.is_empty()) {
                 None => None,
+                Some(name) if name == "sampler" => None,
                 Some(name) => Some(Function::from_name(&name).with_context(|| {
-                    format!("CONFIGURATOR_FUNCTION must be cluster, topics, messages or groups, got {name:?}")
+                    format!(
+                        "CONFIGURATOR_FUNCTION must be cluster, topics, messages, groups or sampler, got {name:?}"
+                    )
                 })?),
             },
+            sampler_only: env::var("CONFIGURATOR_FUNCTION").is_ok_and(|v| v == "sampler"),
         })
     }
 }

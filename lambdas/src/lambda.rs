@@ -25,6 +25,22 @@ pub async fn run(app: Router) -> Result<(), lambda_http::Error> {
     .await
 }
 
+/// The lag sampler: every event (a schedule's; its content is not read)
+/// runs one sample of every cluster and answers with what each did.
+pub async fn run_sampler(
+    state: crate::AppState,
+    config: crate::lag::sampler::SamplerConfig,
+) -> Result<(), lambda_http::Error> {
+    lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| {
+        let state = state.clone();
+        async move {
+            let runs = crate::lag::sampler::run_once(&state.clusters, &state.policy.health, &config).await;
+            serde_json::to_value(runs).map_err(|e| -> lambda_http::Error { Box::new(e) })
+        }
+    }))
+    .await
+}
+
 /// One event: mend, parse, route, and answer in the event's own response shape.
 pub async fn handle(app: Router, mut event: Value, context: Context) -> Result<Value, lambda_http::Error> {
     normalize(&mut event);

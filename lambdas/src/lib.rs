@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod kafka;
+pub mod lag;
 pub mod lambda;
 pub mod policy;
 pub mod registry;

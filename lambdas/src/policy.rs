@@ -14,7 +14,10 @@ use configurator_api::Permission;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::kafka::messages::mask::{MaskPath, Masks};
+use crate::{
+    kafka::messages::mask::{MaskPath, Masks},
+    lag::health::{HealthFile, HealthRules},
+};
 
 /// What an action is applied to.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +89,8 @@ pub struct Policy {
     group_roles: HashMap<String, Vec<String>>,
     roles: HashMap<String, Vec<Grant>>,
     masks: Vec<MaskRule>,
+    /// When a consumer group counts as lagging or stalled ([`crate::lag::health`]).
+    pub health: HealthRules,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +100,8 @@ struct PolicyFile {
     roles: HashMap<String, Vec<GrantFile>>,
     #[serde(default)]
     masks: Vec<MaskFile>,
+    #[serde(default)]
+    health: Vec<HealthFile>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +202,7 @@ impl Policy {
             group_roles: file.groups,
             roles,
             masks,
+            health: HealthRules::parse(file.health)?,
         })
     }
 

@@ -36,8 +36,11 @@ pub use copy::{
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
 pub use export::{EXPORT_MAX_BYTES, EXPORT_MAX_RECORDS, ExportFormat, ExportQuery, export_path};
 pub use groups::{
-    GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
-    ResetTarget, TopicPartitions,
+    DeleteOffsets, DeletedOffsets, GroupDetail, GroupHealth, GroupList, GroupMember, GroupSummary, Health,
+    LAG_HISTORY_MAX_POINTS, LAG_HISTORY_MAX_SCAN, LAG_HISTORY_MAX_SERIES, LAG_HISTORY_RETENTION_DAYS,
+    LagHistory, LagHistoryQuery, LagPoint, LagSeries, LagTrend, LagWindow, OffsetChange, PartitionLag,
+    RESET_MAX_PARTITIONS, ResetOffsets, ResetResult, ResetTarget, SkippedPartition, TIME_LAG_BUDGET_MS,
+    TopicPartitions, TrendDirection,
 };
 pub use messages::{
     BROWSE_MAX_BYTES, Data, FILTER_MAX_BYTES, Header, MASKED, Message, MessagePage, MessageQuery,

@@ -103,6 +103,8 @@ pub enum OperationId {
     GetGroup,
     DeleteGroup,
     ResetOffsets,
+    GetLagHistory,
+    DeleteGroupOffsets,
 }
 
 impl OperationId {
@@ -143,6 +145,8 @@ impl OperationId {
             Self::GetGroup => "get_group",
             Self::DeleteGroup => "delete_group",
             Self::ResetOffsets => "reset_offsets",
+            Self::GetLagHistory => "get_lag_history",
+            Self::DeleteGroupOffsets => "delete_group_offsets",
         }
     }
 }
@@ -474,7 +478,23 @@ pub const OPERATIONS: &[Operation] = &[
         "/clusters/{cluster}/consumer-groups/{group}/reset-offsets",
         Groups,
         P::GroupsReset,
-        "Move an inactive group's committed offsets (dry run first).",
+        "Move an inactive group's committed offsets on one, several or all of its topics (dry run first).",
+    ),
+    op(
+        Id::GetLagHistory,
+        Get,
+        "/clusters/{cluster}/consumer-groups/{group}/lag-history",
+        Groups,
+        P::GroupsRead,
+        "The group's lag over the last hour, day or week, per topic or partition, with its trend.",
+    ),
+    op(
+        Id::DeleteGroupOffsets,
+        Post,
+        "/clusters/{cluster}/consumer-groups/{group}/delete-offsets",
+        Groups,
+        P::GroupsDelete,
+        "Forget the group's committed offsets on chosen topics (OffsetDelete).",
     ),
 ];
 

@@ -37,6 +37,9 @@ pub enum TopicSort {
     Name,
     Partitions,
     Messages,
+    /// Produce rate over the last hour ([`TopicSummary::messages_per_min`]):
+    /// ascending puts the idle topics first.
+    Rate,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +52,7 @@ pub enum SortOrder {
 }
 
 /// One page of topics.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicList {
     pub topics: Vec<TopicSummary>,
@@ -59,7 +62,7 @@ pub struct TopicList {
     pub per_page: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicSummary {
     pub name: String,
@@ -72,6 +75,9 @@ pub struct TopicSummary {
     pub messages: u64,
     /// Partitions whose in-sync replicas are fewer than their replicas.
     pub under_replicated_partitions: u32,
+    /// Records written per minute over the last hour, from the lag sampler's
+    /// end offsets; `null` until it has a sample 5 minutes old.
+    pub messages_per_min: Option<f64>,
 }
 
 /// `POST /api/v1/topics`
@@ -86,13 +92,19 @@ pub struct CreateTopic {
 }
 
 /// `GET /api/v1/topics/{topic}`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TopicDetail {
     pub name: String,
     pub internal: bool,
     pub replication_factor: u32,
     pub messages: u64,
+    /// As in [`TopicSummary::messages_per_min`].
+    pub messages_per_min: Option<f64>,
+    /// The newest record's timestamp over all partitions.
+    pub last_record_ms: Option<i64>,
+    /// Bytes on disk: `null`, as librdkafka has no DescribeLogDirs.
+    pub size_bytes: Option<u64>,
     pub partitions: Vec<PartitionInfo>,
     pub configs: Vec<ConfigEntry>,
 }
@@ -108,6 +120,9 @@ pub struct PartitionInfo {
     pub low_watermark: i64,
     pub high_watermark: i64,
     pub messages: u64,
+    /// Timestamp of the partition's newest record (`null` when empty, or not
+    /// read within the time-lag budget).
+    pub last_record_ms: Option<i64>,
 }
 
 /// `GET /api/v1/topics/{topic}/configs`

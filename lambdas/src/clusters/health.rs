@@ -76,12 +76,8 @@ async fn health(probe: &Probe) -> ClusterHealth {
             return None;
         }
         let visible = Arc::clone(&probe.may_read_group);
-        let groups = tokio::time::timeout(deadline, kafka.list_groups(move |g| visible(g)));
-        groups
-            .await
-            .ok()?
-            .ok()
-            .map(|list| list.groups.iter().map(|g| g.total_lag).sum())
+        let lag = tokio::time::timeout(deadline, kafka.total_lag(move |g| visible(g)));
+        lag.await.ok()?.ok()
     };
     let (meta, total_lag) = tokio::join!(tokio::time::timeout(deadline, kafka.metadata()), total_lag);
     match meta {

@@ -849,16 +849,94 @@ pub fn alter_consumer_group_offsets(
     Ok(())
 }
 
+/// Forgets `group`'s committed offsets on these partitions (OffsetDelete,
+/// KIP-496). The partitions of each answer, or the error of the first that
+/// failed: `GroupSubscribedToTopic` while a member still reads the topic,
+/// `UnsupportedVersion` where the broker lacks the request.
+pub fn delete_consumer_group_offsets(
+    admin: &Admin,
+    group: &str,
+    partitions: &[(String, i32)],
+    timeout: Duration,
+) -> Result<Vec<(String, i32)>, KafkaError> {
+    let name = c_string(group, "group name")?;
+    let mut tpl = rdkafka::TopicPartitionList::with_capacity(partitions.len());
+    for (topic, partition) in partitions {
+        tpl.add_partition(topic, *partition);
+    }
+    let answers = run(
+        admin,
+        rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
+        rd::RD_KAFKA_EVENT_DELETECONSUMERGROUPOFFSETS_RESULT,
+        timeout,
+        1,
+        |call, _| {
+            // SAFETY: the name is a valid C string and the list alive (owned by
+            // `tpl`); both are copied; the request object is ours.
+            let request = unsafe {
+                Owned::new(
+                    rd::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), tpl.ptr()),
+                    rd::rd_kafka_DeleteConsumerGroupOffsets_destroy,
+                )
+            }
+            .ok_or_else(|| KafkaError::client("rd_kafka_DeleteConsumerGroupOffsets_new returned null"))?;
+            let mut requests = one(&request);
+            // SAFETY: client, options, queue and request are alive; librdkafka
+            // copies the request before returning.
+            unsafe {
+                rd::rd_kafka_DeleteConsumerGroupOffsets(
+                    call.rk(),
+                    requests.as_mut_ptr(),
+                    1,
+                    call.options(),
+                    call.queue(),
+                )
+            };
+            Ok(())
+        },
+        |event| {
+            let mut cnt = 0;
+            // SAFETY: the event is alive and of this type; its group results
+            // are copied before it is destroyed.
+            Ok(unsafe {
+                let result = rd::rd_kafka_event_DeleteConsumerGroupOffsets_result(event.ptr());
+                read_group_results(
+                    rd::rd_kafka_DeleteConsumerGroupOffsets_result_groups(result, &mut cnt),
+                    cnt,
+                )
+            })
+        },
+    )?;
+    let mut deleted = Vec::new();
+    for (_, outcome) in answers.into_iter().flatten() {
+        let entries = outcome.map_err(|(code, detail)| commit_error(group, code, &detail, timeout))?;
+        for entry in entries {
+            if let Some(code) = entry.error {
+                return Err(commit_error(
+                    group,
+                    code,
+                    &format!("{} [{}]: {code}", entry.topic, entry.partition),
+                    timeout,
+                ));
+            }
+            deleted.push((entry.topic, entry.partition));
+        }
+    }
+    Ok(deleted)
+}
+
 /// A refused offset commit: a group that has members again is a conflict.
 fn commit_error(group: &str, code: RDKafkaErrorCode, detail: &str, timeout: Duration) -> KafkaError {
     use RDKafkaErrorCode as C;
     match code {
-        C::UnknownMemberId | C::IllegalGeneration | C::RebalanceInProgress | C::NonEmptyGroup => {
-            KafkaError::GroupActive {
-                group: group.to_owned(),
-                members: None,
-            }
-        }
+        C::UnknownMemberId
+        | C::IllegalGeneration
+        | C::RebalanceInProgress
+        | C::NonEmptyGroup
+        | C::GroupSubscribedToTopic => KafkaError::GroupActive {
+            group: group.to_owned(),
+            members: None,
+        },
         other => error_code(other, &format!("{detail}: {other}"), timeout),
     }
 }

@@ -1,8 +1,11 @@
-//! Consumer groups: the list with lag, one group's members and offsets,
-//! resetting an inactive group's offsets, and deleting an empty group.
+//! Consumer groups: the list with lag, time lag and health, one group's
+//! members and offsets, its lag history, resetting an inactive group's
+//! offsets every way `kafka-consumer-groups` can, forgetting its offsets on
+//! some topics, and deleting an empty group.
 //!
 //! Lag is measured against the high watermark: Σ max(0, end − committed)
-//! over the partitions the group has committed offsets for.
+//! over the partitions the group has committed offsets for. Time lag is how
+//! old the record at the committed offset is ([`super::peek`]).
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
@@ -10,8 +13,9 @@ use std::{
 };
 
 use configurator_api::{
-    GroupDetail, GroupList, GroupMember, GroupSummary, OffsetChange, PartitionLag, ResetOffsets, ResetResult,
-    ResetTarget, TopicPartitions,
+    DeleteOffsets, DeletedOffsets, GroupDetail, GroupList, GroupMember, GroupSummary, LagHistory,
+    LagHistoryQuery, OffsetChange, PartitionLag, RESET_MAX_PARTITIONS, ResetOffsets, ResetResult,
+    ResetTarget, SkippedPartition, TIME_LAG_BUDGET_MS, TopicPartitions,
 };
 use rdkafka::error::RDKafkaErrorCode;
 
@@ -19,20 +23,120 @@ use super::{
     Admin, Kafka, KafkaError, error_code,
     ffi::{self, Committed, GroupDescription, MemberDescription},
     kafka_error,
+    lag_history::GroupSample,
     metadata::ClusterMeta,
+    peek::At,
     topics::Watermarks,
 };
-use crate::error::ApiError;
+use crate::{
+    audit::now_ms,
+    error::ApiError,
+    lag::{
+        chart::Chart,
+        health::{HealthRules, Live, verdict},
+    },
+};
+
+/// How much history before the longest stall time a verdict reads: enough
+/// for a sample at or before the stall time when groups are sampled in turns.
+const HEALTH_SLACK_MS: i64 = 10 * 60_000;
+/// Records a health verdict on all groups reads from the history at most.
+pub const HEALTH_SCAN_MAX: u64 = 200_000;
+
+/// Every group the caller may see, with what it committed, and the
+/// watermarks of those partitions (or of every partition, for the sampler).
+pub struct Overview {
+    pub groups: Vec<(GroupDescription, Vec<Committed>)>,
+    pub marks: Watermarks,
+    pub meta: ClusterMeta,
+}
+
+/// The health rules and the cluster they are applied on.
+#[derive(Clone, Copy)]
+pub struct Judge<'a> {
+    pub rules: &'a HealthRules,
+    pub cluster: &'a str,
+}
 
 impl Kafka {
     /// The groups `visible` lets the caller see, sorted by id, with state,
-    /// member count, the topics they committed offsets for and their total
-    /// lag. Takes a constant number of round trips whatever the number of
-    /// groups: ListGroups + DescribeGroups (all groups in one request per
-    /// broker); then, concurrently, ListConsumerGroupOffsets (one request per
-    /// group, pipelined) and metadata; then the watermarks of all their
-    /// partitions in one batch.
-    pub async fn list_groups(&self, visible: impl Fn(&str) -> bool) -> Result<GroupList, ApiError> {
+    /// member count, topics, lag, time lag and health. A constant number of
+    /// round trips whatever the number of groups ([`Kafka::group_overview`]),
+    /// then, at once, the history of the last minutes (one read per history
+    /// partition) and the records at the committed offsets (one fetch per
+    /// broker and round, within [`TIME_LAG_BUDGET_MS`]).
+    pub async fn list_groups(
+        &self,
+        visible: impl Fn(&str) -> bool,
+        judge: Judge<'_>,
+    ) -> Result<GroupList, ApiError> {
+        let now = now_ms();
+        let overview = self.group_overview(visible, false).await?;
+        let since = now - judge.rules.longest_stall_ms() as i64 - HEALTH_SLACK_MS;
+        let ids: BTreeSet<String> = overview.groups.iter().map(|(g, _)| g.group_id.clone()).collect();
+        let (history, times) = tokio::join!(
+            self.recent_samples(Some(ids), since),
+            self.time_lags(&overview, Duration::from_millis(TIME_LAG_BUDGET_MS))
+        );
+        let mut history = history?;
+        let times = times?;
+        let groups = overview
+            .groups
+            .iter()
+            .map(|(group, committed)| {
+                let lags = partition_lags(committed, &overview.marks, &times, now);
+                let total_lag = lags.iter().map(|l| l.lag).sum();
+                let time_lag_ms = worst(&lags);
+                let topics: BTreeSet<&str> = committed.iter().map(|(t, _, _)| t.as_str()).collect();
+                let samples = history.remove(&group.group_id).unwrap_or_default();
+                let health = verdict(
+                    &judge.rules.for_group(judge.cluster, &group.group_id),
+                    now,
+                    &Live {
+                        members: group.members.len() as u32,
+                        lag: total_lag,
+                        time_lag_ms,
+                        committed,
+                    },
+                    &samples,
+                );
+                GroupSummary {
+                    group_id: group.group_id.clone(),
+                    state: group.state.clone(),
+                    members: group.members.len() as u32,
+                    topics: topics.into_iter().map(str::to_owned).collect(),
+                    total_lag,
+                    time_lag_ms,
+                    health,
+                }
+            })
+            .collect();
+        Ok(GroupList { groups })
+    }
+
+    /// The summed lag of the groups `visible` keeps (the cluster overview's):
+    /// the overview alone, without time lags or history.
+    pub async fn total_lag(&self, visible: impl Fn(&str) -> bool) -> Result<u64, KafkaError> {
+        let overview = self.group_overview(visible, false).await?;
+        Ok(overview
+            .groups
+            .iter()
+            .flat_map(|(_, committed)| committed)
+            .map(|c| lag_of(c, &overview.marks).1)
+            .sum())
+    }
+
+    /// Every group `visible` keeps, described, with its committed offsets and
+    /// the watermarks of those partitions (of all partitions of all topics
+    /// with `all_partitions`): ListGroups + DescribeGroups (all groups in one
+    /// request per broker); then, concurrently, ListConsumerGroupOffsets (one
+    /// request per group, pipelined) and metadata; then the watermarks in one
+    /// batch.
+    pub async fn group_overview(
+        &self,
+        visible: impl Fn(&str) -> bool,
+        all_partitions: bool,
+    ) -> Result<Overview, KafkaError> {
         let mut groups = self
             .blocking(|admin, timeout| classic_groups(admin, None, timeout))
             .await?;
@@ -50,9 +154,15 @@ impl Kafka {
             self.blocking(move |admin, timeout| ffi::list_consumer_group_offsets(admin, &ids, timeout)),
             self.metadata(),
         )?;
-        let marks = self
-            .watermarks(existing_partitions(&meta, offsets.values().flatten()))
-            .await?;
+        let wanted = if all_partitions {
+            meta.topics
+                .iter()
+                .flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.id)))
+                .collect()
+        } else {
+            existing_partitions(&meta, offsets.values().flatten())
+        };
+        let marks = self.watermarks(wanted).await?;
         let mut described: HashMap<String, GroupDescription> =
             described.into_iter().map(|d| (d.group_id.clone(), d)).collect();
         let groups = groups
@@ -63,42 +173,98 @@ impl Kafka {
                     None => classic,
                 };
                 let committed = offsets.remove(&group.group_id).unwrap_or_default();
-                let topics: BTreeSet<&str> = committed.iter().map(|(t, _, _)| t.as_str()).collect();
-                GroupSummary {
-                    topics: topics.into_iter().map(str::to_owned).collect(),
-                    total_lag: committed.iter().map(|c| lag_of(c, &marks).1).sum(),
-                    members: group.members.len() as u32,
-                    group_id: group.group_id,
-                    state: group.state,
-                }
+                (group, committed)
             })
             .collect();
-        Ok(GroupList { groups })
+        Ok(Overview { groups, marks, meta })
+    }
+
+    /// The timestamps of the records at the committed offsets of every
+    /// partition where a group is behind, read within `budget`.
+    pub async fn time_lags(
+        &self,
+        overview: &Overview,
+        budget: Duration,
+    ) -> Result<HashMap<At, i64>, KafkaError> {
+        let wanted: Vec<At> = overview
+            .groups
+            .iter()
+            .flat_map(|(_, committed)| committed)
+            .filter(|c| lag_of(c, &overview.marks).1 > 0)
+            .cloned()
+            .collect();
+        self.record_times(wanted, budget).await
+    }
+
+    /// The samples since `since_ms` of the groups named (all with `None`),
+    /// by group, oldest first; at most [`HEALTH_SCAN_MAX`] records read.
+    pub async fn recent_samples(
+        &self,
+        groups: Option<BTreeSet<String>>,
+        since_ms: i64,
+    ) -> Result<HashMap<String, Vec<GroupSample>>, KafkaError> {
+        let single = groups
+            .as_ref()
+            .filter(|g| g.len() == 1)
+            .and_then(|g| g.first().cloned());
+        let (mut found, _) = self
+            .scan_samples(
+                single.as_deref(),
+                since_ms,
+                HEALTH_SCAN_MAX,
+                HashMap::<String, Vec<GroupSample>>::new(),
+                move |found, sample| {
+                    if groups.as_ref().is_none_or(|g| g.contains(&sample.group)) {
+                        found.entry(sample.group.clone()).or_default().push(sample);
+                    }
+                },
+            )
+            .await?;
+        for samples in found.values_mut() {
+            samples.sort_by_key(|s| s.at_ms);
+        }
+        Ok(found)
     }
 
     /// One group: state, assignor, members with their assignments, and the
-    /// committed offset, end offset and lag of each partition it committed
-    /// to. 404 `group_not_found` for a group Kafka does not know.
-    pub async fn describe_group(&self, group: &str) -> Result<GroupDetail, ApiError> {
-        let ((description, committed), meta) = tokio::try_join!(self.group_snapshot(group), self.metadata())?;
+    /// committed offset, end offset, lag and time lag of each partition it
+    /// committed to, and its health. 404 `group_not_found` for a group Kafka
+    /// does not know.
+    pub async fn describe_group(&self, group: &str, judge: Judge<'_>) -> Result<GroupDetail, ApiError> {
+        let now = now_ms();
+        let since = now - judge.rules.for_group(judge.cluster, group).stall_after_ms as i64 - HEALTH_SLACK_MS;
+        let wanted = BTreeSet::from([group.to_owned()]);
+        let ((description, committed), meta, history) = tokio::try_join!(
+            self.group_snapshot(group),
+            self.metadata(),
+            self.recent_samples(Some(wanted), since)
+        )?;
         let marks = self
             .watermarks(existing_partitions(&meta, committed.iter()))
             .await?;
-        let mut offsets: Vec<PartitionLag> = committed
+        let behind: Vec<At> = committed
             .iter()
-            .map(|c| {
-                let (end_offset, lag) = lag_of(c, &marks);
-                PartitionLag {
-                    topic: c.0.clone(),
-                    partition: c.1,
-                    committed_offset: c.2,
-                    end_offset,
-                    lag,
-                }
-            })
+            .filter(|c| lag_of(c, &marks).1 > 0)
+            .cloned()
             .collect();
+        let times = self
+            .record_times(behind, Duration::from_millis(TIME_LAG_BUDGET_MS))
+            .await?;
+        let mut offsets = partition_lags(&committed, &marks, &times, now);
         offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
         let total_lag = offsets.iter().map(|o| o.lag).sum();
+        let time_lag_ms = worst(&offsets);
+        let health = verdict(
+            &judge.rules.for_group(judge.cluster, group),
+            now,
+            &Live {
+                members: description.members.len() as u32,
+                lag: total_lag,
+                time_lag_ms,
+                committed: &committed,
+            },
+            history.get(group).map_or(&[][..], Vec::as_slice),
+        );
         let mut members: Vec<GroupMember> = description
             .members
             .into_iter()
@@ -136,72 +302,132 @@ impl Kafka {
             members,
             offsets,
             total_lag,
+            time_lag_ms,
+            health,
         })
     }
 
-    /// Moves the group's committed offsets on one topic (all its partitions
-    /// or those listed) to the earliest or latest offset, the first offset at
-    /// or after a time, or a given offset. Only for a group without active
-    /// members (409 `group_active` otherwise, dry run included: the preview
-    /// says what the real call would do). A dry run changes nothing.
+    /// The group's lag over the query's window, from the sampler's records
+    /// (one history partition read, at most [`LAG_HISTORY_MAX_SCAN`] records).
+    /// 404 for a group Kafka does not know and that has no samples either.
     ///
-    /// Checked in this order, all before anything changes: the request alone
-    /// (400 `missing_value`), the group (404), the topic (404), its partitions
-    /// (400 `invalid_partition`), the offset's range (400
-    /// `offset_out_of_range`), then the group's members (409).
-    pub async fn reset_offsets(&self, group: &str, request: &ResetOffsets) -> Result<ResetResult, ApiError> {
-        let value = match request.to {
-            ResetTarget::Earliest | ResetTarget::Latest => None,
-            ResetTarget::Timestamp | ResetTarget::Offset => Some(request.value.ok_or_else(|| {
-                ApiError::invalid(
-                    "value",
-                    "missing_value",
-                    "Resetting to a timestamp or an offset needs `value` (Unix milliseconds, or the offset).",
-                )
-            })?),
-        };
-        if request.to == ResetTarget::Timestamp && value.is_some_and(|v| v < 0) {
-            return Err(ApiError::invalid(
-                "value",
-                "invalid_value",
-                "The timestamp must be Unix milliseconds (0 or more).",
-            ));
+    /// [`LAG_HISTORY_MAX_SCAN`]: configurator_api::LAG_HISTORY_MAX_SCAN
+    pub async fn lag_history(&self, group: &str, query: &LagHistoryQuery) -> Result<LagHistory, ApiError> {
+        let chart = Chart::new(query, now_ms());
+        let since = chart.from_ms();
+        let (known, scanned) = tokio::join!(
+            self.group_snapshot(group),
+            self.scan_samples(
+                Some(group),
+                since,
+                configurator_api::LAG_HISTORY_MAX_SCAN,
+                chart,
+                |chart, sample| chart.add(&sample),
+            )
+        );
+        let (chart, scanned) = scanned?;
+        let history = chart.finish(group, scanned.truncated);
+        match known {
+            Ok(_) => Ok(history),
+            // A group deleted since: its history is still worth seeing.
+            Err(KafkaError::GroupNotFound(_)) if history.samples > 0 => Ok(history),
+            Err(e) => Err(e.into()),
         }
-        let (snapshot, topic) = tokio::join!(self.group_snapshot(group), self.topic_meta(&request.topic));
+    }
+
+    /// Moves the group's committed offsets on the plan's topics (all their
+    /// partitions, or those listed for one topic). Only for a group without
+    /// active members (409 `group_active` otherwise, dry run included: the
+    /// preview says what the real call would do). A dry run changes nothing.
+    ///
+    /// Checked in this order, all before anything changes: the topics
+    /// (`may_read` on each, then 404), their partitions (400
+    /// `invalid_partition`), the size (400 `too_many_partitions`), the
+    /// offset's range (400 `offset_out_of_range`), the source group (404),
+    /// then the group's members (409).
+    pub async fn reset_offsets(
+        &self,
+        group: &str,
+        plan: &ResetPlan,
+        may_read: impl Fn(&str) -> Result<(), ApiError>,
+    ) -> Result<ResetResult, ApiError> {
+        let source = plan.from_group.clone();
+        let (snapshot, meta, source) = tokio::join!(self.group_snapshot(group), self.metadata(), async {
+            match source {
+                Some(source) => self
+                    .group_snapshot(&source)
+                    .await
+                    .map(|(_, committed)| Some(committed)),
+                None => Ok(None),
+            }
+        });
         let (description, committed) = snapshot?;
-        let (meta, index) = topic?;
-        let topic = &meta.topics[index];
-        let existing: BTreeSet<i32> = topic.partitions.iter().map(|p| p.id).collect();
-        let partitions: Vec<i32> = match &request.partitions {
-            None => existing.iter().copied().collect(),
-            Some(listed) => {
-                let unknown: BTreeSet<i32> =
-                    listed.iter().copied().filter(|p| !existing.contains(p)).collect();
-                if listed.is_empty() || !unknown.is_empty() {
-                    let unknown: Vec<String> = unknown.iter().map(i32::to_string).collect();
+        let meta = meta?;
+        let topics: Vec<String> = match &plan.topics {
+            Some(listed) => listed.clone(),
+            None => {
+                let mine: BTreeSet<String> = existing_partitions(&meta, committed.iter())
+                    .into_iter()
+                    .map(|(t, _)| t)
+                    .collect();
+                if mine.is_empty() {
                     return Err(ApiError::invalid(
-                        "partitions",
-                        "invalid_partition",
+                        "topics",
+                        "no_committed_offsets",
                         format!(
-                            "{} The topic {} has partitions 0 to {}.",
-                            if unknown.is_empty() {
-                                "List at least one partition, or leave `partitions` out for all.".to_owned()
-                            } else {
-                                format!("No partition {} exists.", unknown.join(", "))
-                            },
-                            topic.name,
-                            existing.len().saturating_sub(1)
+                            "The group {group} has no committed offsets on any topic; name the topics to reset."
                         ),
                     ));
                 }
-                let unique: BTreeSet<i32> = listed.iter().copied().collect();
-                unique.into_iter().collect()
+                mine.into_iter().collect()
             }
         };
-        let keys: Vec<(String, i32)> = partitions.iter().map(|p| (topic.name.clone(), *p)).collect();
+        let mut keys: Vec<(String, i32)> = Vec::new();
+        for name in &topics {
+            may_read(name)?;
+            let topic = meta
+                .topics
+                .iter()
+                .find(|t| &t.name == name)
+                .ok_or_else(|| KafkaError::TopicNotFound(name.clone()))?;
+            let existing: BTreeSet<i32> = topic.partitions.iter().map(|p| p.id).collect();
+            let partitions: BTreeSet<i32> = match &plan.partitions {
+                None => existing.clone(),
+                Some(listed) => {
+                    let unknown: Vec<String> = listed
+                        .iter()
+                        .filter(|p| !existing.contains(p))
+                        .map(i32::to_string)
+                        .collect();
+                    if !unknown.is_empty() {
+                        return Err(ApiError::invalid(
+                            "partitions",
+                            "invalid_partition",
+                            format!(
+                                "No partition {} exists. The topic {name} has partitions 0 to {}.",
+                                unknown.join(", "),
+                                existing.len().saturating_sub(1)
+                            ),
+                        ));
+                    }
+                    listed.iter().copied().collect()
+                }
+            };
+            keys.extend(partitions.into_iter().map(|p| (name.clone(), p)));
+        }
+        if keys.len() > RESET_MAX_PARTITIONS {
+            return Err(ApiError::invalid(
+                "topics",
+                "too_many_partitions",
+                format!(
+                    "The reset would change {} partitions; at most {RESET_MAX_PARTITIONS} at once. Reset fewer topics at a time.",
+                    keys.len()
+                ),
+            ));
+        }
         let marks = self.watermarks(keys.clone()).await?;
         let range = |key: &(String, i32)| marks.get(key).copied().unwrap_or((0, 0));
-        if let (ResetTarget::Offset, Some(offset)) = (request.to, value)
+        if let (ResetTarget::Offset, Some(offset)) = (plan.to, plan.value)
             && let Some((key, (low, high))) = keys
                 .iter()
                 .map(|k| (k, range(k)))
@@ -216,36 +442,56 @@ impl Kafka {
                 ),
             ));
         }
+        let source: Option<HashMap<(String, i32), i64>> =
+            source?.map(|c| c.into_iter().map(|(t, p, o)| ((t, p), o)).collect());
         if !description.members.is_empty() {
             return Err(group_active(group, description.members.len()));
         }
 
-        let targets: Vec<i64> = match (request.to, value) {
-            (ResetTarget::Earliest, _) => keys.iter().map(|k| range(k).0).collect(),
-            (ResetTarget::Latest, _) => keys.iter().map(|k| range(k).1).collect(),
-            (ResetTarget::Offset, Some(offset)) => vec![offset; keys.len()],
-            (ResetTarget::Timestamp, Some(time)) => {
-                let found = self.offsets_for_time(&keys, time).await?;
-                // No message at or after the time: the end (what a consumer would read next).
-                keys.iter()
-                    .map(|k| found.get(k).copied().flatten().unwrap_or(range(k).1))
-                    .collect()
-            }
-            (_, None) => unreachable!("value checked above"),
+        let before: HashMap<(String, i32), i64> =
+            committed.into_iter().map(|(t, p, o)| ((t, p), o)).collect();
+        let by_time = match (plan.to, plan.value) {
+            (ResetTarget::Timestamp, Some(time)) => self.offsets_for_time(&keys, time).await?,
+            _ => HashMap::new(),
         };
-        let before: HashMap<(&str, i32), i64> =
-            committed.iter().map(|(t, p, o)| ((t.as_str(), *p), *o)).collect();
-        let changes: Vec<OffsetChange> = keys
-            .iter()
-            .zip(&targets)
-            .map(|((topic, partition), after)| OffsetChange {
-                topic: topic.clone(),
-                partition: *partition,
-                before: before.get(&(topic.as_str(), *partition)).copied(),
-                after: *after,
-            })
-            .collect();
-        if !request.dry_run {
+        let mut changes = Vec::with_capacity(keys.len());
+        let mut skipped = Vec::new();
+        for key in keys {
+            let (low, high) = range(&key);
+            let was = before.get(&key).copied();
+            let after = match plan.to {
+                ResetTarget::Earliest => Ok(low),
+                ResetTarget::Latest => Ok(high),
+                ResetTarget::Offset => Ok(plan.value.unwrap_or(low)),
+                // No record at or after the time: the end (what a consumer would read next).
+                ResetTarget::Timestamp => Ok(by_time.get(&key).copied().flatten().unwrap_or(high)),
+                ResetTarget::Shift => was
+                    .map(|c| (c + plan.value.unwrap_or(0)).clamp(low, high))
+                    .ok_or_else(|| "The group has no committed offset here to shift from.".to_owned()),
+                ResetTarget::Group => source.as_ref().and_then(|s| s.get(&key).copied()).ok_or_else(|| {
+                    format!(
+                        "{} has no committed offset here.",
+                        plan.from_group.as_deref().unwrap_or("The other group")
+                    )
+                }),
+            };
+            match after {
+                Ok(after) => changes.push(OffsetChange {
+                    lag_before: was.map(|c| (high - c).max(0) as u64),
+                    lag_after: (high - after).max(0) as u64,
+                    topic: key.0,
+                    partition: key.1,
+                    before: was,
+                    after,
+                }),
+                Err(reason) => skipped.push(SkippedPartition {
+                    topic: key.0,
+                    partition: key.1,
+                    reason,
+                }),
+            }
+        }
+        if !plan.dry_run && !changes.is_empty() {
             let commit: Vec<Committed> = changes
                 .iter()
                 .map(|c| (c.topic.clone(), c.partition, c.after))
@@ -257,8 +503,56 @@ impl Kafka {
             .await?;
         }
         Ok(ResetResult {
-            dry_run: request.dry_run,
+            dry_run: plan.dry_run,
             partitions: changes,
+            skipped,
+        })
+    }
+
+    /// Forgets the group's committed offsets on `topics` (every partition it
+    /// committed to there). 404 for an unknown group, 400 `no_offsets` when it
+    /// has none on those topics, 409 while a member reads one of them, 501
+    /// where the broker lacks OffsetDelete.
+    pub async fn delete_offsets(
+        &self,
+        group: &str,
+        request: &DeleteOffsets,
+    ) -> Result<DeletedOffsets, ApiError> {
+        let (_, committed) = self.group_snapshot(group).await?;
+        let wanted: BTreeSet<&str> = request.topics.iter().map(String::as_str).collect();
+        let partitions: Vec<(String, i32)> = committed
+            .iter()
+            .filter(|(t, _, _)| wanted.contains(t.as_str()))
+            .map(|(t, p, _)| (t.clone(), *p))
+            .collect();
+        if partitions.is_empty() {
+            return Err(ApiError::invalid(
+                "topics",
+                "no_offsets",
+                format!(
+                    "The group {group} has no committed offsets on {}.",
+                    request.topics.join(", ")
+                ),
+            ));
+        }
+        let name = group.to_owned();
+        let deleted = self
+            .blocking(move |admin, timeout| {
+                ffi::delete_consumer_group_offsets(admin, &name, &partitions, timeout)
+            })
+            .await?;
+        let mut by_topic: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+        for (topic, partition) in deleted {
+            by_topic.entry(topic).or_default().push(partition);
+        }
+        Ok(DeletedOffsets {
+            partitions: by_topic
+                .into_iter()
+                .map(|(topic, mut partitions)| {
+                    partitions.sort_unstable();
+                    TopicPartitions { topic, partitions }
+                })
+                .collect(),
         })
     }
 
@@ -433,6 +727,164 @@ fn existing_partitions<'a>(
         .map(|(t, p, _)| (t.clone(), *p))
         .collect();
     wanted.into_iter().collect()
+}
+
+/// A reset request checked on its own, before any permission check or
+/// broker call.
+#[derive(Debug, Clone)]
+pub struct ResetPlan {
+    pub topics: Option<Vec<String>>,
+    pub partitions: Option<Vec<i32>>,
+    pub to: ResetTarget,
+    pub value: Option<i64>,
+    pub from_group: Option<String>,
+    pub dry_run: bool,
+}
+
+/// Topics one reset or offset deletion names at most.
+pub const RESET_MAX_TOPICS: usize = 1_000;
+
+impl ResetPlan {
+    pub fn parse(group: &str, request: &ResetOffsets) -> Result<Self, ApiError> {
+        let topics = match &request.topics {
+            None => None,
+            Some(listed) => Some(topic_list(listed)?),
+        };
+        if request.partitions.is_some() && topics.as_ref().is_none_or(|t| t.len() != 1) {
+            return Err(ApiError::invalid(
+                "partitions",
+                "partitions_need_one_topic",
+                "Partitions can only be chosen when resetting exactly one topic.",
+            ));
+        }
+        if request.partitions.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ApiError::invalid(
+                "partitions",
+                "invalid_partition",
+                "List at least one partition, or leave `partitions` out for all.",
+            ));
+        }
+        let needs_value = match request.to {
+            ResetTarget::Timestamp => Some("Unix milliseconds"),
+            ResetTarget::Offset => Some("the offset"),
+            ResetTarget::Shift => Some("the number of records to move, negative to go back"),
+            ResetTarget::Earliest | ResetTarget::Latest | ResetTarget::Group => None,
+        };
+        match (needs_value, request.value) {
+            (Some(what), None) => {
+                return Err(ApiError::invalid(
+                    "value",
+                    "missing_value",
+                    format!("Resetting this way needs `value`: {what}."),
+                ));
+            }
+            (Some(_), Some(v)) if v < 0 && request.to != ResetTarget::Shift => {
+                return Err(ApiError::invalid(
+                    "value",
+                    "invalid_value",
+                    "The timestamp or offset must be 0 or more.",
+                ));
+            }
+            _ => {}
+        }
+        let from_group = match (request.to, &request.from_group) {
+            (ResetTarget::Group, None) => {
+                return Err(ApiError::invalid(
+                    "from_group",
+                    "missing_from_group",
+                    "Copying offsets needs `from_group`: the group to copy them from.",
+                ));
+            }
+            (ResetTarget::Group, Some(source)) => {
+                crate::validate::group_id(source).map_err(|e| e.with_field("from_group"))?;
+                if source == group {
+                    return Err(ApiError::invalid(
+                        "from_group",
+                        "same_group",
+                        "Copying a group's offsets onto itself changes nothing; choose another group.",
+                    ));
+                }
+                Some(source.clone())
+            }
+            (_, _) => None,
+        };
+        Ok(Self {
+            topics,
+            partitions: request.partitions.clone(),
+            to: request.to,
+            value: request.value,
+            from_group,
+            dry_run: request.dry_run,
+        })
+    }
+}
+
+/// The topics a request names: at least one, each a valid name, without
+/// repeats, at most [`RESET_MAX_TOPICS`].
+pub fn topic_list(listed: &[String]) -> Result<Vec<String>, ApiError> {
+    if listed.is_empty() {
+        return Err(ApiError::invalid(
+            "topics",
+            "invalid_topics",
+            "List at least one topic, or leave `topics` out for all of the group's topics.",
+        ));
+    }
+    if listed.len() > RESET_MAX_TOPICS {
+        return Err(ApiError::invalid(
+            "topics",
+            "invalid_topics",
+            format!("At most {RESET_MAX_TOPICS} topics at once."),
+        ));
+    }
+    for name in listed {
+        crate::validate::topic_name(name).map_err(|e| e.with_field("topics"))?;
+    }
+    let unique: BTreeSet<String> = listed.iter().cloned().collect();
+    Ok(unique.into_iter().collect())
+}
+
+/// Each committed partition's lag and time lag at `now_ms`, given the
+/// timestamps read at the committed offsets.
+fn partition_lags(
+    committed: &[Committed],
+    marks: &Watermarks,
+    times: &HashMap<At, i64>,
+    now_ms: i64,
+) -> Vec<PartitionLag> {
+    committed
+        .iter()
+        .map(|c| {
+            let (end_offset, lag) = lag_of(c, marks);
+            let next_timestamp_ms = if lag > 0 { times.get(c).copied() } else { None };
+            let time_lag_ms = if lag == 0 {
+                Some(0)
+            } else {
+                next_timestamp_ms.map(|t| (now_ms - t).max(0) as u64)
+            };
+            PartitionLag {
+                topic: c.0.clone(),
+                partition: c.1,
+                committed_offset: c.2,
+                end_offset,
+                lag,
+                next_timestamp_ms,
+                time_lag_ms,
+            }
+        })
+        .collect()
+}
+
+/// The worst known time lag; 0 when nothing is behind, `None` when every
+/// partition that is behind went unread.
+fn worst(lags: &[PartitionLag]) -> Option<u64> {
+    lags.iter()
+        .filter_map(|l| l.time_lag_ms)
+        .max()
+        .or(if lags.iter().all(|l| l.lag == 0) {
+            Some(0)
+        } else {
+            None
+        })
 }
 
 fn group_not_found(group: &str) -> KafkaError {

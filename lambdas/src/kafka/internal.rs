@@ -20,6 +20,7 @@ use super::{Kafka, KafkaError, error_code, kafka_error};
 /// One internal topic: its name and the settings it is created with.
 pub struct InternalTopic {
     pub name: &'static str,
+    partitions: i32,
     configs: &'static [(&'static str, &'static str)],
 }
 
@@ -28,13 +29,31 @@ pub struct InternalTopic {
 pub struct Ensured(Mutex<HashMap<&'static str, Arc<OnceCell<()>>>>);
 
 impl InternalTopic {
+    /// A topic of one partition, to keep its order.
     pub const fn new(name: &'static str, configs: &'static [(&'static str, &'static str)]) -> Self {
-        Self { name, configs }
+        Self {
+            name,
+            partitions: 1,
+            configs,
+        }
     }
 
-    /// Creates the topic on `kafka`'s cluster (one partition, to keep its
-    /// order; replicated up to three times) unless it exists, and waits until
-    /// its partition has a leader, so the caller can read it at once.
+    /// A topic spread over `partitions`, for records read by key.
+    pub const fn spread(
+        name: &'static str,
+        partitions: i32,
+        configs: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Self {
+            name,
+            partitions,
+            configs,
+        }
+    }
+
+    /// Creates the topic on `kafka`'s cluster (replicated up to three times)
+    /// unless it exists, and waits until its partitions have a leader, so the
+    /// caller can read it at once.
     pub async fn ensure(&self, kafka: &Kafka) -> Result<(), KafkaError> {
         let cell = Arc::clone(
             kafka
@@ -51,7 +70,7 @@ impl InternalTopic {
                 return Ok(());
             }
             let replication = meta.brokers.len().clamp(1, 3) as i32;
-            let mut topic = NewTopic::new(self.name, 1, TopicReplication::Fixed(replication));
+            let mut topic = NewTopic::new(self.name, self.partitions, TopicReplication::Fixed(replication));
             for (key, value) in self.configs {
                 topic = topic.set(key, value);
             }

@@ -18,8 +18,10 @@ mod error;
 pub mod ffi;
 pub mod groups;
 pub mod internal;
+pub mod lag_history;
 pub mod messages;
 pub mod metadata;
+pub mod peek;
 pub mod recent;
 pub mod schemas;
 pub mod topics;
@@ -55,6 +57,8 @@ pub struct Kafka {
     lister: OnceLock<Result<Arc<BaseConsumer<KafkaContext>>, KafkaError>>,
     /// Reads records for browse, audit and schemas; see [`Kafka::read`].
     reader: OnceLock<Result<Arc<Mutex<BaseConsumer<KafkaContext>>>, KafkaError>>,
+    /// Reads single records for time lag and last-record times ([`peek`]).
+    peeker: OnceLock<Result<Arc<Mutex<BaseConsumer<KafkaContext>>>, KafkaError>>,
     /// The topics' JSON Schemas, as read from their internal topic.
     pub(crate) schemas: schemas::SchemaCache,
     /// What the topic list last read; see [`recent`].
@@ -74,6 +78,7 @@ impl Kafka {
             producer: OnceLock::new(),
             lister: OnceLock::new(),
             reader: OnceLock::new(),
+            peeker: OnceLock::new(),
             schemas: schemas::SchemaCache::default(),
             recent: recent::RecentMetadata::default(),
             ensured: internal::Ensured::default(),

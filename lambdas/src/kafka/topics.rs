@@ -1,11 +1,11 @@
 //! Topics: listing with search and paging, detail, create, delete, configs,
 //! partitions and purge.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use configurator_api::{
     ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult, PurgedPartition,
-    SortOrder, TopicDetail, TopicList, TopicQuery, TopicSort, TopicSummary,
+    SortOrder, TIME_LAG_BUDGET_MS, TopicDetail, TopicList, TopicQuery, TopicSort, TopicSummary,
 };
 use rdkafka::{
     Offset, TopicPartitionList,
@@ -15,7 +15,7 @@ use rdkafka::{
 };
 
 use super::{Kafka, KafkaError, error_code, is_internal, kafka_error, metadata::TopicMeta};
-use crate::{error::ApiError, validate};
+use crate::{audit::now_ms, error::ApiError, validate};
 
 /// Low and high watermark of each (topic, partition).
 pub type Watermarks = HashMap<(String, i32), (i64, i64)>;
@@ -49,6 +49,8 @@ impl Kafka {
         let with_internal = query.internal.unwrap_or(false);
 
         let metadata = self.recent_metadata().await?;
+        let now = now_ms();
+        let baseline = self.rate_baseline(&metadata, now);
         let mut matches: Vec<&TopicMeta> = metadata
             .topics
             .iter()
@@ -60,10 +62,22 @@ impl Kafka {
         let sort = query.sort.unwrap_or_default();
         let descending = query.order.unwrap_or_default() == SortOrder::Desc;
 
-        // Sorting by messages needs every match's watermarks; otherwise only the page's.
-        let watermarks = if sort == TopicSort::Messages {
+        let baseline = baseline.await?;
+        let rate = |t: &TopicMeta, marks: &Watermarks| {
+            baseline
+                .as_ref()
+                .and_then(|b| b.rate(&t.name, ends(t, marks), now))
+        };
+        // Sorting by messages or rate needs every match's watermarks; otherwise only the page's.
+        let watermarks = if matches!(sort, TopicSort::Messages | TopicSort::Rate) {
             let marks = self.watermarks(partitions_of(&matches)).await?;
-            matches.sort_by(|a, b| (messages(a, &marks), &a.name).cmp(&(messages(b, &marks), &b.name)));
+            if sort == TopicSort::Messages {
+                matches.sort_by(|a, b| (messages(a, &marks), &a.name).cmp(&(messages(b, &marks), &b.name)));
+            } else {
+                // Unknown rates last, whatever the order.
+                let key = |t: &TopicMeta| rate(t, &marks).unwrap_or(if descending { -1.0 } else { f64::MAX });
+                matches.sort_by(|a, b| key(a).total_cmp(&key(b)).then_with(|| a.name.cmp(&b.name)));
+            }
             if descending {
                 matches.reverse();
             }
@@ -87,7 +101,13 @@ impl Kafka {
             None => self.watermarks(partitions_of(&page_topics)).await?,
         };
         Ok(TopicList {
-            topics: page_topics.iter().map(|t| summary(t, &marks)).collect(),
+            topics: page_topics
+                .iter()
+                .map(|t| TopicSummary {
+                    messages_per_min: rate(t, &marks),
+                    ..summary(t, &marks)
+                })
+                .collect(),
             total,
             page,
             per_page,
@@ -180,6 +200,17 @@ fn partitions_of(topics: &[&TopicMeta]) -> Vec<(String, i32)> {
         .collect()
 }
 
+/// The sum of the topic's end offsets: what it has ever been written, as
+/// far as its offsets tell.
+fn ends(topic: &TopicMeta, marks: &Watermarks) -> i64 {
+    topic
+        .partitions
+        .iter()
+        .filter_map(|p| marks.get(&(topic.name.clone(), p.id)))
+        .map(|(_, high)| *high)
+        .sum()
+}
+
 fn messages(topic: &TopicMeta, marks: &Watermarks) -> u64 {
     topic
         .partitions
@@ -197,6 +228,7 @@ pub fn summary(topic: &TopicMeta, marks: &Watermarks) -> TopicSummary {
         internal: is_internal(&topic.name),
         messages: messages(topic, marks),
         under_replicated_partitions: topic.under_replicated(),
+        messages_per_min: None,
     }
 }
 
@@ -272,13 +304,26 @@ impl Kafka {
         }
     }
 
-    /// Partitions with leaders, replicas, ISR and watermarks, plus configs.
+    /// Partitions with leaders, replicas, ISR, watermarks and the newest
+    /// record's time, plus configs and the produce rate.
     pub async fn topic_detail(&self, name: &str) -> Result<TopicDetail, ApiError> {
+        let now = now_ms();
         let (meta, index) = self.topic_meta(name).await?;
         let topic = &meta.topics[index];
-        let marks = self.watermarks(partitions_of(&[topic])).await?;
-        let configs = self.topic_configs(name).await?;
-        let partitions = topic
+        let (marks, configs, baseline) = tokio::try_join!(
+            async { Ok::<_, ApiError>(self.watermarks(partitions_of(&[topic])).await?) },
+            self.topic_configs(name),
+            async { Ok(self.rate_baseline(&meta, now).await?) },
+        )?;
+        let newest: Vec<(String, i32, i64)> = marks
+            .iter()
+            .filter(|(_, (low, high))| high > low)
+            .map(|((t, p), (_, high))| (t.clone(), *p, high - 1))
+            .collect();
+        let times = self
+            .record_times(newest, Duration::from_millis(TIME_LAG_BUDGET_MS))
+            .await?;
+        let partitions: Vec<PartitionInfo> = topic
             .partitions
             .iter()
             .map(|p| {
@@ -291,6 +336,7 @@ impl Kafka {
                     low_watermark: low,
                     high_watermark: high,
                     messages: (high - low).max(0) as u64,
+                    last_record_ms: times.get(&(name.to_owned(), p.id, high - 1)).copied(),
                 }
             })
             .collect();
@@ -299,6 +345,9 @@ impl Kafka {
             internal: is_internal(name),
             replication_factor: topic.replication_factor(),
             messages: messages(topic, &marks),
+            messages_per_min: baseline.and_then(|b| b.rate(name, ends(topic, &marks), now)),
+            last_record_ms: partitions.iter().filter_map(|p| p.last_record_ms).max(),
+            size_bytes: None,
             partitions,
             configs,
         })

@@ -82,6 +82,8 @@ fn handler(id: OperationId) -> MethodRouter<AppState> {
         Id::GetGroup => get(groups::get_group),
         Id::DeleteGroup => delete(groups::delete_group),
         Id::ResetOffsets => post(groups::reset_offsets),
+        Id::GetLagHistory => get(groups::get_lag_history),
+        Id::DeleteGroupOffsets => post(groups::delete_group_offsets),
     }
 }
 

@@ -8,10 +8,10 @@ use axum::Json;
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ClusterList, CompatibilityMode, CompatibilityVerdict, ConfigPatch,
-    CopyRequest, CopyStep, CreateTopic, ErrorEnvelope, GroupDetail, GroupList, Me, Message, MessagePage,
-    NewSchemaVersion, ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered, ResetOffsets,
-    ResetResult, SchemaList, SchemaSubject, SchemaVersion, TailPage, TopicConfigs, TopicDetail, TopicList,
-    TopicSchema, TopicSchemas,
+    CopyRequest, CopyStep, CreateTopic, DeleteOffsets, DeletedOffsets, ErrorEnvelope, GroupDetail, GroupList,
+    LagHistory, Me, Message, MessagePage, NewSchemaVersion, ProduceRequest, Produced, PurgeRequest,
+    PurgeResult, Registered, ResetOffsets, ResetResult, SchemaList, SchemaSubject, SchemaVersion, TailPage,
+    TopicConfigs, TopicDetail, TopicList, TopicSchema, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
 };
 use serde_json::{Map, Value, json};
@@ -157,6 +157,16 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
         Id::ListGroups => (None, (200, s(r::<GroupList>(g))), &[]),
         Id::GetGroup => (None, (200, s(r::<GroupDetail>(g))), &[]),
         Id::ResetOffsets => (s(r::<ResetOffsets>(g)), (200, s(r::<ResetResult>(g))), &[]),
+        Id::GetLagHistory => (
+            None,
+            (200, s(r::<LagHistory>(g))),
+            &[
+                ("window", "hour | day | week, default hour"),
+                ("by_partition", "true: one series per partition"),
+                ("topic", "only this topic's series"),
+            ],
+        ),
+        Id::DeleteGroupOffsets => (s(r::<DeleteOffsets>(g)), (200, s(r::<DeletedOffsets>(g))), &[]),
     };
     Shape {
         request,

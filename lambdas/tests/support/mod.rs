@@ -209,6 +209,7 @@ pub fn config_with(issuer: &str, clusters: Vec<ClusterSettings>) -> Config {
         },
         policy_file: None,
         function: None,
+        sampler_only: false,
         audit_keys: configurator_lambdas::audit::signing::AuditKeys::parse(AUDIT_KEYS).unwrap(),
     }
 }
