@@ -262,7 +262,7 @@ fn chart(history: &LagHistory) -> AnyView {
             let y = frame.y(lag);
             view! {
                 <line class="chart-grid" x1=left x2=right y1=y y2=y />
-                <text class="chart-label" x=left - 6 y=y + 3 text-anchor="end">{format::compact(lag)}</text>
+                <text class="chart-label" x={left - 6} y={y + 3} text-anchor="end">{format::compact(lag)}</text>
             }
         })
         .collect_view();
@@ -271,8 +271,8 @@ fn chart(history: &LagHistory) -> AnyView {
         .map(|t| {
             let x = frame.x(t);
             view! {
-                <line class="chart-axis" x1=x x2=x y1=bottom y2=bottom + 4 />
-                <text class="chart-label" x=x y=HEIGHT - 6 text-anchor="middle">{time_label(window, t)}</text>
+                <line class="chart-axis" x1=x x2=x y1=bottom y2={bottom + 4} />
+                <text class="chart-label" x=x y={HEIGHT - 6} text-anchor="middle">{time_label(window, t)}</text>
             }
         })
         .collect_view();
