@@ -98,11 +98,15 @@ impl ApiError {
     }
 
     /// The server's fault or no server at all: worth a toast wherever it happens.
-    /// (A 501 `not_supported_by_registry` or `not_supported` is neither: the
+    /// (A 501 `not_supported_by_registry` or `not_supported_by_broker` is neither: the
     /// page or dialog shows its message.)
     fn is_outage(&self) -> bool {
         matches!(self, Self::Unreachable { .. })
-            || (self.status() >= 500 && !matches!(self.code(), "not_supported_by_registry" | "not_supported"))
+            || (self.status() >= 500
+                && !matches!(
+                    self.code(),
+                    "not_supported_by_registry" | "not_supported_by_broker"
+                ))
     }
 }
 

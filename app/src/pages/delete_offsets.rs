@@ -1,7 +1,7 @@
 //! Forgetting a group's committed offsets on chosen topics (Kafka's
 //! OffsetDelete): a consumer of the group then starts those topics from its
 //! `auto.offset.reset` position. The API may not support it on a cluster
-//! (501 `not_supported`) and refuses while the group has members (409): the
+//! (501 `not_supported_by_broker`) and refuses while the group has members (409): the
 //! dialog shows either answer as it is.
 
 use configurator_api::{DeleteOffsets, DeletedOffsets, GroupDetail};

@@ -535,12 +535,7 @@ impl Kafka {
                 ),
             ));
         }
-        let name = group.to_owned();
-        let deleted = self
-            .blocking(move |admin, timeout| {
-                ffi::delete_consumer_group_offsets(admin, &name, &partitions, timeout)
-            })
-            .await?;
+        let deleted = self.offset_delete(group, partitions).await?;
         let mut by_topic: BTreeMap<String, Vec<i32>> = BTreeMap::new();
         for (topic, partition) in deleted {
             by_topic.entry(topic).or_default().push(partition);
@@ -554,6 +549,44 @@ impl Kafka {
                 })
                 .collect(),
         })
+    }
+
+    /// OffsetDelete on a client of its own, made for the call. librdkafka
+    /// 2.12 releases its client's operation queue once too often when a
+    /// broker lacks OffsetDelete (its coordinator-request failure path), so
+    /// that client must never be used again nor destroyed: it is leaked,
+    /// the cluster remembered as lacking the request, and every later call
+    /// answered 501 without asking. One client per process at most.
+    async fn offset_delete(
+        &self,
+        group: &str,
+        partitions: Vec<(String, i32)>,
+    ) -> Result<Vec<(String, i32)>, KafkaError> {
+        use std::sync::atomic::Ordering;
+        if self.no_offset_delete.load(Ordering::Relaxed) {
+            return Err(KafkaError::NotSupported {
+                detail: "OffsetDelete (KIP-496) is not supported by this cluster's brokers; Kafka 2.4 or later has it"
+                    .into(),
+            });
+        }
+        let (config, name) = (self.config.clone(), group.to_owned());
+        let result = tokio::task::spawn_blocking(move || {
+            let admin: Admin = super::client_config(&config)
+                .create_with_context(super::KafkaContext::new(&config))
+                .map_err(|e| KafkaError::client(format!("cannot create the client: {e}")))?;
+            let result =
+                ffi::delete_consumer_group_offsets(&admin, &name, &partitions, config.request_timeout);
+            if matches!(result, Err(KafkaError::NotSupported { .. })) {
+                std::mem::forget(admin);
+            }
+            result
+        })
+        .await
+        .map_err(|e| KafkaError::client(format!("offset delete task failed: {e}")))?;
+        if matches!(result, Err(KafkaError::NotSupported { .. })) {
+            self.no_offset_delete.store(true, Ordering::Relaxed);
+        }
+        result
     }
 
     /// Deletes a group without members and its committed offsets: 404 for an

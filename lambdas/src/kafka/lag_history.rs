@@ -11,6 +11,8 @@
 //!   offsets, for produce rates (in records of at most
 //!   [`TOPICS_PER_RECORD`] topics, so none nears the 1 MB record limit).
 
+use std::collections::{HashMap, HashSet};
+
 use configurator_api::{LAG_HISTORY_MAX_SCAN, LAG_HISTORY_RETENTION_DAYS};
 use futures_util::future::join_all;
 use rdkafka::{Message as _, producer::FutureRecord};
@@ -38,6 +40,9 @@ pub static ACTIVITY_TOPIC: InternalTopic = InternalTopic::new(
 pub const RATE_WINDOW_MS: i64 = 3_600_000;
 /// ...or as much of it as there is, once that is at least 5 minutes.
 pub const RATE_MIN_AGE_MS: i64 = 300_000;
+
+/// Activity records a rate baseline reads at most.
+const BASELINE_MAX_SCAN: i64 = 256;
 
 /// Topics one activity record lists at most.
 pub const TOPICS_PER_RECORD: usize = 5_000;
@@ -101,13 +106,19 @@ pub struct Scanned {
     pub truncated: bool,
 }
 
-impl TopicEnds {
-    /// Records per minute written to `topic` since this sample, given its
-    /// summed end offsets now; `None` for a topic the sample does not know
-    /// (created since) or one that was recreated (its ends went back).
+/// Per topic, the oldest of the sampler's end sums from the last hour that
+/// is old enough to measure a rate against: (sample time, summed ends).
+#[derive(Debug, Default)]
+pub struct Baseline(HashMap<String, (i64, i64)>);
+
+impl Baseline {
+    /// Records per minute written to `topic` since its baseline, given its
+    /// summed end offsets now; `None` for a topic with no sample old enough
+    /// (created within the last minutes) or one that was recreated (its
+    /// ends went back).
     pub fn rate(&self, topic: &str, ends_now: i64, now_ms: i64) -> Option<f64> {
-        let (_, then) = self.ends.iter().find(|(t, _)| t == topic)?;
-        let minutes = (now_ms - self.at_ms) as f64 / 60_000.0;
+        let (at_ms, then) = self.0.get(topic)?;
+        let minutes = (now_ms - at_ms) as f64 / 60_000.0;
         (ends_now >= *then && minutes > 0.0)
             .then(|| ((ends_now - then) as f64 / minutes * 10.0).round() / 10.0)
     }
@@ -227,17 +238,21 @@ impl Kafka {
         Ok((state, scanned))
     }
 
-    /// The sampler's topic ends from about an hour ago (the first sample at
-    /// or after then, all its parts), to measure produce rates against;
-    /// `None` until it has one at least [`RATE_MIN_AGE_MS`] old. `meta`
-    /// says whether the activity topic exists yet.
+    /// The baselines of the `wanted` topics' produce rates: for each, its
+    /// oldest summed ends of the last hour in a sample at least
+    /// [`RATE_MIN_AGE_MS`] old. Reads from the first sample of the hour on
+    /// and stops once every wanted topic has one (a topic created since
+    /// the hour began is found in a later sample), or after
+    /// [`BASELINE_MAX_SCAN`] records. Empty before the sampler's first run
+    /// (`meta` says whether its topic exists).
     pub async fn rate_baseline(
         &self,
         meta: &ClusterMeta,
         now_ms: i64,
-    ) -> Result<Option<TopicEnds>, KafkaError> {
-        if !meta.topics.iter().any(|t| t.name == ACTIVITY_TOPIC.name) {
-            return Ok(None);
+        wanted: HashSet<String>,
+    ) -> Result<Baseline, KafkaError> {
+        if wanted.is_empty() || !meta.topics.iter().any(|t| t.name == ACTIVITY_TOPIC.name) {
+            return Ok(Baseline::default());
         }
         let key = (ACTIVITY_TOPIC.name.to_owned(), 0);
         let (marks, by_time) = tokio::try_join!(
@@ -246,30 +261,40 @@ impl Kafka {
         )?;
         let (low, high) = marks.get(&key).copied().unwrap_or((0, 0));
         let Some(from) = by_time.get(&key).copied().flatten().map(|o| o.max(low)) else {
-            return Ok(None);
+            return Ok(Baseline::default());
         };
-        // A sample is written in one go: its parts are the next few records.
-        let to = high.min(from + 64);
-        let found = self
-            .read(move |consumer, timeout| {
-                let mut found: Option<TopicEnds> = None;
-                read_range(consumer, ACTIVITY_TOPIC.name, 0, from, to, timeout, |m| {
-                    let Some(part) = m
-                        .payload()
-                        .and_then(|p| serde_json::from_slice::<TopicEnds>(p).ok())
-                    else {
-                        return;
-                    };
-                    match &mut found {
-                        None => found = Some(part),
-                        Some(sample) if sample.at_ms == part.at_ms => sample.ends.extend(part.ends),
-                        Some(_) => {}
+        let to = high.min(from + BASELINE_MAX_SCAN);
+        // A broker may answer the time lookup coarsely (nisshi 0.8 answers a
+        // segment's start), and samples written late may sit after newer
+        // ones: each part's own time decides.
+        let (since, until) = (now_ms - RATE_WINDOW_MS, now_ms - RATE_MIN_AGE_MS);
+        self.read(move |consumer, timeout| {
+            let mut found: HashMap<String, (i64, i64)> = HashMap::new();
+            let mut done = false;
+            read_range(consumer, ACTIVITY_TOPIC.name, 0, from, to, timeout, |m| {
+                if done {
+                    return;
+                }
+                let Some(part) = m
+                    .payload()
+                    .and_then(|p| serde_json::from_slice::<TopicEnds>(p).ok())
+                    .filter(|part| (since..=until).contains(&part.at_ms))
+                else {
+                    return;
+                };
+                for (topic, ends) in part.ends {
+                    if wanted.contains(&topic) {
+                        let entry = found.entry(topic).or_insert((part.at_ms, ends));
+                        if part.at_ms < entry.0 {
+                            *entry = (part.at_ms, ends);
+                        }
                     }
-                })?;
-                Ok::<_, KafkaError>(found)
-            })
-            .await?;
-        Ok(found.filter(|sample| now_ms - sample.at_ms >= RATE_MIN_AGE_MS))
+                }
+                done = found.len() == wanted.len();
+            })?;
+            Ok::<_, KafkaError>(Baseline(found))
+        })
+        .await
     }
 
     /// The partition count of a topic, creating nothing: `None` while it does

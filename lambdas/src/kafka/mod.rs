@@ -65,6 +65,8 @@ pub struct Kafka {
     recent: recent::RecentMetadata,
     /// Which internal topics exist on this cluster.
     pub(crate) ensured: internal::Ensured,
+    /// The cluster answered that it lacks OffsetDelete ([`groups`]).
+    pub(crate) no_offset_delete: std::sync::atomic::AtomicBool,
     pub(crate) config: KafkaConfig,
 }
 
@@ -82,6 +84,7 @@ impl Kafka {
             schemas: schemas::SchemaCache::default(),
             recent: recent::RecentMetadata::default(),
             ensured: internal::Ensured::default(),
+            no_offset_delete: std::sync::atomic::AtomicBool::new(false),
             config: config.clone(),
         })
     }

@@ -1,7 +1,10 @@
 //! Topics: listing with search and paging, detail, create, delete, configs,
 //! partitions and purge.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use configurator_api::{
     ConfigEntry, ConfigPatch, CreateTopic, PartitionInfo, PurgeRequest, PurgeResult, PurgedPartition,
@@ -14,7 +17,9 @@ use rdkafka::{
     types::RDKafkaErrorCode,
 };
 
-use super::{Kafka, KafkaError, error_code, is_internal, kafka_error, metadata::TopicMeta};
+use super::{
+    Kafka, KafkaError, error_code, is_internal, kafka_error, lag_history::Baseline, metadata::TopicMeta,
+};
 use crate::{audit::now_ms, error::ApiError, validate};
 
 /// Low and high watermark of each (topic, partition).
@@ -50,7 +55,6 @@ impl Kafka {
 
         let metadata = self.recent_metadata().await?;
         let now = now_ms();
-        let baseline = self.rate_baseline(&metadata, now);
         let mut matches: Vec<&TopicMeta> = metadata
             .topics
             .iter()
@@ -62,26 +66,31 @@ impl Kafka {
         let sort = query.sort.unwrap_or_default();
         let descending = query.order.unwrap_or_default() == SortOrder::Desc;
 
-        let baseline = baseline.await?;
-        let rate = |t: &TopicMeta, marks: &Watermarks| {
-            baseline
-                .as_ref()
-                .and_then(|b| b.rate(&t.name, ends(t, marks), now))
+        let names = |topics: &[&TopicMeta]| topics.iter().map(|t| t.name.clone()).collect::<HashSet<_>>();
+        let rate = |t: &TopicMeta, marks: &Watermarks, baseline: &Baseline| {
+            baseline.rate(&t.name, ends(t, marks), now)
         };
-        // Sorting by messages or rate needs every match's watermarks; otherwise only the page's.
-        let watermarks = if matches!(sort, TopicSort::Messages | TopicSort::Rate) {
-            let marks = self.watermarks(partitions_of(&matches)).await?;
+        // Sorting by messages or rate needs every match's watermarks (and
+        // rate baselines); otherwise only the page's.
+        let every = if matches!(sort, TopicSort::Messages | TopicSort::Rate) {
+            let (marks, baseline) = tokio::try_join!(self.watermarks(partitions_of(&matches)), async {
+                match sort {
+                    TopicSort::Rate => self.rate_baseline(&metadata, now, names(&matches)).await,
+                    _ => Ok(Baseline::default()),
+                }
+            })?;
             if sort == TopicSort::Messages {
                 matches.sort_by(|a, b| (messages(a, &marks), &a.name).cmp(&(messages(b, &marks), &b.name)));
             } else {
                 // Unknown rates last, whatever the order.
-                let key = |t: &TopicMeta| rate(t, &marks).unwrap_or(if descending { -1.0 } else { f64::MAX });
+                let unknown = if descending { -1.0 } else { f64::MAX };
+                let key = |t: &TopicMeta| rate(t, &marks, &baseline).unwrap_or(unknown);
                 matches.sort_by(|a, b| key(a).total_cmp(&key(b)).then_with(|| a.name.cmp(&b.name)));
             }
             if descending {
                 matches.reverse();
             }
-            Some(marks)
+            Some((marks, baseline))
         } else {
             match sort {
                 TopicSort::Partitions => {
@@ -96,15 +105,22 @@ impl Kafka {
         };
         let start = ((page - 1) * per_page) as usize;
         let page_topics: Vec<&TopicMeta> = matches.into_iter().skip(start).take(per_page as usize).collect();
-        let marks = match watermarks {
-            Some(marks) => marks,
-            None => self.watermarks(partitions_of(&page_topics)).await?,
+        let (marks, baseline) = match every {
+            Some((marks, baseline)) if sort == TopicSort::Rate => (marks, baseline),
+            Some((marks, _)) => (
+                marks,
+                self.rate_baseline(&metadata, now, names(&page_topics)).await?,
+            ),
+            None => tokio::try_join!(
+                self.watermarks(partitions_of(&page_topics)),
+                self.rate_baseline(&metadata, now, names(&page_topics))
+            )?,
         };
         Ok(TopicList {
             topics: page_topics
                 .iter()
                 .map(|t| TopicSummary {
-                    messages_per_min: rate(t, &marks),
+                    messages_per_min: rate(t, &marks, &baseline),
                     ..summary(t, &marks)
                 })
                 .collect(),
@@ -313,7 +329,11 @@ impl Kafka {
         let (marks, configs, baseline) = tokio::try_join!(
             async { Ok::<_, ApiError>(self.watermarks(partitions_of(&[topic])).await?) },
             self.topic_configs(name),
-            async { Ok(self.rate_baseline(&meta, now).await?) },
+            async {
+                Ok(self
+                    .rate_baseline(&meta, now, HashSet::from([name.to_owned()]))
+                    .await?)
+            },
         )?;
         let newest: Vec<(String, i32, i64)> = marks
             .iter()
@@ -345,7 +365,7 @@ impl Kafka {
             internal: is_internal(name),
             replication_factor: topic.replication_factor(),
             messages: messages(topic, &marks),
-            messages_per_min: baseline.and_then(|b| b.rate(name, ends(topic, &marks), now)),
+            messages_per_min: baseline.rate(name, ends(topic, &marks), now),
             last_record_ms: partitions.iter().filter_map(|p| p.last_record_ms).max(),
             size_bytes: None,
             partitions,
