@@ -55,9 +55,11 @@ NEEDS = {
     "get_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
     "export_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
     # The list shows protected topics too, read-only.
-    "list_topics": CONNECT + [("DescribeTopic", "any-topic")],
+    # Produce rates are measured against the lag sampler's topic ends.
+    "list_topics": CONNECT + [("DescribeTopic", "any-topic"), ("ReadData", "activity-topic")],
     "create_topic": CONNECT + [("CreateTopic", "user-topic")] + TOPIC_DETAIL + AUDIT,
-    "get_topic": CONNECT + [("DescribeTopic", "any-topic"), ("DescribeTopicDynamicConfiguration", "any-topic")],
+    # ... and each partition's newest record is read for its time.
+    "get_topic": CONNECT + [("DescribeTopic", "any-topic"), ("DescribeTopicDynamicConfiguration", "any-topic"), ("ReadData", "user-topic"), ("ReadData", "activity-topic")] + READER,
     # Deleting a topic also deletes its schema.
     "delete_topic": CONNECT + [("DescribeTopic", "user-topic"), ("DeleteTopic", "user-topic")] + WRITE_SCHEMA + AUDIT,
     "get_topic_configs": CONNECT + [("DescribeTopic", "any-topic"), ("DescribeTopicDynamicConfiguration", "any-topic")],
@@ -96,8 +98,13 @@ NEEDS = {
     + AUDIT,
     "produce_message": CONNECT + [("DescribeTopic", "user-topic"), ("WriteData", "user-topic"), ("WriteDataIdempotently", "cluster")] + READ_SCHEMA + AUDIT,
     # Lag: the committed offsets and end offsets of every topic a group reads.
-    "list_groups": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic")],
-    "get_group": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic")],
+    # Time lag reads the record at each lagging committed offset; health
+    # reads the lag history (`__configurator_lag_history`, protected).
+    "list_groups": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic"), ("ReadData", "any-topic")] + READER,
+    "get_group": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic"), ("ReadData", "any-topic")] + READER,
+    "get_lag_history": CONNECT + [("DescribeGroup", "any-group"), ("DescribeTopic", "any-topic"), ("ReadData", "any-topic")] + READER,
+    # OffsetDelete is DELETE on the group and READ on the topic.
+    "delete_group_offsets": CONNECT + [("DescribeGroup", "any-group"), ("DeleteGroup", "any-group"), ("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + AUDIT,
     "delete_group": CONNECT + [("DescribeGroup", "any-group"), ("DeleteGroup", "any-group")] + AUDIT,
     # Committing offsets is READ on the group and on the topic.
     "reset_offsets": CONNECT + [("DescribeGroup", "any-group"), ("AlterGroup", "any-group"), ("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + AUDIT,
@@ -106,7 +113,8 @@ NEEDS = {
 # What each local of modules/lambdas names, as resource kinds.
 RESOURCES = {
     "cluster_arn": {"cluster"},
-    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic", "copy-runs-topic"},
+    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic"},
+    "activity_topic": {"activity-topic"},
     "audit_topic": {"audit-topic"},
     "copy_runs_topic": {"copy-runs-topic"},
     "schema_topic": {"schema-topic"},
@@ -117,7 +125,7 @@ RESOURCES = {
 # schema topics are protected: `__configurator_*`).
 NOT_RESOURCES = {"protected_topics": {"user-topic"}}
 # What the Deny on protected_topics takes away: any-topic includes them.
-PROTECTED = {"any-topic", "audit-topic", "schema-topic", "copy-runs-topic"}
+PROTECTED = {"any-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic"}
 
 
 def pascal(snake):

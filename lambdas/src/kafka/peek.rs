@@ -53,8 +53,10 @@ impl Kafka {
     /// The consumer [`Kafka::record_times`] reads with, made on first use.
     fn peeker(&self) -> Result<Arc<Mutex<BaseConsumer<KafkaContext>>>, KafkaError> {
         super::made(&self.peeker, || {
+            // librdkafka's consumer wants a group id; it never commits. The
+            // reading consumer's id, which every reading function may use.
             client_config(&self.config)
-                .set("group.id", "configurator-peek")
+                .set("group.id", "configurator-browser")
                 .set("enable.auto.commit", "false")
                 .set("enable.auto.offset.store", "false")
                 .set("enable.partition.eof", "true")

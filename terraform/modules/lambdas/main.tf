@@ -35,6 +35,9 @@ locals {
   # ledger.rs, RUNS_TOPIC; its name is fixed there): the messages function
   # creates it on first use, reads it and writes it.
   copy_runs_topic = [for p in local.topic_prefixes : "${p}/__configurator_copy_runs"]
+  # The lag sampler's topic ends (lambdas/src/kafka/lag_history.rs), read by
+  # the topics function for produce rates.
+  activity_topic = [for p in local.topic_prefixes : "${p}/__configurator_topic_activity"]
   all_groups      = [for p in local.group_prefixes : "${p}/*"]
   # The short-lived consumer that browses messages and reads the audit and
   # schema topics (assign, no commits) uses this group id.
@@ -83,6 +86,10 @@ locals {
         not_resources = local.protected_topics
       },
       { sid = "Schemas", actions = ["ReadData", "WriteData"], resources = local.schema_topic },
+      # A topic's page shows each partition's newest record time, and the
+      # topic list produce rates from the sampler's topic ends.
+      { sid = "NewestRecords", actions = ["ReadData"], not_resources = local.protected_topics },
+      { sid = "TopicActivity", actions = ["ReadData"], resources = local.activity_topic },
       { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
@@ -102,7 +109,9 @@ locals {
     ]
     groups = [
       { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = local.cluster_arn },
-      # Lag needs offsets of every topic; reset-offsets commits on them.
+      # Lag needs offsets of every topic, time lag the record at each
+      # committed offset, health the lag history (a protected topic);
+      # reset-offsets commits on them.
       { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = local.all_topics },
       { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = local.all_groups },
       { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
