@@ -38,7 +38,7 @@ locals {
   # The lag sampler's topic ends (lambdas/src/kafka/lag_history.rs), read by
   # the topics function for produce rates.
   activity_topic = [for p in local.topic_prefixes : "${p}/__configurator_topic_activity"]
-  all_groups      = [for p in local.group_prefixes : "${p}/*"]
+  all_groups     = [for p in local.group_prefixes : "${p}/*"]
   # The short-lived consumer that browses messages and reads the audit and
   # schema topics (assign, no commits) uses this group id.
   browser_group = [for p in local.group_prefixes : "${p}/${var.browser_group}"]
