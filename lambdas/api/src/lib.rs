@@ -10,6 +10,7 @@ mod audit;
 mod cluster;
 mod copy;
 mod error;
+mod events;
 mod export;
 mod groups;
 mod messages;
@@ -34,6 +35,11 @@ pub use copy::{
     SPRING_DLQ_HEADER, SkipCount, SkipReason, TopicCount,
 };
 pub use error::{ErrorBody, ErrorDetail, ErrorEnvelope};
+pub use events::{
+    EVENT_MAX_BYTES, EVENT_TOPICS_MAX, EVENTS_MAX_BATCH, EVENTS_MAX_BODY_BYTES, Event, EventBatch,
+    EventSchemaSource, EventTopic, EventTopicList, EventTopicSummary, EventWritten, EventsAccepted,
+    EventsRequest, IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_WINDOW_MINUTES,
+};
 pub use export::{EXPORT_MAX_BYTES, EXPORT_MAX_RECORDS, ExportFormat, ExportQuery, export_path};
 pub use groups::{
     DeleteOffsets, DeletedOffsets, GroupDetail, GroupHealth, GroupList, GroupMember, GroupSummary, Health,

@@ -40,10 +40,13 @@ pub enum Permission {
     GroupsDelete,
     #[serde(rename = "audit:read")]
     AuditRead,
+    /// Post governed events through the ingest API (services, mostly).
+    #[serde(rename = "events:publish")]
+    EventsPublish,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Self::ClusterRead,
         Self::TopicsRead,
         Self::TopicsCreate,
@@ -59,6 +62,7 @@ impl Permission {
         Self::GroupsReset,
         Self::GroupsDelete,
         Self::AuditRead,
+        Self::EventsPublish,
     ];
 
     /// The name in the policy file, the API's answers and audit records.
@@ -79,6 +83,7 @@ impl Permission {
             Self::GroupsReset => "groups:reset",
             Self::GroupsDelete => "groups:delete",
             Self::AuditRead => "audit:read",
+            Self::EventsPublish => "events:publish",
         }
     }
 
@@ -104,6 +109,7 @@ impl Permission {
             Self::GroupsReset => "reset consumer group offsets",
             Self::GroupsDelete => "delete consumer groups",
             Self::AuditRead => "read the audit log",
+            Self::EventsPublish => "publish events",
         }
     }
 }

@@ -105,6 +105,9 @@ pub enum OperationId {
     ResetOffsets,
     GetLagHistory,
     DeleteGroupOffsets,
+    PublishEvents,
+    ListEventTopics,
+    GetEventTopic,
 }
 
 impl OperationId {
@@ -147,6 +150,9 @@ impl OperationId {
             Self::ResetOffsets => "reset_offsets",
             Self::GetLagHistory => "get_lag_history",
             Self::DeleteGroupOffsets => "delete_group_offsets",
+            Self::PublishEvents => "publish_events",
+            Self::ListEventTopics => "list_event_topics",
+            Self::GetEventTopic => "get_event_topic",
         }
     }
 }
@@ -165,6 +171,11 @@ pub struct Operation {
     pub permission: Option<Permission>,
     /// Whether a bearer token is required.
     pub authenticated: bool,
+    /// Part of the ingest API: open to service clients (Kong's acl group
+    /// `ingest`) as well as the BFF. Every other operation is the console's:
+    /// only the BFF reaches it, and the Lambdas refuse service tokens there
+    /// unless the policy lets the service use the console.
+    pub ingest: bool,
     pub summary: &'static str,
 }
 
@@ -194,7 +205,16 @@ const fn op(
         function,
         permission: Some(permission),
         authenticated: true,
+        ingest: false,
         summary,
+    }
+}
+
+/// An operation of the ingest API (see [`Operation::ingest`]).
+const fn ingest(id: OperationId, method: Method, path: &'static str, summary: &'static str) -> Operation {
+    Operation {
+        ingest: true,
+        ..op(id, method, path, Messages, Permission::EventsPublish, summary)
     }
 }
 
@@ -211,6 +231,7 @@ pub const OPERATIONS: &[Operation] = &[
         function: Cluster,
         permission: None,
         authenticated: false,
+        ingest: false,
         summary: "Liveness; touches neither Kafka nor the IdP.",
     },
     Operation {
@@ -220,6 +241,7 @@ pub const OPERATIONS: &[Operation] = &[
         function: Cluster,
         permission: None,
         authenticated: false,
+        ingest: false,
         summary: "This API's OpenAPI 3.1 document.",
     },
     Operation {
@@ -229,6 +251,7 @@ pub const OPERATIONS: &[Operation] = &[
         function: Cluster,
         permission: None,
         authenticated: true,
+        ingest: false,
         summary: "The caller, their roles and their permissions on each cluster.",
     },
     Operation {
@@ -238,6 +261,7 @@ pub const OPERATIONS: &[Operation] = &[
         function: Cluster,
         permission: None,
         authenticated: true,
+        ingest: false,
         summary: "The clusters the caller may see, each with its health and totals (all asked at once; at most 2.5 s).",
     },
     op(
@@ -495,6 +519,24 @@ pub const OPERATIONS: &[Operation] = &[
         Groups,
         P::GroupsDelete,
         "Forget the group's committed offsets on chosen topics (OffsetDelete).",
+    ),
+    ingest(
+        Id::PublishEvents,
+        Post,
+        "/clusters/{cluster}/topics/{topic}/events",
+        "Publish one event or a batch (at most 500 events, 4 MiB), validated against the topic's schema; a batch is written whole or not at all.",
+    ),
+    ingest(
+        Id::ListEventTopics,
+        Get,
+        "/clusters/{cluster}/events/topics",
+        "The topics the caller may publish events to, with where their schema lives.",
+    ),
+    ingest(
+        Id::GetEventTopic,
+        Get,
+        "/clusters/{cluster}/events/topics/{topic}/schema",
+        "What an event of the topic must be: its schema and the ingest limits.",
     ),
 ];
 
