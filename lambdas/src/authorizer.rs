@@ -153,33 +153,43 @@ pub async fn decide(
             return Err(AuthorizerError::IdentityProviderUnavailable(why));
         }
     };
-    let groups = claims.groups(verifier.groups_claim());
-    let roles = policy.roles_of(&groups);
-    let principal = Principal {
-        claims,
-        groups,
-        roles,
-        request_ids: configurator_api::server::RequestIds {
-            own: event
-                .pointer("/requestContext/requestId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            client: None,
-        },
+    let request_ids = configurator_api::server::RequestIds {
+        own: event
+            .pointer("/requestContext/requestId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        client: None,
     };
-
     let matched = find(&request.method, &request.path);
-    let (effect, operation) = match &matched {
-        Some(m) if params_agree(m, request.path_parameters) => {
-            let allowed = permitted(m, &principal.roles, policy);
+    // A service client on a console operation is refused like a missing permission.
+    let principal = Principal::of(
+        claims.clone(),
+        verifier.groups_claim(),
+        policy,
+        matched.as_ref().map(|m| m.operation.id),
+        request_ids.clone(),
+    );
+    let (principal, effect, operation) = match (principal, &matched) {
+        (Ok(p), Some(m)) if params_agree(m, request.path_parameters) => {
+            let allowed = permitted(m, &p.roles, policy);
+            let effect = if allowed { Effect::Allow } else { Effect::Deny };
+            (p, effect, m.operation.id.name())
+        }
+        (principal, m) => {
+            let principal = principal.unwrap_or_else(|_| Principal {
+                service: claims.service_client().map(str::to_owned),
+                claims,
+                groups: Vec::new(),
+                roles: Vec::new(),
+                request_ids,
+            });
             (
-                if allowed { Effect::Allow } else { Effect::Deny },
-                m.operation.id.name(),
+                principal,
+                Effect::Deny,
+                m.as_ref().map_or("-", |m| m.operation.id.name()),
             )
         }
-        Some(m) => (Effect::Deny, m.operation.id.name()),
-        None => (Effect::Deny, "-"),
     };
     tracing::info!(
         sub = %principal.claims.sub,

@@ -84,9 +84,22 @@ struct MaskRule {
     reveal_to: Vec<String>,
 }
 
+/// A service client (a client-credentials token's `client_id`) and what
+/// the policy gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub roles: Vec<String>,
+    /// Whether it may use the console's operations too; by default a
+    /// service reaches the ingest API only.
+    #[serde(default)]
+    pub console: bool,
+}
+
 #[derive(Debug)]
 pub struct Policy {
     group_roles: HashMap<String, Vec<String>>,
+    services: HashMap<String, Service>,
     roles: HashMap<String, Vec<Grant>>,
     masks: Vec<MaskRule>,
     /// When a consumer group counts as lagging or stalled ([`crate::lag::health`]).
@@ -97,6 +110,8 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     groups: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    services: HashMap<String, Service>,
     roles: HashMap<String, Vec<GrantFile>>,
     #[serde(default)]
     masks: Vec<MaskFile>,
@@ -174,6 +189,11 @@ impl Policy {
                 bail!("group {group} names the role {missing}, which the policy does not define");
             }
         }
+        for (client, service) in &file.services {
+            if let Some(missing) = service.roles.iter().find(|r| !roles.contains_key(*r)) {
+                bail!("service {client} names the role {missing}, which the policy does not define");
+            }
+        }
         let masks = file
             .masks
             .into_iter()
@@ -200,6 +220,7 @@ impl Policy {
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             group_roles: file.groups,
+            services: file.services,
             roles,
             masks,
             health: HealthRules::parse(file.health)?,
@@ -233,6 +254,11 @@ impl Policy {
         roles.sort();
         roles.dedup();
         roles
+    }
+
+    /// The service client `client_id`, when the policy registers it.
+    pub fn service(&self, client_id: &str) -> Option<&Service> {
+        self.services.get(client_id)
     }
 
     pub fn allows(
@@ -383,6 +409,38 @@ mod tests {
         assert_eq!(fields("support", "payments.cards"), ["value.card.number"]);
         assert!(fields("admins", "payments.cards").is_empty());
         assert!(fields("viewers", "orders").is_empty());
+    }
+
+    #[test]
+    fn services_hold_their_own_roles_and_stay_off_the_console_by_default() {
+        let policy = Policy::parse(
+            r#"
+            [groups]
+            [services.orders-service]
+            roles = ["orders-publisher"]
+            [services.ops-bot]
+            roles = ["orders-publisher"]
+            console = true
+            [[roles.orders-publisher]]
+            actions = ["events:publish"]
+            topics = "orders\\..*"
+            "#,
+        )
+        .unwrap();
+        let orders = policy.service("orders-service").unwrap();
+        assert!(!orders.console && policy.service("ops-bot").unwrap().console);
+        assert!(policy.service("stranger").is_none());
+        let publish = |topic| {
+            policy.allows(
+                &orders.roles,
+                Permission::EventsPublish,
+                "c",
+                Resource::Topic(topic),
+            )
+        };
+        assert!(publish("orders.created") && !publish("payments.created"));
+        let error = Policy::parse("[groups]\n[services.s]\nroles = [\"ghost\"]\n[roles]\n").unwrap_err();
+        assert!(format!("{error:#}").contains("service s names the role ghost"));
     }
 
     #[test]

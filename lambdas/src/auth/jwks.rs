@@ -61,6 +61,11 @@ impl JwtVerifier {
         }
     }
 
+    /// Where services get client-credentials tokens, when configured.
+    pub fn token_url(&self) -> Option<&str> {
+        self.config.token_url.as_deref()
+    }
+
     /// The claim that carries the IdP groups.
     pub fn groups_claim(&self) -> &str {
         &self.config.groups_claim
