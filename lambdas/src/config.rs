@@ -132,6 +132,9 @@ pub struct OidcConfig {
     pub jwks_uri: Option<String>,
     /// The access-token claim that lists the person's IdP groups.
     pub groups_claim: String,
+    /// The IdP's token endpoint, where services get client-credentials
+    /// tokens; named in the OpenAPI document when set (`OIDC_TOKEN_URL`).
+    pub token_url: Option<String>,
 }
 
 impl Config {
@@ -160,6 +163,7 @@ impl Config {
                 audience: var_or("OIDC_AUDIENCE", "configurator-api"),
                 jwks_uri: env::var("OIDC_JWKS_URI").ok().filter(|v| !v.is_empty()),
                 groups_claim: var_or("OIDC_GROUPS_CLAIM", "groups"),
+                token_url: env::var("OIDC_TOKEN_URL").ok().filter(|v| !v.is_empty()),
             },
             policy_file: env::var("POLICY_FILE").ok().filter(|v| !v.is_empty()),
             audit_keys: audit_keys_from_env()?,

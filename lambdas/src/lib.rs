@@ -15,6 +15,7 @@ pub mod clusters;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod ingest;
 pub mod kafka;
 pub mod lag;
 pub mod lambda;

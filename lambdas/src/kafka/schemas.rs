@@ -26,6 +26,18 @@ const CATCH_UP_STEP: i64 = 500;
 /// A stored record larger than this is not a schema this API wrote.
 const MAX_STORED_BYTES: usize = MAX_SCHEMA_BYTES + 4096;
 
+/// Where and how `instance` breaks the schema (at most [`MAX_DETAILS`]).
+pub fn violations(validator: &jsonschema::Validator, instance: &Value) -> Vec<ErrorDetail> {
+    validator
+        .iter_errors(instance)
+        .take(MAX_DETAILS)
+        .map(|e| ErrorDetail {
+            path: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
+}
+
 #[derive(Default)]
 pub struct SchemaCache {
     state: Mutex<State>,
@@ -66,9 +78,8 @@ impl Kafka {
     /// For produce: a value that breaks the topic's schema is a 400 listing
     /// each violation (JSON pointer + message). Topics without one accept anything.
     pub async fn check_against_schema(&self, topic: &str, value: Option<&[u8]>) -> Result<(), ApiError> {
-        let validator = match self.catch_up().await?.get(topic) {
-            Some(entry) => Arc::clone(&entry.validator),
-            None => return Ok(()),
+        let Some(validator) = self.validator(topic).await? else {
+            return Ok(());
         };
         let text = value.ok_or_else(|| {
             ApiError::invalid(
@@ -84,14 +95,7 @@ impl Kafka {
                 format!("{topic} has a JSON Schema, so the value must be JSON: {e}."),
             )
         })?;
-        let details: Vec<ErrorDetail> = validator
-            .iter_errors(&instance)
-            .take(MAX_DETAILS)
-            .map(|e| ErrorDetail {
-                path: e.instance_path().to_string(),
-                message: e.to_string(),
-            })
-            .collect();
+        let details = violations(&validator, &instance);
         if details.is_empty() {
             Ok(())
         } else {
@@ -105,6 +109,20 @@ impl Kafka {
             )
             .with_details(details))
         }
+    }
+
+    /// The topics that have a JSON Schema.
+    pub async fn schema_topics(&self) -> Result<std::collections::HashSet<String>, ApiError> {
+        Ok(self.catch_up().await?.keys().cloned().collect())
+    }
+
+    /// The compiled JSON Schema of `topic`, if it has one (to check many values).
+    pub async fn validator(&self, topic: &str) -> Result<Option<Arc<jsonschema::Validator>>, ApiError> {
+        Ok(self
+            .catch_up()
+            .await?
+            .get(topic)
+            .map(|e| Arc::clone(&e.validator)))
     }
 
     async fn write_schema(&self, topic: &str, payload: Option<&[u8]>) -> Result<(), ApiError> {

@@ -314,6 +314,18 @@ impl Registry {
 
     /// The names a topic's key and value schemas have under the configured
     /// strategy (or mapping): `(key names, value names)`.
+    /// The registry schema a topic's values are written with: the first of
+    /// its value names (by the naming strategy) that exists.
+    pub async fn value_schema(&self, topic: &str) -> Result<Option<SchemaSummary>, ApiError> {
+        let (_, names) = self.topic_names(topic).await?;
+        for name in names {
+            if let Some(found) = self.summary(&name).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
     pub async fn topic_names(&self, topic: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
         if let Some(names) = self.settings.names.get(topic) {
             return Ok((

@@ -218,6 +218,12 @@ impl Registry {
         value: &Value,
         field: &str,
     ) -> Result<(Vec<u8>, SchemaRef), ApiError> {
+        self.encoder(choice, field).await?.encode(value)
+    }
+
+    /// The chosen schema looked up once, to encode many values with
+    /// (a batch of events asks the registry once, not per event).
+    pub async fn encoder(&self, choice: &SchemaChoice, field: &str) -> Result<Encoder, ApiError> {
         let (key, framing) = match &self.client {
             Client::Confluent(c) => {
                 if choice.compression != GlueCompression::None {
@@ -253,7 +259,34 @@ impl Registry {
                 (SchemaKey::Glue(id), Wire::Glue)
             }
         };
-        let resolved = self.resolve(key).await?;
+        Ok(Encoder {
+            resolved: self.resolve(key).await?,
+            key,
+            framing,
+            choice: choice.clone(),
+            field: field.to_owned(),
+        })
+    }
+}
+
+/// A registry schema resolved for produce ([`Registry::encoder`]).
+pub struct Encoder {
+    resolved: Arc<Resolved>,
+    key: SchemaKey,
+    framing: Wire,
+    choice: SchemaChoice,
+    field: String,
+}
+
+impl Encoder {
+    pub fn encode(&self, value: &Value) -> Result<(Vec<u8>, SchemaRef), ApiError> {
+        let (resolved, key, framing, choice, field) = (
+            &self.resolved,
+            self.key,
+            self.framing,
+            &self.choice,
+            self.field.as_str(),
+        );
         let body = resolved
             .codec
             .encode(value, choice.message.as_deref(), framing)

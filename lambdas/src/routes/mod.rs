@@ -6,6 +6,7 @@
 
 mod audit;
 mod cluster;
+mod events;
 mod groups;
 mod health;
 mod me;
@@ -16,7 +17,8 @@ mod schema;
 mod topics;
 
 use axum::{
-    Router,
+    Extension, Router,
+    extract::DefaultBodyLimit,
     http::{Method, Uri},
     middleware,
     routing::{MethodRouter, delete, get, patch, post, put},
@@ -31,7 +33,11 @@ pub fn api(function: Option<Function>) -> Router<AppState> {
     // load balancer and the console may reach any of them.
     let (scoped, global): (Vec<&Operation>, Vec<&Operation>) =
         OPERATIONS.iter().filter(mine).partition(|op| op.cluster_scoped());
-    let mount = |router: Router<AppState>, op: &&Operation| router.route(op.path, handler(op.id));
+    // Each route names its operation, for the checks that depend on it
+    // (a service client may only reach the ingest API).
+    let mount = |router: Router<AppState>, op: &&Operation| {
+        router.route(op.path, handler(op.id).layer(Extension(op.id)))
+    };
     let scoped = scoped
         .iter()
         .fold(Router::new(), mount)
@@ -84,6 +90,10 @@ fn handler(id: OperationId) -> MethodRouter<AppState> {
         Id::ResetOffsets => post(groups::reset_offsets),
         Id::GetLagHistory => get(groups::get_lag_history),
         Id::DeleteGroupOffsets => post(groups::delete_group_offsets),
+        // Its body is bounded by the handler, with the API's own 413.
+        Id::PublishEvents => post(events::publish_events).layer(DefaultBodyLimit::disable()),
+        Id::ListEventTopics => get(events::list_event_topics),
+        Id::GetEventTopic => get(events::get_event_topic),
     }
 }
 

@@ -4,22 +4,35 @@
 
 use std::sync::LazyLock;
 
-use axum::Json;
+use axum::{Json, extract::State};
 use configurator_api::schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use configurator_api::{
     AddPartitions, AuditList, ClusterInfo, ClusterList, CompatibilityMode, CompatibilityVerdict, ConfigPatch,
-    CopyRequest, CopyStep, CreateTopic, DeleteOffsets, DeletedOffsets, ErrorEnvelope, GroupDetail, GroupList,
-    LagHistory, Me, Message, MessagePage, NewSchemaVersion, ProduceRequest, Produced, PurgeRequest,
-    PurgeResult, Registered, ResetOffsets, ResetResult, SchemaList, SchemaSubject, SchemaVersion, TailPage,
-    TopicConfigs, TopicDetail, TopicList, TopicSchema, TopicSchemas,
+    CopyRequest, CopyStep, CreateTopic, DeleteOffsets, DeletedOffsets, ErrorEnvelope, EventTopic,
+    EventTopicList, EventsAccepted, EventsRequest, GroupDetail, GroupList, LagHistory, Me, Message,
+    MessagePage, NewSchemaVersion, ProduceRequest, Produced, PurgeRequest, PurgeResult, Registered,
+    ResetOffsets, ResetResult, SchemaList, SchemaSubject, SchemaVersion, TailPage, TopicConfigs, TopicDetail,
+    TopicList, TopicSchema, TopicSchemas,
     routes::{OPERATIONS, Operation, OperationId as Id},
 };
+
+use crate::AppState;
 use serde_json::{Map, Value, json};
 
 static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
 
-pub async fn document() -> Json<Value> {
-    Json(DOCUMENT.clone())
+/// The document, with the IdP's token endpoint (where services get their
+/// client-credentials tokens) when this deployment names it.
+pub async fn document(State(state): State<AppState>) -> Json<Value> {
+    let mut document = DOCUMENT.clone();
+    if let Some(url) = state.verifier.token_url() {
+        document["components"]["securitySchemes"]["clientCredentials"] = json!({
+            "type": "oauth2",
+            "description": "Services: a client-credentials token from the IdP (POST client_id and secret to the token URL), then the ingest operations (tag ingest).",
+            "flows": {"clientCredentials": {"tokenUrl": url, "scopes": {}}},
+        });
+    }
+    Json(document)
 }
 
 /// Query parameters: name and description.
@@ -167,6 +180,9 @@ fn shape(op: &Operation, g: &mut SchemaGenerator) -> Shape {
             ],
         ),
         Id::DeleteGroupOffsets => (s(r::<DeleteOffsets>(g)), (200, s(r::<DeletedOffsets>(g))), &[]),
+        Id::PublishEvents => (s(r::<EventsRequest>(g)), (202, s(r::<EventsAccepted>(g))), &[]),
+        Id::ListEventTopics => (None, (200, s(r::<EventTopicList>(g))), &[]),
+        Id::GetEventTopic => (None, (200, s(r::<EventTopic>(g))), &[]),
     };
     Shape {
         request,
@@ -221,7 +237,7 @@ fn build() -> Value {
         let mut operation = json!({
             "operationId": op.id.name(),
             "summary": op.summary,
-            "tags": [op.function.name()],
+            "tags": [if op.ingest { "ingest" } else { op.function.name() }],
             "parameters": parameters,
             "responses": responses,
             "x-configurator-function": op.function.name(),
@@ -229,11 +245,19 @@ fn build() -> Value {
         if let Some(permission) = op.permission {
             operation["x-configurator-permission"] = json!(permission.name());
         }
-        operation["security"] = if op.authenticated {
+        operation["security"] = if op.authenticated && op.ingest {
+            json!([{"bearer": []}, {"clientCredentials": []}])
+        } else if op.authenticated {
             json!([{"bearer": []}])
         } else {
             json!([])
         };
+        if op.id == Id::PublishEvents {
+            operation["parameters"].as_array_mut().expect("a list").push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "1–200 visible ASCII characters: a retry with the same key within 60 minutes writes nothing new and answers as the first post did",
+                "schema": {"type": "string", "maxLength": configurator_api::IDEMPOTENCY_KEY_MAX_LEN}}));
+        }
         if let Some(schema) = shape.request {
             operation["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": schema}}});
@@ -248,7 +272,8 @@ fn build() -> Value {
             "title": "Configurator API",
             "version": "1",
             "description": "Kafka management across clusters: topics, messages, schemas, consumer groups and audit, each under /clusters/{cluster}. \
-                Every call but health and openapi needs an IdP access token; permissions come from the policy.",
+                Every call but health and openapi needs an IdP access token; permissions come from the policy. \
+                Services publish governed events with the ingest operations (tag ingest), with a client-credentials token.",
         },
         "paths": paths,
         "components": {

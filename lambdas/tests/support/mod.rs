@@ -206,6 +206,7 @@ pub fn config_with(issuer: &str, clusters: Vec<ClusterSettings>) -> Config {
             audience: AUDIENCE.to_owned(),
             jwks_uri: None,
             groups_claim: "groups".to_owned(),
+            token_url: Some(format!("{issuer}/token")),
         },
         policy_file: None,
         function: None,
