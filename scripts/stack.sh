@@ -262,6 +262,8 @@ cat <<MSG
                       local-b  Confluent-compatible  http://127.0.0.1:$CONFLUENT_PORT
                       local-c  built-in (per-topic JSON Schemas)
              framed demo records: schemas.orders-avro, schemas.payments-proto (local-a), schemas.events-avro (local-b)
+  Service tokens (orders-service, billing-service; scripts/idp/README.md):
+             curl -u orders-service:orders-service-secret -d grant_type=client_credentials http://localhost:$IDP_PORT/token
   Sign in as alice (admin), oscar (operator on local-a, reader on local-b) or
   victor (viewer); the password is the user name.  Ctrl-C stops everything.
 

@@ -18,7 +18,8 @@ report_times() {
   done
   printf '%6d s  total, %s\n' $((SECONDS - began)) "$([ "$status" = 0 ] && echo passed || echo "failed (status $status)")"
 }
-# Background helpers (the test broker, Redis) to stop when the run ends.
+# Background helpers (the test brokers, Redis, the registries, the IdP) to
+# stop when the run ends.
 bg_pids=()
 on_exit() {
   local status=$?
@@ -70,13 +71,19 @@ trunk build --release
 
 # The integration tests share two in-memory brokers (two clusters: most
 # tests use the first, the many-clusters tests both), one Redis (sessions
-# shared by two BFFs) and two schema registries (AWS Glue's in moto, a
-# Confluent-compatible one), on ports of their own.
+# shared by two BFFs), two schema registries (AWS Glue's in moto, a
+# Confluent-compatible one) and the IdP (service tokens, client credentials),
+# on ports of their own. These keep running through the browser tests, so
+# none may be one of the browser stacks' (end2end/playwright.config.ts:
+# 18080, 19092-19094, 19300, 19400 the IdP, 19500 Glue, 19501;
+# live-reload.config.ts: the same in 28xxx and 29xxx). The BFF's own tests
+# start IdPs of their own on free ports.
 TEST_BROKER_PORT=${TEST_BROKER_PORT:-19192}
 TEST_BROKER_B_PORT=${TEST_BROKER_B_PORT:-19193}
 TEST_REDIS_PORT=${TEST_REDIS_PORT:-16379}
 TEST_GLUE_PORT=${TEST_GLUE_PORT:-19600}
 TEST_CONFLUENT_PORT=${TEST_CONFLUENT_PORT:-19601}
+TEST_IDP_PORT=${TEST_IDP_PORT:-19602}
 # test_broker PORT LOG: an in-memory nisshi in the background, stopped at exit.
 test_broker() {
   nisshi broker --storage-engine memory://nisshi/ \
@@ -115,12 +122,68 @@ test_registries() {
     "$TARGET_DIR/test-confluent.log"
 }
 test_registries
+# test_idp: scripts/idp/server.js on TEST_IDP_PORT with its defaults (the
+# demo service clients orders-service and billing-service, audience
+# configurator-api, app origins localhost:8080 and :8081; nothing signs in
+# through it): IDP_* settings in the caller's environment (a dev session's
+# IDP_ISSUER, IDP_KEYS_FILE…) are dropped. In the background, stopped at exit.
+# Ready once discovery answers and orders-service gets a token. About one
+# start in two hundred stalls before it listens (bff/tests/support): a start
+# silent for 20 s is stopped and tried again, twice.
+test_idp() {
+  local issuer="http://localhost:$TEST_IDP_PORT" log=$TARGET_DIR/test-idp.log var try pid began
+  local idp_env=(env)
+  for var in $(compgen -e); do
+    case $var in IDP_*) idp_env+=(-u "$var") ;; esac
+  done
+  if (exec 3<>"/dev/tcp/127.0.0.1/$TEST_IDP_PORT") 2>/dev/null; then
+    echo "test.sh: port $TEST_IDP_PORT (TEST_IDP_PORT, the test IdP) is already in use" >&2
+    exit 1
+  fi
+  for try in 1 2 3; do
+    "${idp_env[@]}" IDP_PORT="$TEST_IDP_PORT" IDP_ISSUER="$issuer" \
+      IDP_APP_ORIGINS=http://localhost:8080,http://localhost:8081 node scripts/idp/server.js >"$log" 2>&1 &
+    pid=$!
+    bg_pids+=("$pid")
+    began=$SECONDS
+    until curl -fsS -o /dev/null --max-time 5 "$issuer/.well-known/openid-configuration" 2>/dev/null; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        echo "test.sh: the IdP exited before it answered $issuer; $log:" >&2
+        tail -20 "$log" >&2
+        exit 1
+      fi
+      if [ $((SECONDS - began)) -ge 20 ]; then
+        echo "test.sh: the IdP did not answer $issuer within 20 s (start $try of 3); $log:" >&2
+        tail -5 "$log" >&2
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        unset 'bg_pids[-1]'
+        continue 2
+      fi
+      sleep 0.2
+    done
+    if ! curl -fsS -o /dev/null --max-time 5 -u orders-service:orders-service-secret \
+      -d grant_type=client_credentials "$issuer/token"; then
+      echo "test.sh: the IdP at $issuer gave orders-service no token (client credentials); $log:" >&2
+      tail -20 "$log" >&2
+      exit 1
+    fi
+    echo "IdP ready after $((SECONDS - began)) s"
+    return
+  done
+  echo "test.sh: the IdP stalled at start three times" >&2
+  exit 1
+}
+test_idp
 export CONFIGURATOR_TEST_KAFKA="127.0.0.1:$TEST_BROKER_PORT"
 export CONFIGURATOR_TEST_KAFKA_B="127.0.0.1:$TEST_BROKER_B_PORT"
 export CONFIGURATOR_TEST_REDIS="redis://127.0.0.1:$TEST_REDIS_PORT"
 export CONFIGURATOR_TEST_GLUE="http://127.0.0.1:$TEST_GLUE_PORT"
 export CONFIGURATOR_TEST_GLUE_REGISTRY=$GLUE_REGISTRY_NAME
 export CONFIGURATOR_TEST_CONFLUENT="http://127.0.0.1:$TEST_CONFLUENT_PORT"
+# The issuer: tokens from $CONFIGURATOR_TEST_IDP/token (orders-service and
+# billing-service, see scripts/idp/README.md), keys through its discovery.
+export CONFIGURATOR_TEST_IDP="http://localhost:$TEST_IDP_PORT"
 # Dummy credentials and moto's region: the tests reach only moto, never AWS.
 unset AWS_PROFILE AWS_SESSION_TOKEN
 export AWS_REGION=$GLUE_REGION AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing

@@ -63,6 +63,11 @@ const ACCESS_TOKEN_TTL = envSeconds('IDP_ACCESS_TOKEN_TTL', 300);
 const REFRESH_TOKEN_TTL = envSeconds('IDP_REFRESH_TOKEN_TTL', 86400);
 const SESSION_TTL = envSeconds('IDP_SESSION_TTL', 28800);
 const AUDIENCE = envString('IDP_AUDIENCE', 'configurator-api');
+// Service clients (client credentials grant): "id:secret,id:secret".
+const SERVICE_CLIENTS_RAW = envString(
+  'IDP_SERVICE_CLIENTS',
+  'orders-service:orders-service-secret,billing-service:billing-service-secret',
+);
 const KEYS_FILE = envString('IDP_KEYS_FILE', undefined);
 const TOKEN_LOG = envString('IDP_TOKEN_LOG', undefined);
 
@@ -88,6 +93,43 @@ for (const origin of APP_ORIGINS) {
     fail(`IDP_APP_ORIGINS entries must be bare origins like http://localhost:8080 (got ${JSON.stringify(origin)})`);
   }
 }
+
+// IDP_SERVICE_CLIENTS: comma-separated client_id:secret pairs. Both parts are
+// limited to URL-unreserved characters: RFC 6749 (2.3.1) form-encodes them
+// inside HTTP Basic credentials, and `curl -u id:secret` does not, so any
+// other character would authenticate differently depending on the client.
+const SERVICE_CLIENTS = (() => {
+  const token = /^[A-Za-z0-9._~-]+$/;
+  const clients = [];
+  const seen = new Set();
+  SERVICE_CLIENTS_RAW.split(',').forEach((rawEntry, index) => {
+    const entry = rawEntry.trim();
+    const where = `IDP_SERVICE_CLIENTS entry ${index + 1}`;
+    if (entry === '') {
+      fail(`${where} is empty (expected client_id:secret pairs separated by commas, got ${JSON.stringify(SERVICE_CLIENTS_RAW)})`);
+    }
+    const parts = entry.split(':');
+    if (parts.length !== 2) {
+      fail(`${where} must be client_id:secret with exactly one colon (got ${JSON.stringify(entry)})`);
+    }
+    const [clientId, secret] = parts;
+    if (!token.test(clientId)) {
+      fail(`${where}: the client id must be non-empty and use only A-Z a-z 0-9 . _ ~ - (got ${JSON.stringify(clientId)})`);
+    }
+    if (!token.test(secret)) {
+      fail(`${where} (${clientId}): the secret must be non-empty and use only A-Z a-z 0-9 . _ ~ -`);
+    }
+    if (clientId === CLIENT_ID) {
+      fail(`${where}: ${clientId} is already the BFF's client id (IDP_CLIENT_ID); pick another service client id`);
+    }
+    if (seen.has(clientId)) {
+      fail(`${where}: client id ${clientId} is listed twice`);
+    }
+    seen.add(clientId);
+    clients.push({ clientId, secret });
+  });
+  return clients;
+})();
 
 // Resource indicators must be absolute URIs (RFC 8707); the audience value
 // itself ("configurator-api") is not one, so it is wrapped in a URN unless it
@@ -124,6 +166,13 @@ const USERS = new Map(
     },
   ]),
 );
+
+// A service token's `sub` is its client id: none may look like a user's.
+for (const { clientId } of SERVICE_CLIENTS) {
+  if (USERS.has(clientId)) {
+    fail(`IDP_SERVICE_CLIENTS: ${clientId} is a user name; a service client's id (its tokens' sub) must not be one`);
+  }
+}
 
 function userClaims(user) {
   return {
@@ -366,6 +415,19 @@ const configuration = {
       post_logout_redirect_uris: postLogoutRedirectUris,
       id_token_signed_response_alg: 'RS256',
     },
+    // Services (issue #16): client credentials only, no user, no browser.
+    // The secret goes in HTTP Basic; oidc-provider takes it in the form body
+    // (client_secret_post) just as well, for every client_secret_basic client.
+    ...SERVICE_CLIENTS.map(({ clientId, secret }) => ({
+      client_id: clientId,
+      client_secret: secret,
+      client_name: clientId,
+      application_type: 'web',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    })),
   ],
 
   jwks,
@@ -384,8 +446,12 @@ const configuration = {
   // Put the claims of the granted scopes into the ID token, too.
   conformIdTokenClaims: false,
 
-  // Claims copied into JWT access tokens; the API authorises on `groups`.
+  // Claims copied into JWT access tokens of users; the API authorises them on
+  // `groups`. Client credentials tokens (kind ClientCredentials, no
+  // accountId) get none: their `sub` and `client_id` are the client id and
+  // they carry no `groups`, so a service never passes for a user.
   async extraTokenClaims(_ctx, token) {
+    if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
     const user = USERS.get(token.accountId);
     if (!user) return undefined;
     return {
@@ -408,6 +474,8 @@ const configuration = {
 
   features: {
     devInteractions: { enabled: false },
+    // Service clients (SERVICE_CLIENTS) get API tokens for themselves.
+    clientCredentials: { enabled: true },
     // Only the client a token was issued to may revoke or introspect it.
     revocation: {
       enabled: true,
@@ -757,6 +825,7 @@ server.listen(PORT, () => {
   console.log(`IdP ready on http://localhost:${PORT} (issuer ${ISSUER})`);
   console.log(`  client ${CLIENT_ID}, audience ${AUDIENCE} (resource ${API_RESOURCE}), signing keys ${keySource}`);
   console.log(`  redirect URIs: ${redirectUris.join(' ')}`);
+  console.log(`  service clients (client_credentials): ${SERVICE_CLIENTS.map((c) => c.clientId).join(' ')}`);
   if (TOKEN_LOG) console.log(`  logging issued tokens to ${TOKEN_LOG}`);
 });
 
