@@ -227,7 +227,8 @@ mod tests {
                 .unwrap_err();
         assert_eq!((e.status, e.code), (StatusCode::BAD_REQUEST, "invalid_events"));
         let paths: Vec<&str> = e.details.iter().map(|d| d.path.as_str()).collect();
-        assert_eq!(paths, ["/events/1", "/events/2/value", "/events/3/headers"]);
+        // The unknown field is named where it is.
+        assert_eq!(paths, ["/events/1/valu", "/events/2/value", "/events/3/headers"]);
         assert!(e.message.starts_with("3 problem(s)"), "{}", e.message);
 
         assert_eq!(parse(br#"{"events":[]}"#).unwrap_err().code, "invalid_batch_size");
