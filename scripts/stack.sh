@@ -242,7 +242,7 @@ export OIDC_ISSUER="http://localhost:$IDP_PORT"
 # Lambdas never see a real AWS account's (no profile, no session token).
 start lambdas env -u CLUSTERS_TOML -u AWS_PROFILE -u AWS_SESSION_TOKEN LISTEN_ADDR="127.0.0.1:$LAMBDAS_PORT" \
   CLUSTERS_FILE="$clusters_file" POLICY_FILE="$root/scripts/local/policy.toml" \
-  LAG_SAMPLER_INTERVAL_MS="${LAG_SAMPLER_INTERVAL_MS:-5000}" \
+  OIDC_TOKEN_URL="$OIDC_ISSUER/token" LAG_SAMPLER_INTERVAL_MS="${LAG_SAMPLER_INTERVAL_MS:-5000}" \
   AWS_ENDPOINT_URL_GLUE="http://127.0.0.1:$GLUE_PORT" AWS_REGION="$GLUE_REGION" \
   AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "$BIN_DIR/configurator-lambdas"
 # The same URL (and host name) the BFF and the Lambdas discover the IdP at.
