@@ -17,7 +17,8 @@ against what terraform/modules/lambdas grants each function
 
 Resource kinds: cluster; any-topic (every topic, the protected ones
 included: metadata, lists, details); user-topic (a topic a person names,
-never a protected one); audit-topic, schema-topic, copy-runs-topic (the console's own);
+never a protected one); audit-topic, schema-topic, copy-runs-topic,
+activity-topic, history-topic, ingest-keys-topic (the console's own);
 browser-group (the reading consumer's group id); any-group.
 
 Run with the python scripts/check-terraform.sh uses for python-hcl2.
@@ -108,13 +109,28 @@ NEEDS = {
     "delete_group": CONNECT + [("DescribeGroup", "any-group"), ("DeleteGroup", "any-group")] + AUDIT,
     # Committing offsets is READ on the group and on the topic.
     "reset_offsets": CONNECT + [("DescribeGroup", "any-group"), ("AlterGroup", "any-group"), ("DescribeTopic", "user-topic"), ("ReadData", "user-topic")] + AUDIT,
+    # Ingest (lambdas/src/ingest/): events checked against the topic's
+    # schema and written idempotently; a post with an Idempotency-Key reads
+    # and writes the ingest-keys ledger, which it creates on first use
+    # (KEYS_TOPIC in ingest/ledger.rs). Every post is audited.
+    "publish_events": CONNECT
+    + [("DescribeTopic", "user-topic"), ("WriteData", "user-topic"), ("WriteDataIdempotently", "cluster")]
+    + READ_SCHEMA
+    + [("DescribeTopic", "ingest-keys-topic"), ("CreateTopic", "ingest-keys-topic"), ("ReadData", "ingest-keys-topic"), ("WriteData", "ingest-keys-topic")]
+    + AUDIT,
+    # The catalogue: the topic list and which topics have a schema.
+    "list_event_topics": CONNECT + [("DescribeTopic", "any-topic")] + READ_SCHEMA,
+    "get_event_topic": CONNECT + [("DescribeTopic", "user-topic")] + READ_SCHEMA,
 }
 
 # What each local of modules/lambdas names, as resource kinds.
 RESOURCES = {
     "cluster_arn": {"cluster"},
-    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic"},
+    "all_topics": {"any-topic", "user-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic", "history-topic", "ingest-keys-topic"},
     "activity_topic": {"activity-topic"},
+    "history_topic": {"history-topic"},
+    "sampler_topics": {"history-topic", "activity-topic"},
+    "ingest_keys_topic": {"ingest-keys-topic"},
     "audit_topic": {"audit-topic"},
     "copy_runs_topic": {"copy-runs-topic"},
     "schema_topic": {"schema-topic"},
@@ -125,7 +141,7 @@ RESOURCES = {
 # schema topics are protected: `__configurator_*`).
 NOT_RESOURCES = {"protected_topics": {"user-topic"}}
 # What the Deny on protected_topics takes away: any-topic includes them.
-PROTECTED = {"any-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic"}
+PROTECTED = {"any-topic", "audit-topic", "schema-topic", "copy-runs-topic", "activity-topic", "history-topic", "ingest-keys-topic"}
 
 
 def pascal(snake):
@@ -140,6 +156,8 @@ names = dict(re.findall(r"Self::(\w+) => \"(\w+)\"", routes.split("impl Operatio
 table = routes.split("pub const OPERATIONS", 1)[1].split("\n];", 1)[0]
 served_by = dict(re.findall(r"Operation \{\s*id: Id::(\w+),\s*method: \w+,\s*path: \"[^\"]*\",\s*function: (\w+),", table))
 served_by.update(re.findall(r"op\(\s*Id::(\w+),\s*\w+,\s*\"[^\"]*\",\s*(\w+),", table))
+# ingest(…) operations are the messages function's (routes.rs, `const fn ingest`).
+served_by.update((v, "Messages") for v in re.findall(r"ingest\(\s*Id::(\w+),", table))
 
 failures = []
 if sorted(served_by) != sorted(variants):

@@ -70,6 +70,10 @@ module "lambdas" {
   policy_file          = var.lambda_policy_file
 
   secrets_extension_layer_arn = var.lambda_secrets_extension_layer_arn
+
+  sampler_enabled    = var.lag_sampler_enabled
+  sampler_max_groups = var.lag_sampler_max_groups
+  sampler_budget_ms  = var.lag_sampler_budget_ms
 }
 
 module "alb" {
@@ -169,4 +173,11 @@ module "observability" {
   # The stack's own cluster's brokers; none when it creates no cluster.
   msk_cluster_name = local.create_msk ? local.own_msk.name : ""
   msk_broker_count = local.create_msk ? length(var.azs) * var.msk_brokers_per_az : 0
+  # The lag sampler's alarms: the function, and the groups it judges.
+  sampler_enabled         = var.lag_sampler_enabled
+  sampler_function_name   = module.lambdas.sampler_function_name
+  sampler_timeout_seconds = module.lambdas.sampler_timeout_seconds
+  sampler_failure_metric  = module.lambdas.sampler_failure_metric
+  cluster_ids             = [for c in var.clusters : c.id]
+  group_lag_alarms        = var.group_lag_alarms
 }

@@ -38,6 +38,11 @@ output "lambda_latest_versions" {
   value       = module.lambdas.latest_versions
 }
 
+output "lag_sampler_function_name" {
+  description = "The lag sampler function (logs in /aws/lambda/<name>); null when lag_sampler_enabled is false."
+  value       = module.lambdas.sampler_function_name
+}
+
 output "oidc_client_secret_arn" {
   description = "Put the IdP's client secret here before the BFF's first start."
   value       = module.bff.oidc_client_secret_arn

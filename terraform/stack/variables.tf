@@ -373,6 +373,43 @@ variable "lambda_policy_file" {
   default     = ""
 }
 
+variable "lag_sampler_enabled" {
+  description = "Run the lag sampler (a fifth function, every minute): lag history, health verdicts over time, the UnhealthyGroups alarms. Off: none of those."
+  type        = bool
+  default     = true
+}
+
+variable "lag_sampler_max_groups" {
+  description = "LAG_SAMPLER_MAX_GROUPS: groups one sampler run samples per cluster; with more, they take turns over the minutes."
+  type        = number
+  default     = 1000
+}
+
+variable "lag_sampler_budget_ms" {
+  description = "LAG_SAMPLER_BUDGET_MS per cluster (clusters are sampled one after the other within the 60 s timeout); null: 45 s shared between the clusters."
+  type        = number
+  default     = null
+}
+
+variable "group_lag_alarms" {
+  description = "Per-group alarms on the sampler's GroupTimeLagMs: time lag above max_time_lag_ms for 3 minutes. Each group also needs a [[health]] rule with alarm = true in the policy, or the sampler publishes no metric for it."
+  type = list(object({
+    cluster         = string
+    group           = string
+    max_time_lag_ms = number
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for a in var.group_lag_alarms : contains([for c in var.clusters : c.id], a.cluster) && length(a.group) > 0 && a.max_time_lag_ms > 0])
+    error_message = "Each group_lag_alarms entry needs the id of an entry of clusters, a group id and a max_time_lag_ms above 0."
+  }
+  validation {
+    condition     = length(distinct([for a in var.group_lag_alarms : "${a.cluster}/${a.group}"])) == length(var.group_lag_alarms)
+    error_message = "group_lag_alarms lists a cluster and group twice."
+  }
+}
+
 # --- Kong and BFF ------------------------------------------------------------
 
 variable "kong_image" {

@@ -9,6 +9,9 @@
 # `live` alias (what Kong invokes) points at it directly unless a canary is
 # configured: then it stays on `stable_versions[fn]` and sends
 # `canary_weight` of the traffic to the new version (see the README).
+#
+# The lag sampler (sampler.tf) is a fifth function from the same zip, run by
+# a schedule rather than by Kong.
 
 data "aws_partition" "current" {}
 
@@ -35,9 +38,16 @@ locals {
   # ledger.rs, RUNS_TOPIC; its name is fixed there): the messages function
   # creates it on first use, reads it and writes it.
   copy_runs_topic = [for p in local.topic_prefixes : "${p}/__configurator_copy_runs"]
-  # The lag sampler's topic ends (lambdas/src/kafka/lag_history.rs), read by
-  # the topics function for produce rates.
+  # The ingest API's idempotency keys (lambdas/src/ingest/ledger.rs,
+  # KEYS_TOPIC): the messages function creates, reads and writes it.
+  ingest_keys_topic = [for p in local.topic_prefixes : "${p}/__configurator_ingest_keys"]
+  # The lag sampler's two topics (lambdas/src/kafka/lag_history.rs, names
+  # fixed there): it creates both on first use and writes them; the groups
+  # function reads the history (through all_topics), the topics function
+  # the topic ends for produce rates.
+  history_topic  = [for p in local.topic_prefixes : "${p}/__configurator_lag_history"]
   activity_topic = [for p in local.topic_prefixes : "${p}/__configurator_topic_activity"]
+  sampler_topics = concat(local.history_topic, local.activity_topic)
   all_groups     = [for p in local.group_prefixes : "${p}/*"]
   # The short-lived consumer that browses messages and reads the audit and
   # schema topics (assign, no commits) uses this group id.
@@ -105,6 +115,8 @@ locals {
       # Copy and redrive steps record themselves here (a protected `__` topic,
       # so MessagesButProtected does not cover it).
       { sid = "CopyRuns", actions = ["CreateTopic", "ReadData", "WriteData"], resources = local.copy_runs_topic },
+      # Posts with an Idempotency-Key record themselves here (protected too).
+      { sid = "IngestKeys", actions = ["CreateTopic", "ReadData", "WriteData"], resources = local.ingest_keys_topic },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     groups = [
@@ -115,6 +127,20 @@ locals {
       { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = local.all_topics },
       { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = local.all_groups },
       { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+    ]
+    # The lag sampler (sampler.tf): every group's committed offsets, every
+    # topic's end offsets and the record at each lagging committed offset
+    # (for its timestamp); its writes go to its own two topics only, which it
+    # creates on first use. It changes no group and writes no audit record.
+    sampler = [
+      { sid = "Cluster", actions = ["Connect", "DescribeCluster", "WriteDataIdempotently"], resources = local.cluster_arn },
+      { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = local.all_topics },
+      { sid = "DescribeGroups", actions = ["DescribeGroup"], resources = local.all_groups },
+      {
+        sid       = "SamplerTopics"
+        actions   = ["CreateTopic", "DescribeTopic", "ReadData", "WriteData"]
+        resources = local.sampler_topics
+      },
     ]
   }
 
@@ -197,11 +223,12 @@ locals {
   scram_secret   = { for id, v in data.aws_secretsmanager_secret_version.scram : id => jsondecode(v.secret_string) }
 
   # CLUSTERS_TOML, the list the functions read (lambdas/src/clusters/settings.rs),
-  # per function: only topics and messages get the schema registries.
+  # per function and for the sampler: only topics and messages get the
+  # schema registries.
   # jsonencode() makes each string a valid TOML basic string (the same
   # escapes: \", \\, \uXXXX). Only the fields the functions know: they
   # refuse any other.
-  clusters_toml = { for fn in local.functions : fn => join("\n", concat(
+  clusters_toml = { for fn in setunion(local.functions, ["sampler"]) : fn => join("\n", concat(
     var.default_cluster == null ? [] : ["default = ${jsonencode(var.default_cluster)}"],
     flatten([for c in var.clusters : concat(
       [

@@ -22,3 +22,18 @@ output "role_arns" {
   description = "Execution role per function."
   value       = { for fn, r in aws_iam_role.this : fn => r.arn }
 }
+
+output "sampler_function_name" {
+  description = "The lag sampler's function name; null when sampler_enabled is false."
+  value       = try(aws_lambda_function.sampler["sampler"].function_name, null)
+}
+
+output "sampler_timeout_seconds" {
+  description = "The lag sampler's timeout (its Duration alarm is set below it)."
+  value       = local.sampler_timeout_seconds
+}
+
+output "sampler_failure_metric" {
+  description = "Namespace and name of the metric counting clusters the lag sampler could not sample (a log metric filter)."
+  value       = local.sampler_failure_metric
+}

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix; functions are named <name>-cluster, -topics, -messages, -groups."
+  description = "Name prefix; functions are named <name>-cluster, -topics, -messages, -groups (and -sampler)."
   type        = string
 }
 
@@ -186,5 +186,35 @@ variable "secrets_extension_layer_arn" {
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:[0-9]+$", var.secrets_extension_layer_arn))
     error_message = "secrets_extension_layer_arn must be the arm64 AWS-Parameters-and-Secrets-Lambda-Extension layer version ARN."
+  }
+}
+
+# --- The lag sampler (sampler.tf) ---------------------------------------------
+
+variable "sampler_enabled" {
+  description = "Run the lag sampler every minute. Off: no lag history, health verdicts from the live numbers only, no UnhealthyGroups metric."
+  type        = bool
+  default     = true
+}
+
+variable "sampler_max_groups" {
+  description = "LAG_SAMPLER_MAX_GROUPS: groups one run samples per cluster; with more, the groups take turns over the minutes."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.sampler_max_groups >= 1 && floor(var.sampler_max_groups) == var.sampler_max_groups
+    error_message = "sampler_max_groups must be a whole number of at least 1."
+  }
+}
+
+variable "sampler_budget_ms" {
+  description = "LAG_SAMPLER_BUDGET_MS: how long one cluster's run may take (clusters run one after the other within the 60 s timeout); null: 45 s shared between the clusters."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.sampler_budget_ms == null ? true : var.sampler_budget_ms >= 1000 && var.sampler_budget_ms <= 50000
+    error_message = "sampler_budget_ms must be between 1000 and 50000 (the sampler's timeout is 60 s)."
   }
 }

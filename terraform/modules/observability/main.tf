@@ -2,7 +2,7 @@
 # Lambda errors, throttles and p99 duration per function; 5xx at the ALB (its
 # own and the BFF's) and at Kong; unhealthy targets; MSK disk and CPU per
 # broker of the stack's own cluster (clusters it does not create are watched
-# by their owners).
+# by their owners). The lag sampler's alarms and widgets: sampler.tf.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -303,5 +303,5 @@ locals {
 
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
-  dashboard_body = jsonencode({ widgets = concat(local.widgets, local.msk_widgets) })
+  dashboard_body = jsonencode({ widgets = concat(local.widgets, local.msk_widgets, local.sampler_widgets) })
 }

@@ -88,3 +88,51 @@ variable "msk_cpu_percent" {
   type        = number
   default     = 60
 }
+
+# --- The lag sampler (sampler.tf) ---------------------------------------------
+
+variable "sampler_enabled" {
+  description = "Whether the lag sampler runs (its alarms and widgets exist only then)."
+  type        = bool
+  default     = false
+}
+
+variable "sampler_function_name" {
+  description = "The lag sampler's function name (null when it does not run)."
+  type        = string
+  default     = null
+}
+
+variable "sampler_timeout_seconds" {
+  description = "The lag sampler's timeout; its duration alarm is at three quarters of it."
+  type        = number
+  default     = 60
+}
+
+variable "sampler_errors_threshold" {
+  description = "Failed sampler runs (of 5, one a minute) in 5 minutes that raise its errors alarm."
+  type        = number
+  default     = 3
+}
+
+variable "sampler_failure_metric" {
+  description = "Namespace and name of the metric counting clusters the sampler could not sample (modules/lambdas output sampler_failure_metric)."
+  type        = object({ namespace = string, name = string })
+  default     = { namespace = "Configurator", name = "SamplerClusterFailures" }
+}
+
+variable "cluster_ids" {
+  description = "Ids of the clusters the sampler samples: one UnhealthyGroups alarm each."
+  type        = list(string)
+  default     = []
+}
+
+variable "group_lag_alarms" {
+  description = "Per-group time-lag alarms on the sampler's GroupTimeLagMs (published only for groups a [[health]] rule with alarm = true matches)."
+  type = list(object({
+    cluster         = string
+    group           = string
+    max_time_lag_ms = number
+  }))
+  default = []
+}
