@@ -15,6 +15,15 @@
 // IDP_JWKS_URI, or from the jwks_uri of IDP_ISSUER's discovery document),
 // retrying for up to a minute, and its one RSA key is converted to PEM.
 //
+// The ingest services' consumers (issue #16) are inserted below the template's
+// INGEST_CONSUMERS marker line, one JSON flow mapping a line: the services
+// named in INGEST_SERVICES (comma- or space-separated client ids; set but
+// empty: none), each with its key from INGEST_API_KEY_<NAME> (the client id
+// upper-cased, every other character `_`: INGEST_API_KEY_ORDERS_SERVICE).
+// With INGEST_SERVICES unset, the local IdP's demo clients orders-service and
+// billing-service (scripts/idp/server.js), keyed local-only-<name>-key unless
+// their INGEST_API_KEY_<NAME> is set: a Compose-only default, like the BFF's.
+//
 // Node 18 or later, no packages. Exits non-zero with a message naming the
 // variable on any missing or malformed value, or any undeclared placeholder.
 
@@ -74,6 +83,56 @@ export function render(template, values) {
   });
 }
 
+/** The line of the template's `consumers` the ingest consumers go below. */
+export const INGEST_MARKER = '  # INGEST_CONSUMERS';
+/** The acl group the ingest routes admit (besides the BFF's). */
+export const INGEST_GROUP = 'ingest';
+/** The local IdP's service clients (IDP_SERVICE_CLIENTS' default). */
+export const DEMO_SERVICES = ['orders-service', 'billing-service'];
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const RESERVED = ['configurator-bff', 'configurator-idp', 'configurator-anonymous'];
+
+/** The environment variable holding a service's key. */
+export function ingestKeyVariable(name) {
+  return `INGEST_API_KEY_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** [{ name, key }] of the ingest services, from the environment. */
+export function ingestServices(env) {
+  const demo = env.INGEST_SERVICES === undefined;
+  const names = demo ? DEMO_SERVICES : env.INGEST_SERVICES.split(/[\s,]+/).filter(Boolean);
+  const variables = new Set();
+  return names.map((name) => {
+    if (!SERVICE_NAME.test(name)) throw new Error(`INGEST_SERVICES: ${JSON.stringify(name)} is not a client id`);
+    if (RESERVED.includes(name)) throw new Error(`INGEST_SERVICES: ${name} is one of the gateway's own consumers`);
+    const variable = ingestKeyVariable(name);
+    if (variables.has(variable)) throw new Error(`INGEST_SERVICES: two services share ${variable}`);
+    variables.add(variable);
+    let key = (env[variable] ?? '').trim() === '' ? undefined : env[variable];
+    if (key === undefined && demo) key = `local-only-${name}-key`;
+    if (key === undefined) throw new Error(`${variable} must be set (the key of ${name})`);
+    return { name, key };
+  });
+}
+
+/** `rendered` with one consumer per service inserted below INGEST_MARKER. */
+export function withIngestConsumers(rendered, services, bffKey) {
+  const lines = rendered.split('\n');
+  const at = lines.indexOf(INGEST_MARKER);
+  if (at < 0 || lines.indexOf(INGEST_MARKER, at + 1) >= 0) {
+    throw new Error(`the template needs the line ${JSON.stringify(INGEST_MARKER)} exactly once`);
+  }
+  const keys = new Set([bffKey]);
+  const consumers = services.map(({ name, key }) => {
+    if (keys.has(key)) throw new Error(`the key of ${name} is the BFF's or another service's; each needs its own`);
+    keys.add(key);
+    const consumer = { username: name, keyauth_credentials: [{ key }], acls: [{ group: INGEST_GROUP }] };
+    return `  - ${JSON.stringify(consumer)}`;
+  });
+  lines.splice(at + 1, 0, ...consumers);
+  return lines.join('\n');
+}
+
 async function fetchJson(url) {
   const response = await fetch(url, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
@@ -119,7 +178,7 @@ async function main() {
     if (values.REDIS_PASSWORD != null && !/^\{vault:\/\/[^}]+\}$/.test(values.REDIS_PASSWORD)) {
       throw new Error('REDIS_PASSWORD must be a vault reference such as {vault://env/configurator-redis-password}, never the password');
     }
-    const rendered = render(template, values);
+    const rendered = withIngestConsumers(render(template, values), ingestServices(env), values.BFF_API_KEY);
     // Write then rename, so Kong never reads half a file.
     writeFileSync(`${outputPath}.tmp`, rendered, { mode: 0o644 });
     renameSync(`${outputPath}.tmp`, outputPath);

@@ -35,7 +35,19 @@ for name, policy in (("one_task", "local"), ("several_tasks", "redis")):
         assert got == ("live", "eu-central-1", "lambda.eu-central-1.amazonaws.com", 443, False), got
 
     keys = [cred["key"] for consumer in config["consumers"] for cred in consumer.get("keyauth_credentials", [])]
-    assert keys == ["check-bff-key"], keys
+    # one_task has the two ingest services of kong-render-check/main.tf,
+    # several_tasks none: each its own consumer, after the gateway's own,
+    # with its key intact and in the acl group `ingest` only.
+    services = [("orders-service", "check-orders-key"), ("payments.v2", 'check-"pay#ments: key')] if name == "one_task" else []
+    assert keys == ["check-bff-key"] + [key for _, key in services], keys
+    ingest = [
+        (consumer["username"], [cred["key"] for cred in consumer.get("keyauth_credentials", [])], consumer.get("acls", []), "jwt_secrets" in consumer)
+        for consumer in config["consumers"]
+        if any(acl["group"] == "ingest" for acl in consumer.get("acls", []))
+    ]
+    assert ingest == [(n, [k], [{"group": "ingest"}], False) for n, k in services], ingest
+    usernames = [consumer["username"] for consumer in config["consumers"]]
+    assert usernames[len(usernames) - len(services):] == [n for n, _ in services], usernames
     pems = [cred.get("rsa_public_key") for consumer in config["consumers"] for cred in consumer.get("jwt_secrets", [])]
     assert pems == [SAMPLE_PEM], pems
 
@@ -47,4 +59,4 @@ for name, policy in (("one_task", "local"), ("several_tasks", "redis")):
             "redis.check.internal", True, "{vault://env/configurator-redis-password}"), redis
 
 assert rendered["redis_password_env"] == "CONFIGURATOR_REDIS_PASSWORD", rendered["redis_password_env"]
-print("kong.yaml renders: 4 aws-lambda services on `live`, the BFF key, the IdP PEM, local and redis rate limits")
+print("kong.yaml renders: 4 aws-lambda services on `live`, the BFF key, the ingest services' consumers, the IdP PEM, local and redis rate limits")

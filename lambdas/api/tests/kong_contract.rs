@@ -17,6 +17,12 @@
 //! Which operation a concrete path belongs to is decided by the route table's
 //! own matcher, `configurator_api::routes::find`, the one the authorizer and
 //! the console use: this test has no template matcher of its own.
+//!
+//! The ingest API (issue #16, operations with `ingest: true`) is open to
+//! service consumers in the acl group `ingest` as well as the BFF; every
+//! other operation stays the BFF's alone. The renderers add one consumer per
+//! service below the template's INGEST_CONSUMERS line; this test does what
+//! gateway/render.mjs does (compose's demo services, or a production list).
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -25,7 +31,8 @@ use std::{
 };
 
 use configurator_api::{
-    API_PREFIX, CLUSTER_ID_MAX_LEN, MAX_MESSAGE_BYTES, REQUEST_ID_HEADER, check_cluster_id,
+    API_PREFIX, CLUSTER_ID_MAX_LEN, EVENTS_MAX_BODY_BYTES, MAX_MESSAGE_BYTES, REQUEST_ID_HEADER,
+    check_cluster_id,
     routes::{self, Function, OPERATIONS, Operation},
 };
 use regex::Regex;
@@ -35,9 +42,18 @@ const TEMPLATE: &str = "gateway/kong.yaml";
 const SCHEMA: &str = "gateway/kong-3.9-schema.yaml";
 const COMPOSE: &str = "compose.yaml";
 const README: &str = "gateway/README.md";
+const RENDER: &str = "gateway/render.mjs";
+const LOCAL_IDP: &str = "scripts/idp/server.js";
 
 /// The consumer and acl group of the BFF, the only caller allowed through.
 const BFF: &str = "configurator-bff";
+/// The acl group of the ingest services' consumers (render.mjs INGEST_GROUP).
+const INGEST_GROUP: &str = "ingest";
+/// The template's line the ingest consumers go below (render.mjs INGEST_MARKER).
+const INGEST_MARKER: &str = "  # INGEST_CONSUMERS";
+/// render.mjs's services when INGEST_SERVICES is unset: the local IdP's
+/// service clients (checked against both files).
+const DEMO_SERVICES: &[&str] = &["orders-service", "billing-service"];
 /// The header the BFF sends its key in (bff/src/upstream.rs).
 const BFF_KEY_HEADER: &str = "apikey";
 /// Lambda's limit for a synchronous invoke payload, in bytes.
@@ -89,6 +105,8 @@ const PARAMS: &[&str] = &[
     "compatibility",
     "compatibility-check",
     "latest",
+    // The ingest API's literal segments (issue #16).
+    "events",
     "orders-value",
     "com.example.Order",
     "ctx%3Aorders-value",
@@ -111,6 +129,7 @@ const CLUSTER_IDS: &[&str] = &[
     "audit",
     "export",
     "clusters",
+    "events",
 ];
 /// Values for `{cluster}` that `check_cluster_id` refuses (the longest+1 is
 /// added in `bad_cluster_ids`): Kong must route none of them, so the
@@ -164,6 +183,17 @@ const OUTSIDE: &[&str] = &[
     "/api/v1/clusters/a/schemasx",
     "/api/v1/clusters/a/schema",
     "/api/v1/clusters/a/b/schemas",
+    // Near misses of the ingest API: exact paths, no catch-all.
+    "/api/v1/events",
+    "/api/v1/events/topics",
+    "/api/v1/clusters/a/events",
+    "/api/v1/clusters/a/events/",
+    "/api/v1/clusters/a/eventsx/topics",
+    "/api/v1/clusters/a/events/topicsx",
+    "/api/v1/clusters/a/events/topics/",
+    "/api/v1/clusters/a/events/topics/t",
+    "/api/v1/clusters/a/events/topics/t/schemax",
+    "/api/v1/clusters/a/events/topics/t/schema/x",
     "/API/V1/CLUSTERS/A/TOPICS",
     "/apix/v1/clusters/a/topics",
     "/clusters/a/topics",
@@ -244,6 +274,76 @@ fn render(template: &str, values: &BTreeMap<String, Value>) -> String {
             serde_json::to_string(value).unwrap()
         })
         .into_owned()
+}
+
+/// The ingest services as render.mjs `ingestServices` reads them from its
+/// environment: INGEST_SERVICES (comma- or space-separated; unset: the demo
+/// services, keyed `local-only-<name>-key` unless INGEST_API_KEY_<NAME> is
+/// set), each key from INGEST_API_KEY_<NAME>.
+fn ingest_services(env: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let demo = !env.contains_key("INGEST_SERVICES");
+    let names: Vec<String> = match env.get("INGEST_SERVICES") {
+        None => DEMO_SERVICES.iter().map(|s| (*s).to_owned()).collect(),
+        Some(list) => list
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let variable = format!(
+                "INGEST_API_KEY_{}",
+                name.to_uppercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect::<String>()
+            );
+            let key = match env.get(&variable).filter(|k| !k.trim().is_empty()) {
+                Some(key) => key.clone(),
+                None if demo => format!("local-only-{name}-key"),
+                None => panic!("{variable} must be set (the key of {name})"),
+            };
+            (name, key)
+        })
+        .collect()
+}
+
+/// `rendered` with one consumer per service below [`INGEST_MARKER`], as
+/// render.mjs `withIngestConsumers` and modules/kong-config insert them.
+fn with_ingest_consumers(rendered: &str, services: &[(String, String)]) -> String {
+    let mut lines: Vec<String> = rendered.split('\n').map(str::to_owned).collect();
+    let at: Vec<usize> = (0..lines.len()).filter(|i| lines[*i] == INGEST_MARKER).collect();
+    let [at] = at.as_slice() else {
+        panic!(
+            "{TEMPLATE}: the line {INGEST_MARKER:?} must be there exactly once (the renderers insert the ingest consumers below it)"
+        );
+    };
+    let consumers = services.iter().map(|(name, key)| {
+        let consumer = json!({
+            "username": name,
+            "keyauth_credentials": [{ "key": key }],
+            "acls": [{ "group": INGEST_GROUP }],
+        });
+        format!("  - {consumer}")
+    });
+    lines.splice(at + 1..at + 1, consumers);
+    lines.join("\n")
+}
+
+/// The services compose.yaml's `gateway-config` renders with.
+fn compose_services() -> Vec<(String, String)> {
+    ingest_services(&compose_env(&compose(), "gateway-config"))
+}
+
+/// Services of a production deployment (Terraform's var.ingest_services),
+/// one key with characters YAML and JSON quote.
+fn production_services() -> Vec<(String, String)> {
+    vec![
+        ("payments-service".into(), "Pq7/+:\"#x'y".into()),
+        ("orders.v2".into(), "k-0rd3rs-2".into()),
+    ]
 }
 
 /// compose.yaml's interpolation of `${VAR:-default}` as Compose does it when
@@ -762,10 +862,13 @@ fn configurations() -> &'static [Kong] {
 
 fn load_configurations() -> Vec<Kong> {
     let template = read(TEMPLATE);
-    [("compose", compose_values(&template)), ("production", production_values(&template))]
-        .into_iter()
-        .map(|(label, values)| {
-            parse(label, &render(&template, &values)).unwrap_or_else(|errors| {
+    [
+        ("compose", compose_values(&template), compose_services()),
+        ("production", production_values(&template), production_services()),
+    ]
+    .into_iter()
+    .map(|(label, values, services)| {
+            parse(label, &with_ingest_consumers(&render(&template, &values), &services)).unwrap_or_else(|errors| {
                 panic!(
                     "{TEMPLATE} rendered with the {label} values does not fit Kong 3.9's schemas ({SCHEMA}):\n  {}",
                     errors.join("\n  ")
@@ -840,6 +943,56 @@ impl Kong {
     fn consumer(&self, username: &str) -> Option<&Consumer> {
         self.consumers.iter().find(|c| c.username == username)
     }
+
+    /// The operations some sample request of which ends at `route`.
+    fn served(&self, route: &Route) -> Vec<&'static Operation> {
+        OPERATIONS
+            .iter()
+            .filter(|op| {
+                samples(op).iter().any(|p| {
+                    self.route_for(op.method.as_str(), p)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|r| r.name == route.name)
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the route's operations are the ingest API's (all of them; a
+    /// route serving none is no ingest route).
+    fn is_ingest_route(&self, route: &Route) -> bool {
+        let served = self.served(route);
+        !served.is_empty() && served.iter().all(|op| op.ingest)
+    }
+
+    /// The consumers the acl in effect on `route` lets through.
+    fn admitted(&self, route: &Route) -> Vec<&Consumer> {
+        let effective = self.effective(route);
+        let Some((_, acl)) = effective.get("acl") else {
+            return self.consumers.iter().collect();
+        };
+        let allow = acl.strings("allow");
+        let deny = acl.strings("deny");
+        self.consumers
+            .iter()
+            .filter(|c| {
+                let allowed = allow.is_empty() || c.groups.iter().any(|g| allow.contains(g));
+                allowed && !c.groups.iter().any(|g| deny.contains(g))
+            })
+            .collect()
+    }
+}
+
+/// What a request-size-limiting instance lets through, in bytes (Kong's
+/// units are powers of 1024; megabytes and 128 by default).
+fn allowed_bytes(size: &Plugin) -> u64 {
+    let unit = match size.get("size_unit").as_str().unwrap_or("megabytes") {
+        "bytes" => 1,
+        "kilobytes" => 1024,
+        _ => 1024 * 1024,
+    };
+    size.get("allowed_payload_size").as_u64().unwrap_or(128) * unit
 }
 
 fn service_name(function: Function) -> String {
@@ -1017,8 +1170,24 @@ fn placeholders_are_declared_used_and_safe_for_terraform() {
 #[test]
 fn rendering_keeps_every_value_intact() {
     let template = read(TEMPLATE);
-    for values in [compose_values(&template), production_values(&template)] {
-        let doc = yaml(&render(&template, &values), TEMPLATE);
+    for (values, services) in [
+        (compose_values(&template), compose_services()),
+        (production_values(&template), production_services()),
+        // A deployment without services (Terraform's default).
+        (production_values(&template), Vec::new()),
+    ] {
+        let rendered = with_ingest_consumers(&render(&template, &values), &services);
+        let doc = yaml(&rendered, TEMPLATE);
+        let consumers = doc["consumers"].as_array().unwrap();
+        let tail: Vec<(Value, Value)> = consumers[consumers.len() - services.len()..]
+            .iter()
+            .map(|c| (c["username"].clone(), c["keyauth_credentials"][0]["key"].clone()))
+            .collect();
+        let want: Vec<(Value, Value)> = services.iter().map(|(n, k)| (json!(n), json!(k))).collect();
+        assert_eq!(
+            tail, want,
+            "each service's consumer, its name and key intact, after the gateway's own"
+        );
         let bff = doc["consumers"]
             .as_array()
             .unwrap()
@@ -1037,7 +1206,7 @@ fn rendering_keeps_every_value_intact() {
             "the PEM's line breaks must survive"
         );
         assert_eq!(secret["key"], values["IDP_ISSUER"]);
-        assert!(!render(&template, &values).contains("${"));
+        assert!(!rendered.contains("${"));
     }
 }
 
@@ -1391,9 +1560,15 @@ fn every_route_requires_the_bffs_key_and_a_user_token_unless_the_api_needs_none(
                     "{at}: key-auth key_names must be [{BFF_KEY_HEADER}], the header the BFF sends"
                 ));
             }
-            // Only the BFF's group.
-            if acl.strings("allow") != [BFF] || !acl.get("deny").is_null() {
-                problems.push(format!("{at}: acl must allow exactly [{BFF}]"));
+            // Only the BFF's group, and the ingest services' on the ingest
+            // API's routes.
+            let groups: &[&str] = if kong.is_ingest_route(route) {
+                &[BFF, INGEST_GROUP]
+            } else {
+                &[BFF]
+            };
+            if acl.strings("allow") != groups || !acl.get("deny").is_null() {
+                problems.push(format!("{at}: acl must allow exactly {groups:?}"));
             }
             // The user's token: from the Authorization header, exp checked.
             if !jwt.strings("claims_to_verify").contains(&"exp".to_owned()) {
@@ -1413,17 +1588,7 @@ fn every_route_requires_the_bffs_key_and_a_user_token_unless_the_api_needs_none(
             }
 
             // A token may be optional only where every operation needs none.
-            let served: Vec<&Operation> = OPERATIONS
-                .iter()
-                .filter(|op| {
-                    samples(op).iter().any(|p| {
-                        kong.route_for(op.method.as_str(), p)
-                            .ok()
-                            .flatten()
-                            .is_some_and(|r| r.name == route.name)
-                    })
-                })
-                .collect();
+            let served = kong.served(route);
             if let Some(anonymous) = jwt.get("anonymous").as_str() {
                 if let Some(op) = served.iter().find(|op| op.authenticated) {
                     problems.push(format!(
@@ -1620,15 +1785,32 @@ fn limits_request_ids_and_metrics_are_global() {
             }
         }
         for route in &kong.routes {
+            let ingest = kong.is_ingest_route(route);
             for p in &route.plugins {
                 // jwt (optional token on the public route) and rate-limiting
                 // (routes with a ceiling of their own, checked in
-                // `tail_and_copy_have_ceilings_of_their_own`).
-                if p.name != "jwt" && p.name != "rate-limiting" {
+                // `tail_and_copy_have_ceilings_of_their_own`); on the ingest
+                // API's routes acl and request-size-limiting too (checked in
+                // `ingest_operations_admit_the_services_and_the_bff_with_limits_per_consumer`).
+                let allowed = p.name == "jwt"
+                    || p.name == "rate-limiting"
+                    || (ingest && (p.name == "acl" || p.name == "request-size-limiting"));
+                if !allowed {
                     problems.push(format!(
-                        "route {}: only jwt and rate-limiting may be overridden on a route, found {}",
+                        "route {}: only jwt and rate-limiting may be overridden on a route (acl and request-size-limiting on the ingest API's routes), found {}",
                         route.name, p.name
                     ));
+                }
+                // Whatever the route, Kong's base64 of the body, plus
+                // headers, must fit Lambda's payload limit.
+                if p.name == "request-size-limiting" {
+                    let allowed = allowed_bytes(p);
+                    if allowed * 4 / 3 + 64 * 1024 > LAMBDA_PAYLOAD_LIMIT {
+                        problems.push(format!(
+                            "route {}: request-size-limiting {allowed} bytes, base64-encoded by Kong, exceeds Lambda's {LAMBDA_PAYLOAD_LIMIT}-byte payload limit",
+                            route.name
+                        ));
+                    }
                 }
             }
         }
@@ -1643,12 +1825,7 @@ fn limits_request_ids_and_metrics_are_global() {
             }
         }
         if let Some(size) = global("request-size-limiting") {
-            let unit = match size.get("size_unit").as_str().unwrap_or("megabytes") {
-                "bytes" => 1,
-                "kilobytes" => 1024,
-                _ => 1024 * 1024,
-            };
-            let allowed = size.get("allowed_payload_size").as_u64().unwrap_or(128) * unit;
+            let allowed = allowed_bytes(size);
             // A message of MAX_MESSAGE_BYTES as JSON, base64 included, must pass…
             if allowed < 2 * MAX_MESSAGE_BYTES as u64 {
                 problems.push(format!(
@@ -1781,10 +1958,13 @@ fn tail_and_copy_have_ceilings_of_their_own() {
                 }
             }
         }
-        // No other route replaces the console's ceiling.
+        // No other route replaces the console's ceiling (the ingest API's
+        // routes have limits of their own, checked in
+        // `ingest_operations_admit_the_services_and_the_bff_with_limits_per_consumer`).
         for route in &kong.routes {
             if route.plugins.iter().any(|p| p.name == "rate-limiting")
                 && !OWN_LIMITS.iter().any(|id| id.name() == route.name)
+                && !kong.is_ingest_route(route)
             {
                 problems.push(format!(
                     "route {}: a rate-limiting of its own replaces the console's ceiling there; add its operation to OWN_LIMITS if that is meant",
@@ -1793,6 +1973,280 @@ fn tail_and_copy_have_ceilings_of_their_own() {
             }
         }
         fail_if(problems, kong.label);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The ingest API (issue #16): services as well as the BFF
+// ---------------------------------------------------------------------------
+
+/// The settings a route-level rate-limiting must share with the global one
+/// (it replaces the global instance as a whole on its route).
+const RATE_LIMIT_SHARED: [&str; 6] = [
+    "limit_by",
+    "policy",
+    "fault_tolerant",
+    "hide_client_headers",
+    "sync_rate",
+    "redis",
+];
+
+#[test]
+fn ingest_operations_admit_the_services_and_the_bff_with_limits_per_consumer() {
+    let ingest: Vec<&Operation> = OPERATIONS.iter().filter(|op| op.ingest).collect();
+    assert!(!ingest.is_empty(), "the route table has ingest operations");
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        let global = kong
+            .globals
+            .iter()
+            .find(|p| p.name == "rate-limiting")
+            .expect("a global rate-limiting (checked elsewhere)");
+        let services: Vec<&Consumer> = kong
+            .consumers
+            .iter()
+            .filter(|c| c.groups.iter().any(|g| g == INGEST_GROUP))
+            .collect();
+        if services.is_empty() {
+            problems.push(format!(
+                "no consumer in acl group {INGEST_GROUP}, so nothing shows a service gets through (both renderings here have services)"
+            ));
+        }
+        for op in &ingest {
+            let name = op.id.name();
+            for path in samples(op) {
+                let method = op.method.as_str();
+                let route = match kong.route_for(method, &path) {
+                    Ok(Some(route)) => route,
+                    Ok(None) => {
+                        problems.push(format!(
+                            "{name} ({method} {path}): no route matches; {}",
+                            suggestion(op)
+                        ));
+                        continue;
+                    }
+                    Err(e) => {
+                        problems.push(e);
+                        continue;
+                    }
+                };
+                let at = format!("{name} ({method} {path}), route {}", route.name);
+                // A route of the ingest API only: its acl must not open a
+                // console operation to the services.
+                for other in kong.served(route).iter().filter(|o| !o.ingest) {
+                    problems.push(format!(
+                        "{at}: the route also serves the console's {}; the ingest operations need routes of their own",
+                        other.id.name()
+                    ));
+                }
+                // The BFF and every service pass acl.
+                let admitted = kong.admitted(route);
+                for who in std::iter::once(BFF).chain(services.iter().map(|c| c.username.as_str())) {
+                    if !admitted.iter().any(|c| c.username == who) {
+                        problems.push(format!(
+                            "{at}: acl refuses {who}; a route-level acl with allow: [{BFF}, {INGEST_GROUP}]"
+                        ));
+                    }
+                }
+                let effective = kong.effective(route);
+                // Limited per consumer, i.e. per service, by counters of the
+                // route's own (not the console's ceiling).
+                match effective.get("rate-limiting") {
+                    Some(("route", limit)) => {
+                        if limit.get("limit_by") != "consumer" {
+                            problems.push(format!("{at}: rate-limiting limit_by must be consumer"));
+                        }
+                        if !["second", "minute", "hour", "day", "month", "year"]
+                            .iter()
+                            .any(|p| limit.get(p).as_f64().is_some())
+                        {
+                            problems.push(format!("{at}: rate-limiting sets no limit"));
+                        }
+                        for field in RATE_LIMIT_SHARED {
+                            if limit.get(field) != global.get(field) {
+                                problems.push(format!(
+                                    "{at}: rate-limiting {field} must be the global one's ({}), got {}",
+                                    global.get(field),
+                                    limit.get(field)
+                                ));
+                            }
+                        }
+                    }
+                    _ => problems.push(format!(
+                        "{at}: needs a route-level rate-limiting (limit_by: consumer), so each service has its own limits and none uses up the console's"
+                    )),
+                }
+                // The body: never more than the function takes, and for a
+                // publish exactly that, so every batch it takes gets through.
+                match effective.get("request-size-limiting") {
+                    Some((_, size)) => {
+                        let allowed = allowed_bytes(size);
+                        if allowed > EVENTS_MAX_BODY_BYTES as u64 {
+                            problems.push(format!(
+                                "{at}: request-size-limiting lets {allowed} bytes through, more than EVENTS_MAX_BODY_BYTES ({EVENTS_MAX_BODY_BYTES})"
+                            ));
+                        }
+                        if op.method.is_mutating() && allowed != EVENTS_MAX_BODY_BYTES as u64 {
+                            problems.push(format!(
+                                "{at}: request-size-limiting must let EVENTS_MAX_BODY_BYTES ({EVENTS_MAX_BODY_BYTES}) through, got {allowed}"
+                            ));
+                        }
+                    }
+                    None => problems.push(format!("{at}: no request-size-limiting in effect")),
+                }
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn console_operations_admit_the_bff_only() {
+    for kong in configurations() {
+        let mut problems = Vec::new();
+        // Every request of every operation, with every method: only where an
+        // ingest operation is served may anyone but the BFF get through.
+        let paths: BTreeSet<String> = OPERATIONS.iter().flat_map(samples).collect();
+        for path in paths.iter().map(String::as_str).chain(OUTSIDE.iter().copied()) {
+            for method in METHODS {
+                let Ok(Some(route)) = kong.route_for(method, path) else {
+                    continue;
+                };
+                let others: Vec<&str> = kong
+                    .admitted(route)
+                    .into_iter()
+                    .map(|c| c.username.as_str())
+                    .filter(|c| *c != BFF)
+                    .collect();
+                let ingest = operation_of(method, path).is_some_and(|op| op.ingest);
+                if !ingest && !others.is_empty() {
+                    problems.push(format!(
+                        "{method} {path} (route {}) is no ingest operation, but acl lets {others:?} through; only the BFF may reach the console",
+                        route.name
+                    ));
+                }
+                if !kong.admitted(route).iter().any(|c| c.username == BFF) {
+                    problems.push(format!(
+                        "{method} {path} (route {}): acl refuses the BFF",
+                        route.name
+                    ));
+                }
+            }
+        }
+        // And route by route: a route admitting the group `ingest` serves
+        // ingest operations and nothing else.
+        for route in &kong.routes {
+            let opens = kong
+                .effective(route)
+                .get("acl")
+                .is_some_and(|(_, acl)| acl.strings("allow").iter().any(|g| g != BFF));
+            if opens && !kong.is_ingest_route(route) {
+                problems.push(format!(
+                    "route {}: its acl admits more than {BFF}, but it serves {:?}, not only ingest operations",
+                    route.name,
+                    kong.served(route).iter().map(|o| o.id.name()).collect::<Vec<_>>()
+                ));
+            }
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn service_consumers_have_a_key_and_the_ingest_group_only() {
+    for kong in configurations() {
+        let expected = if kong.label == "compose" {
+            compose_services()
+        } else {
+            production_services()
+        };
+        let mut problems = Vec::new();
+        let own = [BFF];
+        let mut services = Vec::new();
+        for c in &kong.consumers {
+            if own.contains(&c.username.as_str()) {
+                continue;
+            }
+            // The IdP's key holder and the anonymous consumer: nothing acl
+            // or key-auth would know (checked elsewhere).
+            if c.keys.is_empty() && c.groups.is_empty() {
+                continue;
+            }
+            let at = format!("consumer {}", c.username);
+            services.push((c.username.clone(), c.keys.first().cloned().unwrap_or(Value::Null)));
+            if c.keys.len() != 1 || !c.keys[0].as_str().is_some_and(|k| !k.trim().is_empty()) {
+                problems.push(format!(
+                    "{at}: a service has exactly one key-auth credential, a non-empty key"
+                ));
+            }
+            if c.groups != [INGEST_GROUP] {
+                problems.push(format!(
+                    "{at}: a service is in the acl group {INGEST_GROUP} only, got {:?}",
+                    c.groups
+                ));
+            }
+            if !c.jwt_secrets.is_empty() {
+                problems.push(format!(
+                    "{at}: a service holds no jwt credential (its token is the IdP's)"
+                ));
+            }
+        }
+        let want: Vec<(String, Value)> = expected.iter().map(|(n, k)| (n.clone(), json!(k))).collect();
+        if services != want {
+            problems.push(format!(
+                "the service consumers must be one per ingest service, in order, each with its own key: expected {want:?}, got {services:?}"
+            ));
+        }
+        // Kong refuses two credentials with one key; a service with the
+        // BFF's key would be the BFF.
+        let keys: Vec<&Value> = kong.consumers.iter().flat_map(|c| &c.keys).collect();
+        if keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>().len() != keys.len() {
+            problems.push("every consumer's key differs from every other's (the BFF's included)".into());
+        }
+        let names: BTreeSet<&str> = kong.consumers.iter().map(|c| c.username.as_str()).collect();
+        if names.len() != kong.consumers.len() {
+            problems.push("consumer usernames are unique".into());
+        }
+        fail_if(problems, kong.label);
+    }
+}
+
+#[test]
+fn the_demo_services_are_the_local_idps_clients() {
+    // render.mjs's defaults and this test's copy of them…
+    let render = read(RENDER);
+    let quoted = DEMO_SERVICES
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert!(
+        render.contains(&format!("DEMO_SERVICES = [{quoted}]")),
+        "{RENDER}: DEMO_SERVICES must be [{quoted}], as in this test"
+    );
+    assert!(
+        render.contains(&format!("INGEST_MARKER = '{INGEST_MARKER}'"))
+            && render.contains(&format!("INGEST_GROUP = '{INGEST_GROUP}'")),
+        "{RENDER}: INGEST_MARKER and INGEST_GROUP must be this test's"
+    );
+    // …are the local IdP's service clients (client id = the token's sub).
+    let idp = read(LOCAL_IDP);
+    let clients = Regex::new(r"'IDP_SERVICE_CLIENTS',\s*'([^']*)'")
+        .unwrap()
+        .captures(&idp)
+        .map(|c| c[1].to_owned())
+        .expect("scripts/idp/server.js: the default IDP_SERVICE_CLIENTS");
+    let ids: Vec<&str> = clients.split(',').filter_map(|c| c.split(':').next()).collect();
+    assert_eq!(
+        ids, DEMO_SERVICES,
+        "{LOCAL_IDP}: the service clients are the demo services"
+    );
+    // Compose renders them unless it says otherwise.
+    let services = compose_services();
+    let env = compose_env(&compose(), "gateway-config");
+    if !env.contains_key("INGEST_SERVICES") {
+        let names: Vec<&str> = services.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, DEMO_SERVICES);
     }
 }
 
@@ -1969,6 +2423,20 @@ fn the_route_model_behaves_like_kong() {
     assert_eq!(name("POST", "/api/v1/me"), None);
     assert_eq!(name("POST", "/api/v1/clusters"), None);
     assert_eq!(name("DELETE", "/api/v1/clusters/a/topics/t/configs"), None);
+    // The ingest API's publish has its own route; a GET of its path goes to
+    // the messages function (the path's owner), not the topics catch-all.
+    assert_eq!(
+        name("POST", "/api/v1/clusters/a/topics/t/events").as_deref(),
+        Some("publish_events")
+    );
+    assert_eq!(
+        name("GET", "/api/v1/clusters/a/topics/t/events").as_deref(),
+        Some("messages-read")
+    );
+    assert_eq!(
+        name("GET", "/api/v1/clusters/a/events/topics/t/schema").as_deref(),
+        Some("events-read")
+    );
     // Kong keeps %2F encoded when it normalises, so it stays inside one segment…
     assert_eq!(
         name("DELETE", "/api/v1/clusters/a/consumer-groups/a%2Fb").as_deref(),

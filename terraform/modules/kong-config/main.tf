@@ -2,6 +2,10 @@
 # gateway/README.md specifies: every placeholder becomes the JSON encoding of
 # its value. The result is normalised to one-line JSON (Kong accepts JSON or
 # YAML), which also rejects a template that is not valid YAML at plan time.
+#
+# The ingest services' consumers (issue #16) are a list, which no placeholder
+# can hold: as gateway/render.mjs does, one JSON flow mapping per service is
+# inserted below the template's INGEST_CONSUMERS marker line.
 
 locals {
   rendered = templatefile(var.template_path, {
@@ -24,4 +28,12 @@ locals {
       REDIS_PASSWORD       = var.shared_rate_limits ? "{vault://env/${var.redis_password_vault_key}}" : null
     } : name => jsonencode(value)
   })
+
+  # Exactly as in gateway/render.mjs (INGEST_MARKER, withIngestConsumers).
+  ingest_marker = "\n  # INGEST_CONSUMERS\n"
+  ingest_consumers = join("", [
+    for service in var.ingest_services :
+    "  - ${jsonencode({ username = service.name, keyauth_credentials = [{ key = service.api_key }], acls = [{ group = "ingest" }] })}\n"
+  ])
+  with_consumers = replace(local.rendered, local.ingest_marker, "${local.ingest_marker}${local.ingest_consumers}")
 }

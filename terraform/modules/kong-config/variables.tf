@@ -43,6 +43,36 @@ variable "bff_api_key" {
   sensitive   = true
 }
 
+variable "ingest_services" {
+  description = "The services that call Kong directly to publish events (issue #16), each a consumer in the acl group ingest: name = the service's client id at the IdP (its tokens' sub), api_key = its own key-auth key (sent as apikey). None by default."
+  type = list(object({
+    name    = string
+    api_key = string
+  }))
+  default   = []
+  sensitive = true
+
+  # Kong refuses a declarative config with two consumers of one name or two
+  # credentials with one key, and a service holding the BFF's key (or the
+  # reverse) would pass acl as the other.
+  validation {
+    condition = alltrue([
+      for service in var.ingest_services :
+      can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", service.name))
+      && !contains(["configurator-bff", "configurator-idp", "configurator-anonymous"], service.name)
+      && length(trimspace(service.api_key)) > 0
+    ])
+    error_message = "Each ingest service needs a client id as name (letters, digits, '.', '_', '-'; not one of the gateway's own consumers) and a non-empty api_key."
+  }
+  validation {
+    condition = (
+      length(distinct([for service in var.ingest_services : service.name])) == length(var.ingest_services)
+      && length(distinct(concat([var.bff_api_key], [for service in var.ingest_services : service.api_key]))) == length(var.ingest_services) + 1
+    )
+    error_message = "Each ingest service needs a name and an api_key of its own, different from the BFF's key."
+  }
+}
+
 variable "aws_region" {
   description = "Region of the Lambda functions."
   type        = string

@@ -1,6 +1,7 @@
 # Renders the real gateway/kong.yaml through modules/kong-config with sample
 # values, once for one Kong task (local rate limits) and once for several
-# (Redis). No providers, so scripts/check-terraform.sh applies it offline
+# (Redis), the first with two ingest services and the second with none (the
+# default). No providers, so scripts/check-terraform.sh applies it offline
 # (state and .terraform in a temporary directory) and
 # ../check_kong_render.py checks what Kong would get.
 
@@ -29,6 +30,11 @@ locals {
     aws_region             = "eu-central-1"
     lambda_function_names  = { for fn in ["cluster", "topics", "messages", "groups"] : fn => "configurator-check-${fn}" }
     redis_host             = "redis.check.internal"
+    # Two ingest services, one key with characters YAML and JSON quote.
+    ingest_services = [
+      { name = "orders-service", api_key = "check-orders-key" },
+      { name = "payments.v2", api_key = "check-\"pay#ments: key" },
+    ]
   }
 }
 
@@ -43,6 +49,7 @@ module "one_task" {
   lambda_function_names  = local.sample.lambda_function_names
   shared_rate_limits     = false
   redis_host             = local.sample.redis_host
+  ingest_services        = local.sample.ingest_services
 }
 
 module "several_tasks" {
