@@ -112,6 +112,7 @@ module "kong" {
   config_template_path        = var.kong_config_path
   oidc_issuer                 = var.oidc_issuer
   idp_rsa_public_key_pem      = var.idp_rsa_public_key_pem
+  ingest_services             = var.ingest_services
   redis_host                  = module.redis.primary_endpoint
   redis_port                  = module.redis.port
   redis_auth_token_secret_arn = module.redis.auth_token_secret_arn

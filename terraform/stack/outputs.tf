@@ -67,3 +67,8 @@ output "ecs_cluster_name" {
   description = "For ECS Exec: aws ecs execute-command --cluster <this> ..."
   value       = module.platform.ecs_cluster_name
 }
+
+output "ingest_api_key_secret_arns" {
+  description = "Per ingest service, the secret with its Kong key (docs/ingest.md)."
+  value       = module.kong.ingest_api_key_secret_arns
+}

@@ -412,6 +412,17 @@ variable "group_lag_alarms" {
 
 # --- Kong and BFF ------------------------------------------------------------
 
+variable "ingest_services" {
+  description = "Client ids (at the IdP) of the services that publish events through Kong (docs/ingest.md). Each also needs a [services] entry in the policy."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(distinct(var.ingest_services)) == length(var.ingest_services)
+    error_message = "ingest_services lists a client id twice."
+  }
+}
+
 variable "kong_image" {
   description = "Kong Gateway OSS image."
   type        = string

@@ -2174,7 +2174,7 @@ fn service_consumers_have_a_key_and_the_ingest_group_only() {
             }
             let at = format!("consumer {}", c.username);
             services.push((c.username.clone(), c.keys.first().cloned().unwrap_or(Value::Null)));
-            if c.keys.len() != 1 || !c.keys[0].as_str().is_some_and(|k| !k.trim().is_empty()) {
+            if c.keys.len() != 1 || c.keys[0].as_str().is_none_or(|k| k.trim().is_empty()) {
                 problems.push(format!(
                     "{at}: a service has exactly one key-auth credential, a non-empty key"
                 ));

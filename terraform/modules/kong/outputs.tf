@@ -40,3 +40,8 @@ output "metric_5xx" {
     name      = aws_cloudwatch_log_metric_filter.kong_5xx.metric_transformation[0].name
   }
 }
+
+output "ingest_api_key_secret_arns" {
+  description = "Per ingest service, the secret holding its key-auth key (hand it to the service's owners)."
+  value       = { for name, secret in aws_secretsmanager_secret.ingest_api_key : name => secret.arn }
+}

@@ -161,3 +161,9 @@ variable "metric_namespace" {
   description = "CloudWatch namespace of the Kong5xx log metric."
   type        = string
 }
+
+variable "ingest_services" {
+  description = "Client ids of the services that publish events through Kong (acl group ingest); each gets its own key-auth key in Secrets Manager (<name>/kong/ingest/<id>)."
+  type        = list(string)
+  default     = []
+}
