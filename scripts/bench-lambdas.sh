@@ -2,7 +2,7 @@
 # Benchmarks the Lambdas against a broker of their own (release build):
 # GET /topics with 10,000 topics vs the raw metadata fetch, browsing 500
 # messages, CEL and text filters over 50,000 records, live-tail latency,
-# redrive throughput, 500 registry-framed Avro records decoded (against the local
+# redrive throughput, ingest throughput (batches of 100 events), 500 registry-framed Avro records decoded (against the local
 # Confluent-compatible registry), Avro and Protobuf decode/encode per core,
 # consumer groups with lag (when its example exists), the clusters
 # overview with five clusters (a second broker on BENCH_BROKER_B_PORT), process
@@ -44,6 +44,19 @@ fi
 step "schema registry: 500 framed Avro records browsed and decoded; codecs per core"
 "$TARGET_DIR/release/examples/bench_registry" "$KAFKA_BOOTSTRAP_SERVERS" "http://127.0.0.1:$registry_port"
 "$TARGET_DIR/release/examples/bench_codecs"
+
+step "ingest: batches of 100 events through one API process, with a real client-credentials token"
+idp_port=19597 ingest_port=19596
+IDP_PORT=$idp_port IDP_ISSUER="http://localhost:$idp_port" node scripts/idp/server.js >"$TARGET_DIR/bench-idp.log" 2>&1 &
+idp=$!
+LISTEN_ADDR="127.0.0.1:$ingest_port" RUST_LOG=warn LAG_SAMPLER_INTERVAL_MS=0 OIDC_ISSUER="http://localhost:$idp_port" \
+  POLICY_FILE=scripts/local/policy.toml "$TARGET_DIR/release/configurator-lambdas" >"$TARGET_DIR/bench-ingest-api.log" 2>&1 &
+ingest_api=$!
+trap 'kill $broker $broker_b $registry $idp $ingest_api 2>/dev/null || true' EXIT
+until curl -sf "http://localhost:$idp_port/.well-known/openid-configuration" >/dev/null \
+  && curl -sf "http://127.0.0.1:$ingest_port/api/v1/health" >/dev/null; do sleep 0.1; done
+"$TARGET_DIR/release/examples/bench_ingest" "http://127.0.0.1:$ingest_port/api/v1" "http://localhost:$idp_port" "$KAFKA_BOOTSTRAP_SERVERS"
+kill $ingest_api $idp 2>/dev/null || true
 
 step "clusters overview: five clusters, then one of them hanging"
 "$TARGET_DIR/release/examples/bench_clusters" "$KAFKA_BOOTSTRAP_SERVERS" "127.0.0.1:$port_b" 4000
