@@ -59,11 +59,18 @@ async fn main() -> anyhow::Result<()> {
 
     let topic = format!(
         "orders.bench-{}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis()
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis()
     );
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     admin
-        .create_topics(&[NewTopic::new(&topic, 3, TopicReplication::Fixed(1))], &AdminOptions::new())
+        .create_topics(
+            &[NewTopic::new(&topic, 3, TopicReplication::Fixed(1))],
+            &AdminOptions::new(),
+        )
         .await?;
     // The catalogue call makes the API create its schema topic; the schema
     // is then stored as the console stores it (its own topic, keyed by name).
@@ -79,10 +86,14 @@ async fn main() -> anyhow::Result<()> {
                        "currency": {"enum": ["EUR", "USD"]},
                        "lines": {"type": "array", "items": {"type": "object", "required": ["sku"]}}},
     }});
-    let producer: FutureProducer = ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     producer
         .send(
-            FutureRecord::to("__configurator_schemas").key(&topic).payload(&schema.to_string()),
+            FutureRecord::to("__configurator_schemas")
+                .key(&topic)
+                .payload(&schema.to_string()),
             Duration::from_secs(5),
         )
         .await
@@ -131,10 +142,14 @@ async fn main() -> anyhow::Result<()> {
         replays.push(took);
     }
     // Every posted event is on the broker, once: 10 warm-up batches and 2 × RUNS.
-    let consumer: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &bootstrap).create()?;
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .create()?;
     let total: i64 = (0..3)
         .map(|p| {
-            let (low, high) = consumer.fetch_watermarks(&topic, p, Duration::from_secs(5)).unwrap();
+            let (low, high) = consumer
+                .fetch_watermarks(&topic, p, Duration::from_secs(5))
+                .unwrap();
             high - low
         })
         .sum();
