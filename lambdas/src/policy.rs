@@ -447,8 +447,18 @@ mod tests {
     fn the_local_stacks_policy_is_valid() {
         let local = Policy::parse(include_str!("../../scripts/local/policy.toml")).unwrap();
         let orders = &local.service("orders-service").unwrap().roles;
-        assert!(local.allows(orders, Permission::EventsPublish, "local-c", Resource::Topic("orders.created")));
-        assert!(!local.allows(orders, Permission::TopicsRead, "local-c", Resource::Topic("orders.created")));
+        assert!(local.allows(
+            orders,
+            Permission::EventsPublish,
+            "local-c",
+            Resource::Topic("orders.created")
+        ));
+        assert!(!local.allows(
+            orders,
+            Permission::TopicsRead,
+            "local-c",
+            Resource::Topic("orders.created")
+        ));
     }
 
     #[test]

@@ -90,11 +90,15 @@ fn read_all(topic: &str) -> Vec<(Option<String>, Value, Option<String>)> {
         .set("enable.partition.eof", "true")
         .create()
         .unwrap();
-    let metadata = consumer.fetch_metadata(Some(topic), Duration::from_secs(5)).unwrap();
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(5))
+        .unwrap();
     let mut tpl = TopicPartitionList::new();
     let mut open = HashSet::new();
     for p in 0..metadata.topics()[0].partitions().len() as i32 {
-        let (low, high) = consumer.fetch_watermarks(topic, p, Duration::from_secs(5)).unwrap();
+        let (low, high) = consumer
+            .fetch_watermarks(topic, p, Duration::from_secs(5))
+            .unwrap();
         if high > low {
             tpl.add_partition_offset(topic, p, Offset::Beginning).unwrap();
             open.insert(p);
@@ -145,14 +149,23 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
 
     // No schema yet: governed events need one, and nothing is written.
     let (status, body) = post(&api, &topic, &orders, None, &order(0)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("no_schema")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("no_schema")),
+        "{body}"
+    );
     let schema = json!({"schema": {
         "type": "object",
         "required": ["id", "amount"],
         "properties": {"id": {"type": "string"}, "amount": {"type": "integer", "minimum": 0}},
     }});
     let (status, body) = api
-        .call("PUT", &format!("/clusters/a/topics/{topic}/schema"), &billing, Some(schema))
+        .call(
+            "PUT",
+            &format!("/clusters/a/topics/{topic}/schema"),
+            &billing,
+            Some(schema),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
 
@@ -160,12 +173,23 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
     let (status, catalogue, _) = api.get("/clusters/a/events/topics", Some(&orders)).await;
     assert_eq!(status, 200, "{catalogue}");
     let listed: Vec<&Value> = catalogue["topics"].as_array().unwrap().iter().collect();
-    assert!(listed.iter().any(|t| t["name"] == topic.as_str() && t["schema"] == "builtin"));
+    assert!(
+        listed
+            .iter()
+            .any(|t| t["name"] == topic.as_str() && t["schema"] == "builtin")
+    );
     assert!(listed.iter().all(|t| t["name"] != elsewhere.as_str()));
     let (status, contract, _) = api
-        .get(&format!("/clusters/a/events/topics/{topic}/schema"), Some(&orders))
+        .get(
+            &format!("/clusters/a/events/topics/{topic}/schema"),
+            Some(&orders),
+        )
         .await;
-    assert_eq!((status, contract["source"].as_str()), (200, Some("builtin")), "{contract}");
+    assert_eq!(
+        (status, contract["source"].as_str()),
+        (200, Some("builtin")),
+        "{contract}"
+    );
     assert!(contract["definition"].as_str().unwrap().contains("amount"));
     assert_eq!(contract["max_batch"], 500);
 
@@ -177,13 +201,23 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
     assert_eq!(accepted["replayed"], false);
     let arrived = read_all(&topic);
     assert_eq!(arrived.len(), 100);
-    let (key, value, source) = arrived.iter().find(|(k, ..)| k.as_deref() == Some("order-7")).unwrap();
-    assert_eq!((key.as_deref(), value["amount"].as_i64(), source.as_deref()), (Some("order-7"), Some(7), Some("it")));
+    let (key, value, source) = arrived
+        .iter()
+        .find(|(k, ..)| k.as_deref() == Some("order-7"))
+        .unwrap();
+    assert_eq!(
+        (key.as_deref(), value["amount"].as_i64(), source.as_deref()),
+        (Some("order-7"), Some(7), Some("it"))
+    );
 
     // One bad event: 400 naming its field, and nothing of its batch is written.
     let bad = json!({"events": [order(200), {"value": {"id": "order-201", "amount": "many"}}, order(202)]});
     let (status, refused) = post(&api, &topic, &orders, None, &bad).await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (400, Some("invalid_events")), "{refused}");
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("invalid_events")),
+        "{refused}"
+    );
     let paths: Vec<&str> = refused["error"]["details"]
         .as_array()
         .unwrap()
@@ -191,15 +225,28 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["/events/1/value/amount"]);
-    assert!(refused["error"]["message"].as_str().unwrap().contains("nothing was written"));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written")
+    );
     assert_eq!(read_all(&topic).len(), 100);
 
     // A topic outside the policy: 403; the console's routes: 403 for a service.
     let (status, body) = post(&api, &elsewhere, &orders, None, &order(1)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
     assert!(read_all(&elsewhere).is_empty());
     let (status, body, _) = api.get("/clusters/a/topics", Some(&orders)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("service_not_allowed_here")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("service_not_allowed_here")),
+        "{body}"
+    );
 
     // An idempotency key: the retry answers from the first post and writes nothing.
     let ten = json!({"events": (300..310).map(order).collect::<Vec<_>>()});
@@ -208,10 +255,17 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
     assert_eq!((status, &first["replayed"]), (202, &json!(false)), "{first}");
     let (status, again) = post(&api, &topic, &orders, Some(&key), &ten).await;
     assert_eq!((status, &again["replayed"]), (202, &json!(true)), "{again}");
-    assert_eq!(again["events"], first["events"], "the same partitions and offsets");
+    assert_eq!(
+        again["events"], first["events"],
+        "the same partitions and offsets"
+    );
     assert_eq!(read_all(&topic).len(), 110);
     let (status, body) = post(&api, &topic, &orders, Some(&key), &order(311)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("idempotency_key_reused")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("idempotency_key_reused")),
+        "{body}"
+    );
     assert_eq!(read_all(&topic).len(), 110);
 
     // The audit names the service in every accepted and refused post.
@@ -233,7 +287,10 @@ async fn a_service_publishes_governed_events_once_and_is_audited() {
     for expected in ["ok", "no_schema", "invalid_events", "idempotency_key_reused"] {
         assert!(results.contains(expected), "{expected} in {results:?}");
     }
-    let replayed = posts.iter().filter(|r| r["parameters"]["replayed"] == true).count();
+    let replayed = posts
+        .iter()
+        .filter(|r| r["parameters"]["replayed"] == true)
+        .count();
     assert_eq!(replayed, 1);
     let (status, audit, _) = api
         .get(
@@ -258,14 +315,29 @@ async fn bad_posts_are_refused_before_anything_is_read_or_written() {
         (r#"{"events":[]}"#, 400, "invalid_batch_size"),
         (r#"{"events":[{"valu":1}]}"#, 400, "invalid_events"),
     ] {
-        let (got, answer) = api.send_raw("POST", &path, &orders, "application/json", body).await;
-        assert_eq!((got, answer["error"]["code"].as_str()), (status, Some(code)), "{body}: {answer}");
+        let (got, answer) = api
+            .send_raw("POST", &path, &orders, "application/json", body)
+            .await;
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}: {answer}"
+        );
     }
     let huge = json!({"value": "x".repeat(5 * 1024 * 1024)}).to_string();
-    let (got, answer) = api.send_raw("POST", &path, &orders, "application/json", &huge).await;
-    assert_eq!((got, answer["error"]["code"].as_str()), (413, Some("body_too_large")), "{answer}");
+    let (got, answer) = api
+        .send_raw("POST", &path, &orders, "application/json", &huge)
+        .await;
+    assert_eq!(
+        (got, answer["error"]["code"].as_str()),
+        (413, Some("body_too_large")),
+        "{answer}"
+    );
     let (got, answer) = post(&api, &topic, &orders, Some("has space"), &order(1)).await;
-    assert_eq!((got, answer["error"]["code"].as_str()), (400, Some("invalid_idempotency_key")));
+    assert_eq!(
+        (got, answer["error"]["code"].as_str()),
+        (400, Some("invalid_idempotency_key"))
+    );
     // A wrong secret gets no token; no token, no post.
     let denied = reqwest::Client::new()
         .post(format!("{}/token", idp()))
