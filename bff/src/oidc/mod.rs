@@ -36,6 +36,12 @@ use crate::{
 };
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
+/// Idle connections to the IdP are dropped before common servers drop them
+/// (Node's HTTP server: 5 s), so a token request is rarely written on a
+/// connection the IdP is closing: a POST that fails that way cannot be retried
+/// (an authorization code is single use). Logins are few; a new connection
+/// now and then costs nothing that matters.
+const IDLE_CONNECTION_FOR: Duration = Duration::from_secs(3);
 
 /// The claims we read beyond the standard ones.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,6 +156,7 @@ impl Provider {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(HTTP_TIMEOUT)
+            .pool_idle_timeout(IDLE_CONNECTION_FOR)
             .build()
             .map_err(|e| OidcError::Unavailable(e.to_string()))?;
         let issuer_url = IssuerUrl::new(oidc.issuer.as_str().trim_end_matches('/').to_owned())
