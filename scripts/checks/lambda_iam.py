@@ -36,9 +36,18 @@ CONNECT = [("Connect", "cluster")]
 # A reading consumer (browse, audit, schemas): assign, no commits, with the
 # browser group id.
 READER = [("DescribeGroup", "browser-group")]
-# Every mutating call writes one audit record with the idempotent producer.
-AUDIT = [("DescribeTopic", "audit-topic"), ("WriteData", "audit-topic"), ("WriteDataIdempotently", "cluster")]
-READ_SCHEMA = [("DescribeTopic", "schema-topic"), ("ReadData", "schema-topic")] + READER
+# Every mutating call writes one audit record with the idempotent producer,
+# creating the audit topic first if it is not there yet (AUDIT_TOPIC.ensure):
+# on a new cluster the first change may come through any function.
+AUDIT = [
+    ("DescribeTopic", "audit-topic"),
+    ("CreateTopic", "audit-topic"),
+    ("WriteData", "audit-topic"),
+    ("WriteDataIdempotently", "cluster"),
+]
+# Reading the schemas also makes sure their topic exists (catch_up ensures it),
+# so a produce on a new cluster may be the call that creates it.
+READ_SCHEMA = [("DescribeTopic", "schema-topic"), ("CreateTopic", "schema-topic"), ("ReadData", "schema-topic")] + READER
 # Writing a schema creates the schema topic on first use (SCHEMA_TOPIC.ensure).
 WRITE_SCHEMA = READ_SCHEMA + [("CreateTopic", "schema-topic"), ("WriteData", "schema-topic"), ("WriteDataIdempotently", "cluster")]
 TOPIC_DETAIL = [("DescribeTopic", "user-topic"), ("DescribeTopicDynamicConfiguration", "user-topic")]
@@ -51,10 +60,11 @@ NEEDS = {
     # including the protected ones, and their replicas.
     "list_clusters": CONNECT + [("DescribeTopic", "any-topic")],
     "get_cluster": CONNECT + [("DescribeCluster", "cluster"), ("DescribeTopic", "any-topic")],
-    # The trail's reader looks the audit topic up (it is not created here:
-    # only the topics function may create topics) and reads partition 0.
-    "get_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
-    "export_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
+    # The trail's reader makes sure the audit topic exists (AUDIT_TOPIC.ensure
+    # in audit_trail: an empty trail on a new cluster, not an error) and reads
+    # partition 0.
+    "get_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("CreateTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
+    "export_audit": CONNECT + [("DescribeTopic", "audit-topic"), ("CreateTopic", "audit-topic"), ("ReadData", "audit-topic")] + READER,
     # The list shows protected topics too, read-only.
     # Produce rates are measured against the lag sampler's topic ends.
     "list_topics": CONNECT + [("DescribeTopic", "any-topic"), ("ReadData", "activity-topic")],

@@ -61,7 +61,11 @@ locals {
   #   the topic: AlterGroup plus ReadData for the groups function.
   # - The producers are idempotent (enable.idempotence), hence
   #   WriteDataIdempotently on the cluster wherever WriteData is granted.
-  # - Mutating calls write an audit record to the audit topic.
+  # - Mutating calls write an audit record to the audit topic, and reading
+  #   schemas or the trail makes sure their topic exists: each function may
+  #   create exactly the console topics it writes or reads (nothing else), so
+  #   on a new cluster whichever call comes first creates them, with the
+  #   settings in the code (AUDIT_TOPIC, SCHEMA_TOPIC).
   # Kafka's, MSK's and Configurator's own topics (`__*`) and a schema
   # registry's `_schemas`: the API refuses every generic change to them
   # (403 protected_topic); IAM refuses them too, in case the API ever did not.
@@ -78,7 +82,7 @@ locals {
       # metadata, and MSK leaves out of it, without an error, every topic
       # the role may not describe: so every topic, the protected ones too.
       { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = local.all_topics },
-      { sid = "ReadAudit", actions = ["ReadData"], resources = local.audit_topic },
+      { sid = "ReadAudit", actions = ["CreateTopic", "ReadData"], resources = local.audit_topic },
       { sid = "BrowserGroup", actions = ["DescribeGroup", "AlterGroup"], resources = local.browser_group },
     ]
     topics = [
@@ -110,8 +114,8 @@ locals {
       { sid = "Cluster", actions = ["Connect", "WriteDataIdempotently"], resources = local.cluster_arn },
       { sid = "DescribeTopics", actions = ["DescribeTopic"], resources = local.all_topics },
       { sid = "MessagesButProtected", actions = ["ReadData", "WriteData"], not_resources = local.protected_topics },
-      { sid = "ReadSchemas", actions = ["ReadData"], resources = local.schema_topic },
-      { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+      { sid = "ReadSchemas", actions = ["CreateTopic", "ReadData"], resources = local.schema_topic },
+      { sid = "WriteAudit", actions = ["CreateTopic", "WriteData"], resources = local.audit_topic },
       # Copy and redrive steps record themselves here (a protected `__` topic,
       # so MessagesButProtected does not cover it).
       { sid = "CopyRuns", actions = ["CreateTopic", "ReadData", "WriteData"], resources = local.copy_runs_topic },
@@ -126,7 +130,7 @@ locals {
       # reset-offsets commits on them.
       { sid = "TopicOffsets", actions = ["DescribeTopic", "ReadData"], resources = local.all_topics },
       { sid = "ManageGroups", actions = ["DescribeGroup", "AlterGroup", "DeleteGroup"], resources = local.all_groups },
-      { sid = "WriteAudit", actions = ["WriteData"], resources = local.audit_topic },
+      { sid = "WriteAudit", actions = ["CreateTopic", "WriteData"], resources = local.audit_topic },
     ]
     # The lag sampler (sampler.tf): every group's committed offsets, every
     # topic's end offsets and the record at each lagging committed offset
