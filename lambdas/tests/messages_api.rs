@@ -219,23 +219,33 @@ async fn produce_writes_key_value_headers_and_partition() {
     create_topic(&topic, 3).await;
     let oscar = idp.token("oscar", OPERATORS);
 
-    let (status, body) = api
-        .call(
-            "POST",
-            &format!("/clusters/a/topics/{topic}/messages"),
-            &oscar,
-            Some(json!({
-                "key": {"data": "order-1"},
-                "value": {"data": "{\"total\": 12}"},
-                "headers": [{"key": "source", "value": {"data": "console"}},
-                            {"key": "bin", "value": {"data": "AP8=", "base64": true}}],
-                "partition": 2,
-            })),
-        )
-        .await;
+    // The caller's trace (the BFF's span, through Kong) continues here.
+    let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let response = api
+        .http
+        .post(format!("{}/clusters/a/topics/{topic}/messages", api.base))
+        .bearer_auth(&oscar)
+        .header("traceparent", caller)
+        .json(&json!({
+            "key": {"data": "order-1"},
+            "value": {"data": "{\"total\": 12}"},
+            "headers": [{"key": "source", "value": {"data": "console"}},
+                        {"key": "bin", "value": {"data": "AP8=", "base64": true}}],
+            "partition": 2,
+        }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let lambda_span = response.headers()["traceresponse"].to_str().unwrap().to_owned();
+    let body: Value = response.json().await.unwrap();
 
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["partition"], 2);
+    assert!(
+        lambda_span.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-") && lambda_span != caller,
+        "same trace, a span of its own: {lambda_span}"
+    );
     let offset = body["offset"].as_i64().unwrap();
     let (key, value, headers) = read_back(&topic, 2, offset);
     assert_eq!(key.as_deref(), Some(&b"order-1"[..]));
@@ -244,7 +254,9 @@ async fn produce_writes_key_value_headers_and_partition() {
         headers,
         [
             ("source".to_owned(), b"console".to_vec()),
-            ("bin".to_owned(), vec![0x00, 0xff])
+            ("bin".to_owned(), vec![0x00, 0xff]),
+            // The record continues the trace under the Lambda's span.
+            ("traceparent".to_owned(), lambda_span.into_bytes()),
         ]
     );
 

@@ -11,6 +11,7 @@ use axum::{
 use configurator_api::{
     AUDIT_CURSOR_HEADER, ClusterAccess, Me, REQUEST_ID_HEADER, TAILS_PER_SESSION,
     routes::{self, OperationId},
+    trace::TRACEPARENT,
 };
 use tower_sessions::Session;
 
@@ -29,11 +30,14 @@ const API_PREFIX: &str = "/api/v1/";
 /// API requests are small JSON documents, so this is generous.
 const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
 /// Request headers passed on; everything else (the cookie above all) stays here.
-const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
+/// `traceparent` is the BFF's own span by now (the request-id middleware puts
+/// it there), so the API's spans hang under it.
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 5] = [
     header::ACCEPT,
     header::CONTENT_TYPE,
     header::ACCEPT_LANGUAGE,
     HeaderName::from_static(REQUEST_ID_HEADER),
+    HeaderName::from_static(TRACEPARENT),
 ];
 /// Response headers passed back to the browser.
 const FORWARDED_RESPONSE_HEADERS: [HeaderName; 5] = [

@@ -1,4 +1,5 @@
-//! What both servers share: JSON logging, request ids and the access log.
+//! What both servers share: JSON logging, request ids, trace context and the
+//! access log.
 //!
 //! Handlers put an [`ErrorEnvelope`] into the response extensions when they
 //! answer with an error; the middleware stamps the request id into it, so
@@ -15,7 +16,10 @@ use axum::{
 };
 use tracing::Instrument;
 
-use crate::{ErrorEnvelope, REQUEST_ID_HEADER};
+use crate::{
+    ErrorEnvelope, REQUEST_ID_HEADER,
+    trace::{TRACEPARENT, TRACERESPONSE, TraceContext},
+};
 
 /// An error answer in the shared envelope, marked for the middleware below.
 pub fn error_response(status: StatusCode, envelope: ErrorEnvelope) -> Response {
@@ -39,6 +43,12 @@ pub struct RequestIds {
 /// the own id on in the request (so a proxy forwards it: the next hop logs it
 /// as its client id), returns it on the response, puts it into every error
 /// envelope, and logs one JSON line per request with both ids.
+///
+/// The same for the trace: the request's span ([`TraceContext::for_request`])
+/// goes into its extensions (handlers put it on the records they produce),
+/// replaces its `traceparent` (a proxy passes this hop on as the next one's
+/// parent) and is named in the answer's `traceresponse`; its trace id is in the
+/// access log and in every line logged while the request is handled.
 pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Response {
     let client = request
         .headers()
@@ -53,11 +63,15 @@ pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Resp
         own: request_id.clone(),
         client: client.clone(),
     });
+    let trace = TraceContext::for_request(request.headers());
+    request.headers_mut().insert(TRACEPARENT, trace.header_value());
+    request.extensions_mut().insert(trace);
+    let trace_id = trace.trace_id();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
 
-    let span = tracing::info_span!("request", request_id = %request_id);
+    let span = tracing::info_span!("request", request_id = %request_id, trace_id = %trace_id);
     let mut response = next.run(request).instrument(span).await;
 
     if let Some(envelope) = response.extensions_mut().remove::<ErrorEnvelope>() {
@@ -69,9 +83,12 @@ pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Resp
         }
     }
     response.headers_mut().insert(REQUEST_ID_HEADER, id_header);
+    response.headers_mut().insert(TRACERESPONSE, trace.header_value());
     tracing::info!(
         request_id = %request_id,
         client_request_id = client.as_deref().unwrap_or_default(),
+        trace_id,
+        span_id = trace.span_id(),
         %method,
         path,
         status = response.status().as_u16(),

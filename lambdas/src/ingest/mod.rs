@@ -9,7 +9,7 @@ pub mod ledger;
 pub mod publish;
 pub mod request;
 
-use configurator_api::{EventWritten, EventsAccepted};
+use configurator_api::{EventWritten, EventsAccepted, trace::TraceContext};
 
 use crate::{clusters::OnCluster, error::ApiError, kafka::messages::copy::ledger::claim_id};
 use ledger::{Entry, Prior, State};
@@ -23,16 +23,18 @@ pub struct Outcome {
 
 /// Checks and writes `posted` to `topic`; with an idempotency `key` (the
 /// ledger's, see [`ledger::key_of`]) a retry answers from the first post.
+/// The events carry `trace`, the post's span.
 pub async fn publish(
     on: &OnCluster,
     topic: &str,
     posted: &Posted,
     key: Option<&str>,
+    trace: &TraceContext,
 ) -> Result<Outcome, ApiError> {
     // The topic and its schema first: a post that cannot be written claims nothing.
     on.kafka.topic_meta(topic).await?;
     let contract = publish::contract(on, topic).await?;
-    let (encoded, schema) = publish::encode_all(posted, &contract)?;
+    let (encoded, schema) = publish::encode_all(posted, &contract, trace)?;
     let Some(key) = key else {
         let written = publish::write_all(on, topic, &encoded, &[]).await?;
         return finish(topic, written, schema, None).await;

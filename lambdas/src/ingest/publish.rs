@@ -7,7 +7,10 @@
 
 use std::sync::Arc;
 
-use configurator_api::{ErrorDetail, Event, EventSchemaSource, EventWritten, SchemaChoice, SchemaRef};
+use configurator_api::{
+    ErrorDetail, Event, EventSchemaSource, EventWritten, SchemaChoice, SchemaRef,
+    trace::{TRACEPARENT, TraceContext},
+};
 use futures_util::future::join_all;
 use rdkafka::{
     message::{Header, OwnedHeaders},
@@ -72,10 +75,12 @@ pub struct Encoded {
 }
 
 /// Every event checked against the contract, and encoded; 400
-/// `invalid_events` naming each failing field when any fails.
+/// `invalid_events` naming each failing field when any fails. Each carries
+/// the post's span as `traceparent`, unless the service sent its own.
 pub fn encode_all(
     posted: &Posted,
     contract: &Contract,
+    trace: &TraceContext,
 ) -> Result<(Vec<Encoded>, Option<SchemaRef>), ApiError> {
     let mut out = Vec::with_capacity(posted.events.len());
     let mut details = Vec::new();
@@ -117,7 +122,7 @@ pub fn encode_all(
             },
         };
         if let Some(value) = value {
-            out.push(encoded(event, value));
+            out.push(encoded(event, value, trace));
         }
     }
     if details.is_empty() {
@@ -127,15 +132,19 @@ pub fn encode_all(
     }
 }
 
-fn encoded(event: &Event, value: Vec<u8>) -> Encoded {
+fn encoded(event: &Event, value: Vec<u8>, trace: &TraceContext) -> Encoded {
+    let mut headers: Vec<(String, Vec<u8>)> = event
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+        .collect();
+    if !event.headers.contains_key(TRACEPARENT) {
+        headers.push((TRACEPARENT.to_owned(), trace.traceparent().into_bytes()));
+    }
     Encoded {
         key: event.key.as_ref().map(|k| k.clone().into_bytes()),
         value,
-        headers: event
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
-            .collect(),
+        headers,
     }
 }
 
@@ -178,4 +187,39 @@ pub async fn write_all(
         }
     });
     Ok(join_all(sends).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(headers: &[(&str, &str)]) -> Event {
+        Event {
+            key: Some("k".into()),
+            value: serde_json::json!({}),
+            headers: headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_event_carries_the_posts_trace_unless_the_service_sent_its_own() {
+        let trace = TraceContext::start();
+        let written = encoded(&event(&[("source", "it")]), b"{}".to_vec(), &trace);
+        assert_eq!(
+            written.headers,
+            [
+                ("source".to_owned(), b"it".to_vec()),
+                (TRACEPARENT.to_owned(), trace.traceparent().into_bytes()),
+            ]
+        );
+        let theirs = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        let written = encoded(&event(&[(TRACEPARENT, theirs)]), b"{}".to_vec(), &trace);
+        assert_eq!(
+            written.headers,
+            [(TRACEPARENT.to_owned(), theirs.as_bytes().to_vec())]
+        );
+    }
 }

@@ -3,10 +3,11 @@
 //! Every post is audited, accepted or refused, with the caller (a service's
 //! client id) and the counts, never the events themselves.
 
-use axum::{Json, body::Body, extract::State, http::HeaderMap, http::StatusCode};
+use axum::{Extension, Json, body::Body, extract::State, http::HeaderMap, http::StatusCode};
 use configurator_api::{
     EVENT_MAX_BYTES, EVENT_TOPICS_MAX, EVENTS_MAX_BATCH, EVENTS_MAX_BODY_BYTES, EventSchemaSource,
     EventTopic, EventTopicList, EventTopicSummary, EventsAccepted, IDEMPOTENCY_WINDOW_MINUTES, Permission,
+    trace::TraceContext,
 };
 use futures_util::{StreamExt, stream};
 use serde_json::json;
@@ -33,6 +34,7 @@ pub async fn publish_events(
     caller: Principal,
     on: OnCluster,
     TopicPath(topic): TopicPath,
+    Extension(trace): Extension<TraceContext>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<EventsAccepted>), ApiError> {
@@ -47,7 +49,7 @@ pub async fn publish_events(
         let key = idempotency_key.clone()?;
         allowed(&state, &caller, on.id(), Permission::EventsPublish, resource)?;
         let ledger_key = key.map(|k| key_of(&caller.claims.sub, on.id(), &topic, &k));
-        ingest::publish(&on, &topic, &posted, ledger_key.as_deref()).await
+        ingest::publish(&on, &topic, &posted, ledger_key.as_deref(), &trace).await
     }
     .await;
     let parameters = match &outcome {

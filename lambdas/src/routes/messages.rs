@@ -4,10 +4,10 @@
 //! Each handler checks its input first, then refuses protected topics and
 //! checks the permission, then reads or writes.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use configurator_api::{
     CopyRequest, CopyStep, Message, MessagePage, MessageQuery, Permission, ProduceRequest, Produced,
-    TailPage, TailQuery,
+    TailPage, TailQuery, trace::TraceContext,
 };
 use serde_json::json;
 
@@ -196,9 +196,10 @@ pub async fn produce_message(
     caller: Principal,
     on: OnCluster,
     TopicPath(topic): TopicPath,
+    Extension(trace): Extension<TraceContext>,
     Body(request): Body<ProduceRequest>,
 ) -> Result<(StatusCode, Json<Produced>), ApiError> {
-    let message = Outgoing::parse(&request)?;
+    let message = Outgoing::parse(&request)?.traced(&trace);
     if message.uses_registry() {
         on.require_registry()?;
     }
