@@ -3,7 +3,7 @@ use configurator_bff::{app, config::Config};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    configurator_api::server::init_logging();
+    configurator_api::server::init_logging("configurator-bff");
     let config = Config::from_env()?;
     let addr = config.listen_addr;
     let app = app(config).await?;
@@ -11,10 +11,13 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "BFF listening");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server failed")
+        .context("server failed");
+    // The last requests' spans, before the process goes.
+    configurator_api::telemetry::shutdown().await;
+    served
 }
 
 async fn shutdown_signal() {

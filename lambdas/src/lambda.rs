@@ -16,11 +16,17 @@ use lambda_http::{
 };
 use serde_json::Value;
 
-/// Polls the Lambda runtime API for events until the process ends.
+/// Polls the Lambda runtime API for events until the process ends. Spans
+/// are sent before each answer (telemetry::flush): after it, Lambda may
+/// freeze the process until the next event, or end it.
 pub async fn run(app: Router) -> Result<(), lambda_http::Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let app = app.clone();
-        async move { handle(app, event.payload, event.context).await }
+        async move {
+            let answer = handle(app, event.payload, event.context).await;
+            configurator_api::telemetry::flush().await;
+            answer
+        }
     }))
     .await
 }

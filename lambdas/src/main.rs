@@ -15,7 +15,7 @@ use configurator_lambdas::{
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    configurator_api::server::init_logging();
+    configurator_api::server::init_logging("configurator-lambdas");
     let mut config = Config::from_env()?;
     config.resolve_secrets().await?;
     let sampling = SamplerConfig::from_env()?;
@@ -43,10 +43,12 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen_addr))?;
     tracing::info!(addr = %config.listen_addr, "API listening (local mode)");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server failed")
+        .context("server failed");
+    configurator_api::telemetry::shutdown().await;
+    served
 }
 
 async fn shutdown_signal() {

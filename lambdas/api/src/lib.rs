@@ -88,6 +88,8 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000_000;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "server")]
+pub mod telemetry;
+#[cfg(feature = "server")]
 pub mod trace;
 
 /// The JSON Schema generator the `openapi` feature derives with, for building

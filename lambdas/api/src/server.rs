@@ -17,7 +17,7 @@ use axum::{
 use tracing::Instrument;
 
 use crate::{
-    ErrorEnvelope, REQUEST_ID_HEADER,
+    ErrorEnvelope, REQUEST_ID_HEADER, telemetry,
     trace::{TRACEPARENT, TRACERESPONSE, TraceContext},
 };
 
@@ -44,8 +44,8 @@ pub struct RequestIds {
 /// as its client id), returns it on the response, puts it into every error
 /// envelope, and logs one JSON line per request with both ids.
 ///
-/// The same for the trace: the request's span ([`TraceContext::for_request`])
-/// goes into its extensions (handlers put it on the records they produce),
+/// The same for the trace: the request's span ([`telemetry::hop`]: a child of
+/// the caller's `traceparent`, or a new trace) goes into its extensions (handlers put it on the records they produce),
 /// replaces its `traceparent` (a proxy passes this hop on as the next one's
 /// parent) and is named in the answer's `traceresponse`; its trace id is in the
 /// access log and in every line logged while the request is handled.
@@ -63,16 +63,33 @@ pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Resp
         own: request_id.clone(),
         client: client.clone(),
     });
-    let trace = TraceContext::for_request(request.headers());
-    request.headers_mut().insert(TRACEPARENT, trace.header_value());
-    request.extensions_mut().insert(trace);
-    let trace_id = trace.trace_id();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
+    // The `otel.*`, `http.*` and `url.*` fields are for an exported span
+    // (crate::telemetry): its kind, and the attributes trace viewers show.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        trace_id = tracing::field::Empty,
+        otel.kind = "server",
+        http.request.method = %method,
+        url.path = %path,
+        http.response.status_code = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    );
+    let trace = telemetry::hop(&span, TraceContext::of_request(request.headers()));
+    let trace_id = trace.trace_id();
+    span.record("trace_id", trace_id.as_str());
+    request.headers_mut().insert(TRACEPARENT, trace.header_value());
+    request.extensions_mut().insert(trace);
 
-    let span = tracing::info_span!("request", request_id = %request_id, trace_id = %trace_id);
-    let mut response = next.run(request).instrument(span).await;
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.record("http.response.status_code", i64::from(response.status().as_u16()));
+    if response.status().is_server_error() {
+        span.record("otel.status_code", "error");
+    }
+    drop(span);
 
     if let Some(envelope) = response.extensions_mut().remove::<ErrorEnvelope>() {
         let status = response.status();
@@ -108,15 +125,16 @@ fn is_acceptable_id(id: &str) -> bool {
 }
 
 /// JSON logs on stdout (CloudWatch ingests them as they are); `RUST_LOG`
-/// tunes the detail, `info` by default.
-pub fn init_logging() {
-    use tracing_subscriber::{EnvFilter, fmt};
+/// tunes the detail, `info` by default. Spans are exported too when an OTLP
+/// endpoint is configured ([`telemetry`]); `service` names this process there.
+pub fn init_logging(service: &'static str) {
+    use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(false)
-        .with_target(false)
+    let logs = fmt::layer().json().with_current_span(false).with_target(false);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(logs)
+        .with(telemetry::layer(service))
         .init();
 }
 

@@ -36,17 +36,21 @@ impl TraceContext {
     /// A new trace, its first span; sampled (whether spans are exported at all
     /// is the exporter's configuration).
     pub fn start() -> Self {
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()) as u32;
-        let mut trace_id = [0u8; 16];
-        trace_id[..4].copy_from_slice(&seconds.to_be_bytes());
-        trace_id[4..].copy_from_slice(&random::<12>());
         Self {
-            trace_id,
+            trace_id: new_trace_id(),
             span_id: new_span_id(),
             sampled: true,
         }
+    }
+
+    /// A context from the ids of an exported span ([`crate::telemetry`]);
+    /// `None` for the invalid ids of a span that is not recorded.
+    pub(crate) fn from_ids(trace_id: [u8; 16], span_id: [u8; 8], sampled: bool) -> Option<Self> {
+        Self::valid(trace_id, span_id, sampled)
+    }
+
+    pub(crate) fn ids(&self) -> ([u8; 16], [u8; 8]) {
+        (self.trace_id, self.span_id)
     }
 
     /// The trace a request comes with: its `traceparent` (a traced caller, the
@@ -59,9 +63,10 @@ impl TraceContext {
             .or_else(|| header(AMZN_TRACE_ID).and_then(Self::parse_amzn_trace_id))
     }
 
-    /// This hop's context, under `parent` if the request came with one.
-    pub fn for_request(headers: &HeaderMap) -> Self {
-        Self::of_request(headers).map_or_else(Self::start, |parent| parent.child())
+    /// A hop's own span: under `parent` if the request came with one, else
+    /// the first of a new trace.
+    pub fn hop_under(parent: Option<Self>) -> Self {
+        parent.map_or_else(Self::start, |parent| parent.child())
     }
 
     /// A span in the same trace, a child of this one.
@@ -159,7 +164,18 @@ impl fmt::Debug for TraceContext {
     }
 }
 
-fn new_span_id() -> [u8; 8] {
+/// The current Unix time in seconds, then 12 random bytes.
+pub(crate) fn new_trace_id() -> [u8; 16] {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as u32;
+    let mut trace_id = [0u8; 16];
+    trace_id[..4].copy_from_slice(&seconds.to_be_bytes());
+    trace_id[4..].copy_from_slice(&random::<12>());
+    trace_id
+}
+
+pub(crate) fn new_span_id() -> [u8; 8] {
     loop {
         let id = random::<8>();
         if id != [0; 8] {
@@ -264,11 +280,11 @@ mod tests {
             AMZN_TRACE_ID,
             HeaderValue::from_static("Root=1-5759e988-bd862e3fe1be46a994272793"),
         );
-        let hop = TraceContext::for_request(&headers);
+        let hop = TraceContext::hop_under(TraceContext::of_request(&headers));
         assert_eq!(hop.trace_id(), "5759e988bd862e3fe1be46a994272793");
         // traceparent wins over the load balancer's header.
         headers.insert(TRACEPARENT, HeaderValue::from_static(PARENT));
-        let hop = TraceContext::for_request(&headers);
+        let hop = TraceContext::hop_under(TraceContext::of_request(&headers));
         assert_eq!(hop.trace_id(), "0af7651916cd43dd8448eb211c80319c");
         assert_ne!(hop.span_id(), "b7ad6b7169203331");
     }

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    configurator_api::server::init_logging();
+    configurator_api::server::init_logging("configurator-authorizer");
     let config = Config::from_env()?;
     // Once per process: the verifier caches the IdP's keys across invocations.
     let verifier = Arc::new(JwtVerifier::new(config.oidc.clone()));
