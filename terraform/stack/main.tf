@@ -28,6 +28,7 @@ module "network" {
   external_kafka       = local.external_kafka
   external_registries  = local.external_registries
   glue_endpoint        = local.glue_endpoint
+  xray_endpoint        = var.otel_collector_layer_arn != null || var.otel_collector_image != null
   kms_key_arn          = module.platform.kms_key_arn
   log_retention_days   = var.log_retention_days
   tags                 = local.tags
@@ -70,6 +71,7 @@ module "lambdas" {
   policy_file          = var.lambda_policy_file
 
   secrets_extension_layer_arn = var.lambda_secrets_extension_layer_arn
+  otel_collector_layer_arn    = var.otel_collector_layer_arn
 
   sampler_enabled    = var.lag_sampler_enabled
   sampler_max_groups = var.lag_sampler_max_groups
@@ -149,6 +151,7 @@ module "bff" {
   upstream_url                = module.kong.proxy_url
   upstream_api_key_secret_arn = module.kong.bff_api_key_secret_arn
   extra_environment           = var.bff_extra_environment
+  otel_collector_image        = var.otel_collector_image
   ecs_cluster_arn             = module.platform.ecs_cluster_arn
   subnet_ids                  = module.network.private_subnet_ids
   security_group_id           = module.network.security_group_ids["bff"]

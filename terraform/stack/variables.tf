@@ -367,6 +367,18 @@ variable "lambda_secrets_extension_layer_arn" {
   type        = string
 }
 
+variable "otel_collector_layer_arn" {
+  description = "Traces to X-Ray from the functions: the ADOT collector layer (arm64) of the region, e.g. arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1. null: spans are not exported (trace ids are still carried and logged)."
+  type        = string
+  default     = null
+}
+
+variable "otel_collector_image" {
+  description = "Traces to X-Ray from the BFF: the ADOT collector image run beside it, e.g. public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3 (pin a digest). null: no collector."
+  type        = string
+  default     = null
+}
+
 variable "lambda_policy_file" {
   description = "POLICY_FILE for the functions (a path inside the package); empty for the built-in policy."
   type        = string

@@ -135,7 +135,7 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = var.cpu_architecture
   }
 
-  container_definitions = jsonencode([
+  container_definitions = jsonencode(concat([
     {
       name                   = "bff"
       image                  = var.image
@@ -155,7 +155,7 @@ resource "aws_ecs_task_definition" "this" {
         COOKIE_SECURE                 = "true"
         SESSION_IDLE_TIMEOUT_SECS     = tostring(var.session_idle_timeout_secs)
         SESSION_ABSOLUTE_TIMEOUT_SECS = tostring(var.session_absolute_timeout_secs)
-      }) : { name = k, value = v }]
+      }, local.otel_environment) : { name = k, value = v }]
 
       secrets = [
         { name = "OIDC_CLIENT_SECRET", valueFrom = aws_secretsmanager_secret.oidc_client_secret.arn },
@@ -174,8 +174,43 @@ resource "aws_ecs_task_definition" "this" {
         }
       }
     }
-  ])
+    ], var.otel_collector_image == null ? [] : [
+    # ADOT's ECS default configuration: OTLP on localhost:4317/4318 in,
+    # X-Ray out. Not essential: without it the BFF serves on, unobserved.
+    {
+      name                   = "otel-collector"
+      image                  = var.otel_collector_image
+      essential              = false
+      readonlyRootFilesystem = true
+      command                = ["--config=/etc/ecs/ecs-default-config.yaml"]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = data.aws_region.current.region
+          awslogs-stream-prefix = "otel-collector"
+        }
+      }
+    }
+  ]))
 }
+
+locals {
+  otel_environment = var.otel_collector_image == null ? {} : {
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
+    OTEL_SERVICE_NAME           = "${var.name}-bff"
+  }
+}
+
+# The collector sends the spans to X-Ray with the task's role.
+resource "aws_iam_role_policy_attachment" "xray" {
+  count = var.otel_collector_image == null ? 0 : 1
+
+  role       = aws_iam_role.task.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+
 
 resource "aws_ecs_service" "this" {
   name             = "${var.name}-bff"

@@ -134,3 +134,9 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "otel_collector_image" {
+  description = "Image of the AWS Distro for OpenTelemetry collector, run beside the BFF to send its spans to X-Ray, e.g. public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3 (pin it by digest). null: no collector, spans are not exported (trace ids are still carried and logged)."
+  type        = string
+  default     = null
+}

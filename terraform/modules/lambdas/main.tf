@@ -272,7 +272,16 @@ locals {
       { for id, name in local.password_env : name => local.scram_secret[id].password },
       contains(local.registry_functions, fn) ? local.registry_secret_values : {},
       var.policy_file == "" ? {} : { POLICY_FILE = var.policy_file },
+      local.otel_environment[fn],
     )
+  }
+  # With the ADOT collector layer, each request's span goes to the collector
+  # beside the function (OTLP/HTTP on localhost), which sends it to X-Ray.
+  otel_environment = {
+    for fn in local.functions : fn => var.otel_collector_layer_arn == null ? {} : {
+      OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
+      OTEL_SERVICE_NAME           = "${var.name}-${fn}"
+    }
   }
   # Lambda's limit for all environment variables of a function together
   # (names and values).
@@ -509,8 +518,9 @@ resource "aws_lambda_function" "this" {
   architectures    = ["arm64"]
 
   # AWS Parameters and Secrets Lambda Extension (arm64): serves the audit
-  # signing keys on localhost, so the binary needs no AWS SDK for it.
-  layers = [var.secrets_extension_layer_arn]
+  # signing keys on localhost, so the binary needs no AWS SDK for it. The
+  # ADOT collector, when set: takes the function's spans on localhost.
+  layers = compact([var.secrets_extension_layer_arn, var.otel_collector_layer_arn])
 
   memory_size = var.memory_mb
   timeout     = var.timeout_seconds

@@ -189,6 +189,17 @@ variable "secrets_extension_layer_arn" {
   }
 }
 
+variable "otel_collector_layer_arn" {
+  description = "ARN of the AWS Distro for OpenTelemetry collector layer (arm64) in this region, e.g. arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1 (the version differs per region: see the ADOT docs). Its default configuration takes OTLP on localhost:4318 and sends traces to X-Ray. null: spans are not exported (trace ids are still carried and logged)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.otel_collector_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:aws-otel-collector-arm64-ver-[0-9-]+:[0-9]+$", var.otel_collector_layer_arn))
+    error_message = "otel_collector_layer_arn must be an arm64 aws-otel-collector layer version ARN, or null."
+  }
+}
+
 # --- The lag sampler (sampler.tf) ---------------------------------------------
 
 variable "sampler_enabled" {

@@ -15,10 +15,12 @@ locals {
   # AWS APIs reached privately. ecr.* and s3 pull images; logs ships task
   # logs; secretsmanager and kms start tasks; lambda is Kong's upstream;
   # ssmmessages carries ECS Exec; sts serves SDK credential calls.
-  # glue only when a cluster's schema registry is in Glue (issue #13).
+  # glue only when a cluster's schema registry is in Glue (issue #13);
+  # xray only when traces are exported (issue #17).
   interface_endpoints = concat(
     ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "lambda", "ssmmessages", "sts"],
     var.glue_endpoint ? ["glue"] : [],
+    var.xray_endpoint ? ["xray"] : [],
   )
 }
 

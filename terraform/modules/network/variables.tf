@@ -93,6 +93,12 @@ variable "external_registries" {
   default = []
 }
 
+variable "xray_endpoint" {
+  description = "A VPC interface endpoint for AWS X-Ray (the ADOT collectors beside the functions and the BFF send traces there), so traces need no NAT."
+  type        = bool
+  default     = false
+}
+
 variable "glue_endpoint" {
   description = "A VPC interface endpoint for AWS Glue (a cluster's schema registry is a Glue registry in this region), so the Lambdas reach it without the NAT."
   type        = bool
