@@ -8,6 +8,7 @@
 //! is in its address ([`cluster`]), the rest of its state in the query
 //! string ([`query`]).
 
+mod address;
 mod api;
 mod app;
 mod cluster;

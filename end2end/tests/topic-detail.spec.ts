@@ -93,6 +93,9 @@ test('alice deletes a topic after typing its name', async ({ page }) => {
 });
 
 test('a protected topic is read-only for everyone: listed with a lock, no actions, not browsable', async ({ page }) => {
+  // A panic leaves the console's wasm dead: the next page never renders.
+  const crashes: string[] = [];
+  page.on('pageerror', (error) => crashes.push(error.message));
   await visitAs(page, 'alice', '/');
   // Any change through the API writes the audit topic, so it exists.
   const created = await page.request.post(`${app}/api/v1/clusters/local-a/topics`, {
@@ -118,4 +121,7 @@ test('a protected topic is read-only for everyone: listed with a lock, no action
   await expect(page.getByTestId('message-row')).toHaveCount(0);
   await page.getByRole('link', { name: 'Read the audit trail on the Audit page' }).click();
   await expect(page).toHaveURL(`${app}/clusters/local-a/audit`);
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await expect(page.getByTestId('audit-table')).toBeVisible();
+  expect(crashes).toEqual([]);
 });

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use configurator_api::{GroupDetail, PartitionLag, Permission};
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 
 use super::{
     delete_offsets::DeleteOffsetsDialog,
@@ -15,6 +14,7 @@ use super::{
     reset_offsets::ResetOffsetsDialog,
 };
 use crate::{
+    address,
     api::{self, ApiError, seg},
     cluster::{Current, use_cluster},
     components::{ConfirmDialog, Html, LoadError, Pill, ReadOnlyNote, When, href, set_title, toast},
@@ -25,13 +25,8 @@ use crate::{
 
 #[component]
 pub fn GroupDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        let raw = params.with(|p| p.get("name").unwrap_or_default());
-        js_sys::decode_uri_component(&raw)
-            .map(String::from)
-            .unwrap_or(raw)
-    });
+    let address = address::own("groups");
+    let id = Memo::new(move |_| address.with(|a| a.name.clone()));
     Effect::new(move |_| set_title(&id.get()));
     let cluster = use_cluster();
     let group_api = move || cluster.api(&format!("/consumer-groups/{}", seg(&id.get())));

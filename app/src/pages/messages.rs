@@ -24,6 +24,7 @@ use super::{
     topic_detail::use_topic,
 };
 use crate::{
+    address,
     api::{self, ApiError},
     components::{ErrorPanel, Html, ProgressBar, When, clicked, download, is_json, pretty_json, save, toast},
     format,
@@ -196,7 +197,13 @@ pub fn MessagesTab() -> impl IntoView {
 fn MessageBrowser() -> impl IntoView {
     let topic = use_topic();
     let params = use_query_map();
-    let scan = Memo::new(move |_| params.with(|p| Scan::read(|k| p.get(k))));
+    // The query of this tab's address; the last one once the address is
+    // another page's (crate::address: a leaving page must not read again).
+    let here = address::at("topics", "messages");
+    let scan = Memo::new(move |last: Option<&Scan>| match last {
+        Some(last) if !here.get() => last.clone(),
+        _ => params.with(|p| Scan::read(|k| p.get(k))),
+    });
     let go = query::go();
 
     let messages = RwSignal::new(Vec::<Message>::new());

@@ -10,10 +10,11 @@ use configurator_api::{
     SchemaFormat, SchemaList, SchemaRef, SchemaSubject, SchemaVersion,
 };
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use serde::de::IgnoredAny;
 
 use crate::{
+    address,
     api::{self, ApiError, seg},
     cluster::use_cluster,
     components::{
@@ -610,13 +611,8 @@ pub fn SchemasPage() -> impl IntoView {
 #[component]
 pub fn SchemaPage() -> impl IntoView {
     let cluster = use_cluster();
-    let params = use_params_map();
-    let name = Memo::new(move |_| {
-        let raw = params.with(|p| p.get("name").unwrap_or_default());
-        js_sys::decode_uri_component(&raw)
-            .map(String::from)
-            .unwrap_or(raw)
-    });
+    let address = address::own("schemas");
+    let name = Memo::new(move |_| address.with(|a| a.name.clone()));
     Effect::new(move |_| set_title(&name.get()));
     view! {
         <section class="page">

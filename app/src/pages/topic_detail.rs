@@ -5,11 +5,11 @@ use configurator_api::{
     AddPartitions, Permission, PurgeRequest, PurgeResult, TopicDetail, is_protected_topic,
 };
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use serde::de::IgnoredAny;
 
 use super::{ConfigsTab, MessagesTab, PartitionsTab, SchemaTab, produce::ProduceDialog};
 use crate::{
+    address,
     api::{self, ApiError, seg},
     cluster::{Current, use_cluster},
     components::{
@@ -65,13 +65,8 @@ impl TopicContext {
 
 #[component]
 pub fn TopicPage() -> impl IntoView {
-    let params = use_params_map();
-    let name = Memo::new(move |_| {
-        let raw = params.with(|p| p.get("name").unwrap_or_default());
-        js_sys::decode_uri_component(&raw)
-            .map(String::from)
-            .unwrap_or(raw)
-    });
+    let address = address::own("topics");
+    let name = Memo::new(move |_| address.with(|a| a.name.clone()));
     let cluster = use_cluster();
     let detail = load::<TopicDetail>(move || Some(cluster.api(&format!("/topics/{}", seg(&name.get())))));
     let purge = RwSignal::new(None);
@@ -166,7 +161,7 @@ pub fn TopicPage() -> impl IntoView {
             </nav>
             <LoadError error=detail.error retry=detail.retry() />
             <When when=move || detail.error.with(Option::is_none)>
-                {move || match params.with(|p| p.get("tab")).as_deref() {
+                {move || match address.with(|a| a.tab.clone()).as_deref() {
                     Some("configs") => view! { <ConfigsTab /> }.into_any(),
                     Some("messages") => view! { <MessagesTab /> }.into_any(),
                     Some("schema") => view! { <SchemaTab /> }.into_any(),
