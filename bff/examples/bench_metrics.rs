@@ -36,10 +36,7 @@ fn record(metrics: &Metrics, iterations: u64) {
 
 /// What `GET /metrics` renders (with the memory store's gauges).
 fn render(metrics: &Metrics) -> String {
-    let mut text = metrics.render();
-    metrics::render_tails(&mut text, 3);
-    metrics::render_memory_store(&mut text, 120, 7);
-    text
+    metrics.render(3, Some((120, 7)))
 }
 
 fn main() {

@@ -83,15 +83,10 @@ pub fn outside_base() -> Router<AppState> {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let mut text = state.metrics.render();
-    crate::metrics::render_tails(&mut text, state.tails.in_flight());
-    if let Some((records, anonymous)) = state.sessions.memory_counts() {
-        crate::metrics::render_memory_store(&mut text, records, anonymous);
-    }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        text,
-    )
+    let text = state
+        .metrics
+        .render(state.tails.in_flight(), state.sessions.memory_counts());
+    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text)
 }
 
 /// Counts every answer and its latency, by area.
