@@ -12,7 +12,7 @@ use rdkafka::{
     producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer},
 };
 use serde_json::{Value, json};
-use support::{Api, Idp, bootstrap_servers, create_topic, unique};
+use support::{Api, Binary, Idp, bootstrap_servers, create_topic, unique};
 
 const ADMINS: &[&str] = &["kafka-admins"];
 const OPERATORS: &[&str] = &["kafka-operators"];
@@ -532,30 +532,9 @@ async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budge
     let topic = unique("it.huge");
     create_topic(&topic, 1).await;
     fill_large(&topic, 500, 1_000_000);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     // The single-cluster variables: one cluster, `local`.
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers())
-        .env("OIDC_ISSUER", &idp.issuer)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Ends the process even when an assertion fails first.
-    struct KillOnDrop(std::process::Child);
-    impl Drop for KillOnDrop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let child = KillOnDrop(child);
-    let base = format!("http://127.0.0.1:{port}/api/v1/clusters/local");
+    let binary = Binary::start(&idp.issuer, &[("RUST_LOG", "warn")]);
+    let base = binary.base.clone();
     let http = reqwest::Client::new();
     let token = idp.token("oscar", OPERATORS);
     let browse = || {
@@ -584,13 +563,13 @@ async fn a_browse_of_500_values_of_1_mb_stays_within_its_memory_and_answer_budge
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let before = peak(child.0.id());
+    let before = peak(binary.pid());
 
     let response = browse().await.unwrap();
     assert_eq!(response.status(), 200);
     let body = response.bytes().await.unwrap();
-    let after = peak(child.0.id());
-    drop(child);
+    let after = peak(binary.pid());
+    drop(binary);
 
     let page: Value = serde_json::from_slice(&body).unwrap();
     let growth = after.saturating_sub(before);

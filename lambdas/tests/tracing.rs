@@ -20,7 +20,7 @@ use rdkafka::{
     message::Headers,
 };
 use serde_json::json;
-use support::{Idp, bootstrap_servers, create_topic, unique};
+use support::{Binary, Idp, bootstrap_servers, create_topic, unique};
 use tokio::sync::mpsc;
 
 const CALLER: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -81,31 +81,15 @@ async fn a_request_span_is_exported_under_the_callers_span_with_the_ids_it_passe
     let idp = Idp::start().await;
     let topic = unique("it.traced");
     create_topic(&topic, 1).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers())
-        .env("OIDC_ISSUER", &idp.issuer)
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
-        // Batches leave after 100 ms rather than 5 s.
-        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-        .env_remove("OTEL_SERVICE_NAME")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    struct KillOnDrop(std::process::Child);
-    impl Drop for KillOnDrop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _child = KillOnDrop(child);
-    let url = format!("http://127.0.0.1:{port}/api/v1/clusters/local/topics/{topic}/messages");
+    let binary = Binary::start(
+        &idp.issuer,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            // Batches leave after 100 ms rather than 5 s.
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
+    );
+    let url = format!("{}/topics/{topic}/messages", binary.base);
     let http = reqwest::Client::new();
     let token = idp.token("oscar", &["kafka-operators"]);
     let mut answer = None;

@@ -301,3 +301,45 @@ impl Api {
         (status, body, headers)
     }
 }
+
+/// The Lambdas' own binary in local mode on an ephemeral port: one cluster,
+/// `local`, from the single-cluster variables, on the test broker, plus the
+/// test's `env`. Killed when dropped, also when an assertion fails first.
+pub struct Binary {
+    child: std::process::Child,
+    /// `http://127.0.0.1:<port>/api/v1/clusters/local`
+    pub base: String,
+}
+
+impl Binary {
+    pub fn start(issuer: &str, env: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_configurator-lambdas"))
+            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers())
+            .env("OIDC_ISSUER", issuer)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        Self {
+            child,
+            base: format!("http://127.0.0.1:{port}/api/v1/clusters/local"),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
