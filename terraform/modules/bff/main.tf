@@ -167,11 +167,7 @@ resource "aws_ecs_task_definition" "this" {
 
       logConfiguration = {
         logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = data.aws_region.current.region
-          awslogs-stream-prefix = "bff"
-        }
+        options   = merge(local.awslogs, { awslogs-stream-prefix = "bff" })
       }
     }
     ], var.otel_collector_image == null ? [] : [
@@ -185,17 +181,18 @@ resource "aws_ecs_task_definition" "this" {
       command                = ["--config=/etc/ecs/ecs-default-config.yaml"]
       logConfiguration = {
         logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = data.aws_region.current.region
-          awslogs-stream-prefix = "otel-collector"
-        }
+        options   = merge(local.awslogs, { awslogs-stream-prefix = "otel-collector" })
       }
     }
   ]))
 }
 
 locals {
+  # Both containers log to the service's log group, each under its prefix.
+  awslogs = {
+    awslogs-group  = aws_cloudwatch_log_group.this.name
+    awslogs-region = data.aws_region.current.region
+  }
   otel_environment = var.otel_collector_image == null ? {} : {
     OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
     OTEL_SERVICE_NAME           = "${var.name}-bff"
