@@ -45,10 +45,11 @@ pub struct RequestIds {
 /// envelope, and logs one JSON line per request with both ids.
 ///
 /// The same for the trace: the request's span ([`telemetry::hop`]: a child of
-/// the caller's `traceparent`, or a new trace) goes into its extensions (handlers put it on the records they produce),
-/// replaces its `traceparent` (a proxy passes this hop on as the next one's
-/// parent) and is named in the answer's `traceresponse`; its trace id is in the
-/// access log and in every line logged while the request is handled.
+/// the caller's `traceparent`, or a new trace) goes into its extensions
+/// (handlers put it on the records they produce), replaces its `traceparent`
+/// (a proxy passes this hop on as the next one's parent) and is named in the
+/// answer's `traceresponse`; its trace id is in the access log and in every
+/// line logged while the request is handled.
 pub async fn request_id_and_access_log(mut request: Request, next: Next) -> Response {
     let client = request
         .headers()
